@@ -1,0 +1,40 @@
+/** The port between the proxy and the rest of core: the proxy never touches the vault directly. */
+import type { AuthPolicy } from '../../../shared/model.ts';
+
+/** What the proxy needs to know about a credential to route and guard; no secrets. */
+export interface ProxyCredential {
+  name: string;
+  /** Exact canonical origins (scheme://host[:port]); the first one is the gateway target. */
+  hosts: string[];
+  authPolicy: AuthPolicy;
+  allowInsecureLoopback: boolean;
+}
+
+export interface UsageEvent {
+  name: string;
+  method: string;
+  host: string;
+  /** Path without the query string: queries may carry secrets. */
+  path: string;
+  status: number;
+  durationMs: number;
+  mode: 'gateway' | 'forward' | 'connect';
+}
+
+export interface ProxyBackend {
+  /** Throws TokenwardenError(ERR_LOCKED) while the vault is locked. */
+  credential(name: string): ProxyCredential | undefined;
+  /** Every credential bound to the exact origin. Throws ERR_LOCKED while locked. */
+  credentialsForOrigin(origin: string): ProxyCredential[];
+  /** ensureFresh: a usable access token or a coded TokenwardenError (ERR_NEEDS_LOGIN, ERR_TOKEN_UNAVAILABLE, ERR_LOCKED…). */
+  accessToken(name: string, options?: { force?: boolean }): Promise<string>;
+  isLocked(): boolean;
+  /** The current proxy key (>= 128 bits). Throws ERR_LOCKED while locked. */
+  proxyKey(): Buffer;
+  /** Every bound origin; the CA's nameConstraints are derived from it. */
+  boundHostnames(): string[];
+  /** PEM CA material, stored encrypted in the vault; undefined when none exists yet. */
+  loadCa(): { certPem: string; keyPem: string; hostnames: string[] } | undefined;
+  saveCa(ca: { certPem: string; keyPem: string; hostnames: string[] }): Promise<void>;
+  recordUsage(event: UsageEvent): void;
+}

@@ -1,0 +1,206 @@
+/**
+ * The one API contract. IPC handlers, the preload bridge, the control socket and the renderer
+ * test binding are all generated from `API_METHODS` and `ARG_SCHEMAS`, so they cannot drift.
+ */
+import { z } from 'zod';
+import {
+  AuthPolicy,
+  Grant,
+  type CopyResult,
+  type CredentialDetail,
+  type CredentialSummary,
+  type IntrospectionView,
+  type ProxyInfo,
+  type RevokeResult,
+  type VaultStatus,
+} from './model.ts';
+import { parseOrigin } from './origin.ts';
+
+export const NAME_PATTERN = /^[a-z0-9](?:[a-z0-9._-]{0,62}[a-z0-9])?$/;
+
+export const CredentialName = z
+  .string()
+  .regex(NAME_PATTERN, 'Names are 1-64 lowercase letters, digits, ".", "_" or "-", with no spaces or slashes.');
+
+/** Canonicalises to the exact origin, so `https://API.github.com/` and `https://api.github.com` bind the same. */
+export const OriginInput = z.string().transform((value, ctx) => {
+  const parsed = parseOrigin(value);
+  if (!parsed) {
+    ctx.addIssue({ code: 'custom', message: `"${value.slice(0, 80)}" is not an origin like https://api.example.com` });
+    return z.NEVER;
+  }
+  return parsed.origin;
+});
+
+export const Hosts = z.array(OriginInput).min(1, 'Bind at least one host.').max(64);
+
+/** A bearer token as pasted: printable, no whitespace, no line breaks. */
+export const TokenInput = z
+  .string()
+  .min(1, 'The token is empty.')
+  .max(16384, 'The token is longer than 16 KiB.')
+  .refine((t) => !/[\r\n]/.test(t), 'The token contains a line break.')
+  .refine((t) => /^[\x21-\x7e]+$/.test(t), 'The token contains spaces or non-printable characters.');
+
+const common = {
+  name: CredentialName,
+  hosts: Hosts,
+  authPolicy: AuthPolicy.default('reject'),
+  allowInsecureLoopback: z.boolean().default(false),
+};
+
+export const AddStaticInput = z
+  .object({
+    kind: z.literal('static'),
+    ...common,
+    token: TokenInput,
+    expiresIn: z.number().int().positive().max(10 * 365 * 86400).optional(),
+  })
+  .strict();
+
+export const AddExecInput = z
+  .object({
+    kind: z.literal('exec'),
+    ...common,
+    command: z.string().min(1, 'The command is empty.').max(4096),
+  })
+  .strict();
+
+export const AddOAuthInput = z
+  .object({
+    kind: z.literal('oauth'),
+    ...common,
+    issuer: z.string().url('The issuer must be a URL.'),
+    clientId: z.string().min(1).max(512),
+    clientSecret: z.string().min(1).max(4096).optional(),
+    grant: Grant,
+    scope: z.string().max(2048).optional(),
+    audience: z.string().max(2048).optional(),
+    resource: z.string().url().optional(),
+    /** Only for grant `refresh-token`: the imported refresh token. */
+    refreshToken: TokenInput.optional(),
+  })
+  .strict()
+  .refine((v) => v.grant !== 'refresh-token' || v.refreshToken, {
+    message: 'The refresh-token grant needs a refresh token.',
+    path: ['refreshToken'],
+  })
+  .refine((v) => v.grant !== 'client-credentials' || v.clientSecret, {
+    message: 'The client-credentials grant needs a client secret.',
+    path: ['clientSecret'],
+  });
+
+export const AddInput = z.union([AddStaticInput, AddExecInput, AddOAuthInput]);
+export type AddInput = z.input<typeof AddInput>;
+export type AddInputParsed = z.output<typeof AddInput>;
+
+export const UpdatePatch = z
+  .object({
+    hosts: Hosts.optional(),
+    authPolicy: AuthPolicy.optional(),
+    allowInsecureLoopback: z.boolean().optional(),
+    command: z.string().min(1).max(4096).optional(),
+    scope: z.string().max(2048).optional(),
+  })
+  .strict();
+export type UpdatePatch = z.input<typeof UpdatePatch>;
+
+export const RotateInput = z.object({ token: TokenInput.optional() }).strict();
+export type RotateInput = z.input<typeof RotateInput>;
+
+/** Every call is async; every failure rejects with `{ code, message }` (shared/errors.ts). */
+export interface TokenwardenApi {
+  list(): Promise<CredentialSummary[]>;
+  get(name: string): Promise<CredentialDetail>;
+  add(input: AddInput): Promise<CredentialSummary>;
+  update(name: string, patch: UpdatePatch): Promise<CredentialSummary>;
+  remove(name: string): Promise<void>;
+  status(): Promise<VaultStatus>;
+  lock(): Promise<VaultStatus>;
+  unlock(secret?: string): Promise<VaultStatus>;
+  login(name: string): Promise<CredentialSummary>;
+  refresh(name: string): Promise<CredentialSummary>;
+  rotate(name: string, input?: RotateInput): Promise<CredentialSummary>;
+  revoke(name: string): Promise<RevokeResult>;
+  introspect(name: string): Promise<IntrospectionView>;
+  copyToken(name: string): Promise<CopyResult>;
+  copyProxyKey(): Promise<CopyResult>;
+  proxyInfo(): Promise<ProxyInfo>;
+  caPem(): Promise<string>;
+}
+
+/**
+ * Secret-returning calls. They exist only on the control socket (CLI `token`, `exec --env-token`,
+ * `proxy-env`); the renderer never gets them (SECURITY E5).
+ */
+export interface ControlOnlyApi {
+  token(name: string): Promise<string>;
+  proxyKey(): Promise<string>;
+  rotateProxyKey(): Promise<ProxyInfo>;
+}
+
+export type ControlApi = TokenwardenApi & ControlOnlyApi;
+
+export const API_METHODS = [
+  'list',
+  'get',
+  'add',
+  'update',
+  'remove',
+  'status',
+  'lock',
+  'unlock',
+  'login',
+  'refresh',
+  'rotate',
+  'revoke',
+  'introspect',
+  'copyToken',
+  'copyProxyKey',
+  'proxyInfo',
+  'caPem',
+] as const satisfies readonly (keyof TokenwardenApi)[];
+
+export const CONTROL_ONLY_METHODS = ['token', 'proxyKey', 'rotateProxyKey'] as const satisfies readonly (keyof ControlOnlyApi)[];
+
+export type ApiMethod = (typeof API_METHODS)[number];
+export type ControlMethod = ApiMethod | (typeof CONTROL_ONLY_METHODS)[number];
+
+const none = z.tuple([]);
+const byName = z.tuple([CredentialName]);
+
+/** Argument schemas, one per method; a call whose arguments fail here never reaches the service. */
+export const ARG_SCHEMAS = {
+  list: none,
+  get: byName,
+  add: z.tuple([AddInput]),
+  update: z.tuple([CredentialName, UpdatePatch]),
+  remove: byName,
+  status: none,
+  lock: none,
+  unlock: z.union([none, z.tuple([z.string().max(4096).optional()])]),
+  login: byName,
+  refresh: byName,
+  rotate: z.union([byName, z.tuple([CredentialName, RotateInput.optional()])]),
+  revoke: byName,
+  introspect: byName,
+  copyToken: byName,
+  copyProxyKey: none,
+  proxyInfo: none,
+  caPem: none,
+  token: byName,
+  proxyKey: none,
+  rotateProxyKey: none,
+} as const satisfies Record<ControlMethod, z.ZodType<unknown[]>>;
+
+export function isApiMethod(value: unknown): value is ApiMethod {
+  return typeof value === 'string' && (API_METHODS as readonly string[]).includes(value);
+}
+
+export function isControlMethod(value: unknown): value is ControlMethod {
+  return isApiMethod(value) || (typeof value === 'string' && (CONTROL_ONLY_METHODS as readonly string[]).includes(value));
+}
+
+/** The IPC channel for a method; invoke-only, checked in main. */
+export const ipcChannel = (method: ApiMethod): `tw:${ApiMethod}` => `tw:${method}`;
+export const EVENT_CHANNEL = 'tw:event';

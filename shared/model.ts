@@ -1,0 +1,180 @@
+/** The secret-free model that crosses every boundary: summaries, status, proxy info and events. */
+import { z } from 'zod';
+
+export const CREDENTIAL_KINDS = ['static', 'oauth', 'exec'] as const;
+export const CredentialKind = z.enum(CREDENTIAL_KINDS);
+export type CredentialKind = z.infer<typeof CredentialKind>;
+
+export const CREDENTIAL_STATUSES = [
+  'valid',
+  'expiring',
+  'expired',
+  'needs-login',
+  'refresh-failed',
+  'revoked',
+  'locked',
+] as const;
+export const CredentialStatus = z.enum(CREDENTIAL_STATUSES);
+export type CredentialStatus = z.infer<typeof CredentialStatus>;
+
+export const AUTH_POLICIES = ['reject', 'passthrough', 'force'] as const;
+export const AuthPolicy = z.enum(AUTH_POLICIES);
+export type AuthPolicy = z.infer<typeof AuthPolicy>;
+
+export const GRANTS = ['auth-code', 'device', 'client-credentials', 'refresh-token'] as const;
+export const Grant = z.enum(GRANTS);
+export type Grant = z.infer<typeof Grant>;
+
+const isoDate = z.string().datetime({ offset: true });
+
+/**
+ * What a client may know about a credential. It deliberately has no token field:
+ * `tokenTail` is at most the last 4 characters (SECURITY S7, E5).
+ */
+export const CredentialSummary = z
+  .object({
+    name: z.string(),
+    kind: CredentialKind,
+    hosts: z.array(z.string()),
+    scopes: z.array(z.string()),
+    audience: z.array(z.string()),
+    subject: z.string().nullable(),
+    issuer: z.string().nullable(),
+    authPolicy: AuthPolicy,
+    allowInsecureLoopback: z.boolean(),
+    expiresAt: isoDate.nullable(),
+    status: CredentialStatus,
+    lastUsedAt: isoDate.nullable(),
+    lastRefreshAt: isoDate.nullable(),
+    createdAt: isoDate,
+    updatedAt: isoDate,
+    tokenTail: z.string().max(4).nullable(),
+  })
+  .strict();
+export type CredentialSummary = z.infer<typeof CredentialSummary>;
+
+/** The OAuth client configuration without its secret. */
+export const OAuthPublicConfig = z
+  .object({
+    issuer: z.string(),
+    clientId: z.string(),
+    hasClientSecret: z.boolean(),
+    grant: Grant,
+    scope: z.string().nullable(),
+    audience: z.string().nullable(),
+    resource: z.string().nullable(),
+  })
+  .strict();
+export type OAuthPublicConfig = z.infer<typeof OAuthPublicConfig>;
+
+export const IntrospectionView = z
+  .object({
+    active: z.boolean(),
+    scope: z.string().nullable(),
+    exp: z.number().nullable(),
+    clientId: z.string().nullable(),
+    checkedAt: isoDate,
+  })
+  .strict();
+export type IntrospectionView = z.infer<typeof IntrospectionView>;
+
+/** `show NAME`: the summary plus decoded JWT claims (display only) and the public OAuth config. */
+export const CredentialDetail = CredentialSummary.extend({
+  claims: z.record(z.string(), z.unknown()).nullable(),
+  header: z.record(z.string(), z.unknown()).nullable(),
+  oauth: OAuthPublicConfig.nullable(),
+  exec: z.object({ command: z.string() }).strict().nullable(),
+  revision: z.number().int(),
+  lastError: z.object({ code: z.string(), message: z.string(), at: isoDate }).strict().nullable(),
+}).strict();
+export type CredentialDetail = z.infer<typeof CredentialDetail>;
+
+export const KeyslotKind = z.enum(['passphrase', 'os-keyring', 'safe-storage']);
+export type KeyslotKind = z.infer<typeof KeyslotKind>;
+
+export const VaultStatus = z
+  .object({
+    locked: z.boolean(),
+    keyslots: z.array(KeyslotKind),
+    dataDir: z.string(),
+    vaultPath: z.string(),
+    ownerPid: z.number().int().nullable(),
+    proxy: z.object({ url: z.string(), port: z.number().int() }).strict().nullable(),
+    credentialCount: z.number().int().nullable(),
+    warnings: z.array(z.string()),
+  })
+  .strict();
+export type VaultStatus = z.infer<typeof VaultStatus>;
+
+export const ProxyInfo = z
+  .object({
+    running: z.boolean(),
+    url: z.string().nullable(),
+    port: z.number().int().nullable(),
+    strict: z.boolean(),
+    caPath: z.string().nullable(),
+    keyTail: z.string().max(4).nullable(),
+  })
+  .strict();
+export type ProxyInfo = z.infer<typeof ProxyInfo>;
+
+export const RevokeOutcome = z.enum(['confirmed', 'not-confirmed', 'unsupported']);
+export type RevokeOutcome = z.infer<typeof RevokeOutcome>;
+
+export const RevokeResult = z
+  .object({
+    name: z.string(),
+    outcome: RevokeOutcome,
+    /** Human explanation, e.g. why revocation was not confirmed. Tokens were wiped locally in every case. */
+    detail: z.string(),
+  })
+  .strict();
+export type RevokeResult = z.infer<typeof RevokeResult>;
+
+export const CopyResult = z.object({ clearAfterMs: z.number().int() }).strict();
+export type CopyResult = z.infer<typeof CopyResult>;
+
+export const LoginPrompt = z
+  .object({
+    name: z.string(),
+    userCode: z.string(),
+    verificationUri: z.string(),
+    verificationUriComplete: z.string().nullable(),
+    expiresAt: isoDate,
+  })
+  .strict();
+export type LoginPrompt = z.infer<typeof LoginPrompt>;
+
+/** The one event stream pushed from the owner to every client (IPC, control socket). */
+export const AppEvent = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('changed'), summaries: z.array(CredentialSummary) }).strict(),
+  z
+    .object({
+      type: z.literal('alert'),
+      level: z.enum(['info', 'warning', 'error']),
+      code: z.string(),
+      name: z.string().nullable(),
+      message: z.string(),
+    })
+    .strict(),
+  z.object({ type: z.literal('login'), prompt: LoginPrompt }).strict(),
+  z.object({ type: z.literal('locked'), locked: z.boolean() }).strict(),
+]);
+export type AppEvent = z.infer<typeof AppEvent>;
+
+/** Fields that must never appear on anything in this file; checked by tests at type level and at runtime. */
+export const SECRET_FIELD_NAMES = [
+  'token',
+  'accessToken',
+  'access_token',
+  'refreshToken',
+  'refresh_token',
+  'clientSecret',
+  'client_secret',
+  'idToken',
+  'id_token',
+  'secret',
+  'passphrase',
+  'key',
+  'proxyKey',
+] as const;
