@@ -1,9 +1,10 @@
 /** ClipboardGuard: copies a secret and clears it after a delay, but only while the clipboard still holds our value (SECURITY S5). */
 
+/** Sync or async: Electron's clipboard is promise-based, test fakes and older ports are not. */
 export interface ClipboardPort {
-  writeText(text: string): void;
-  readText(): string;
-  clear(): void;
+  writeText(text: string): void | Promise<void>;
+  readText(): string | Promise<string>;
+  clear(): void | Promise<void>;
 }
 
 export interface GuardTimers {
@@ -44,37 +45,36 @@ export class ClipboardGuard {
     this.#timers = options.timers ?? realTimers;
   }
 
-  copy(text: string): { clearAfterMs: number } {
+  async copy(text: string): Promise<{ clearAfterMs: number }> {
     this.#cancelTimer();
-    this.#clipboard.writeText(text);
+    // Remember the value before writing, so a clear racing the write still recognises it.
     this.#ours = text;
+    await this.#clipboard.writeText(text);
     if (this.clearAfterMs > 0) {
       this.#pending = this.#timers.setTimeout(() => {
         this.#pending = undefined;
-        this.clearNow();
+        void this.clearNow();
       }, this.clearAfterMs);
     }
     return { clearAfterMs: this.clearAfterMs };
   }
 
   /** Clears the clipboard only if it still holds the value we wrote; a later user copy survives. */
-  clearNow(): void {
+  async clearNow(): Promise<void> {
     this.#cancelTimer();
     const ours = this.#ours;
     this.#ours = undefined;
     if (ours === undefined) return;
-    let current: string;
     try {
-      current = this.#clipboard.readText();
+      if ((await this.#clipboard.readText()) === ours) await this.#clipboard.clear();
     } catch {
-      return;
+      // A clipboard that cannot be read cannot be proven ours; leave it.
     }
-    if (current === ours) this.#clipboard.clear();
   }
 
   /** Called on quit: clears our value now and cancels the timer. */
-  dispose(): void {
-    this.clearNow();
+  dispose(): Promise<void> {
+    return this.clearNow();
   }
 
   #cancelTimer(): void {
