@@ -1,0 +1,41 @@
+/** When a token set counts as expiring or expired (SECURITY O6) and the status a record shows. */
+import type { CredentialStatus } from '../../../shared/model.ts';
+import type { CredentialRecord, TokenSet } from '../credentials/credential-record.ts';
+
+/** Refresh this close to expiry at most: a 1-hour token is refreshed 60 s early. */
+export const MAX_REFRESH_MARGIN_MS = 60_000;
+/** ...and at least this share of the lifetime: a 10-second token is refreshed 2 s early. */
+export const REFRESH_LIFETIME_SHARE = 0.2;
+
+export function expiresAtMs(tokens: TokenSet): number | undefined {
+  return tokens.expiresAt === undefined ? undefined : Date.parse(tokens.expiresAt);
+}
+
+/** The instant from which a refresh is due: expiry minus min(60 s, 20% of the lifetime). */
+export function refreshDueAt(tokens: TokenSet): number | undefined {
+  const expiry = expiresAtMs(tokens);
+  if (expiry === undefined) return undefined;
+  const lifetime = Math.max(0, expiry - Date.parse(tokens.receivedAt));
+  return expiry - Math.min(MAX_REFRESH_MARGIN_MS, REFRESH_LIFETIME_SHARE * lifetime);
+}
+
+export function isExpired(tokens: TokenSet, now: number): boolean {
+  const expiry = expiresAtMs(tokens);
+  return expiry !== undefined && now >= expiry;
+}
+
+export function isRefreshDue(tokens: TokenSet, now: number): boolean {
+  const due = refreshDueAt(tokens);
+  return due !== undefined && now >= due;
+}
+
+/** The status a summary shows; the record state wins over the clock. */
+export function statusOf(record: CredentialRecord, now: number): CredentialStatus {
+  if (record.state === 'revoked') return 'revoked';
+  if (record.state === 'needs-login') return 'needs-login';
+  const tokens = record.tokens;
+  if (!tokens) return record.kind === 'oauth' ? 'needs-login' : 'expired';
+  if (isExpired(tokens, now)) return record.state === 'refresh-failed' ? 'refresh-failed' : 'expired';
+  if (isRefreshDue(tokens, now)) return 'expiring';
+  return 'valid';
+}

@@ -1,0 +1,337 @@
+/** The token lifecycle engine: ensureFresh with skew, single-flight, rotation-safe persistence and backoff. */
+import type { AppEvent, CredentialStatus, IntrospectionView, RevokeResult } from '../../../shared/model.ts';
+import type { CredentialRecord, TokenSet } from '../credentials/credential-record.ts';
+import { TokenwardenError } from '../errors.ts';
+import { OAuthDiscovery } from '../oauth/discovery.ts';
+import { runExecSource } from '../oauth/exec-source.ts';
+import { IdTokenVerifier } from '../oauth/id-token.ts';
+import { introspectToken } from '../oauth/introspection.ts';
+import { classifyOAuthError, toIdpError } from '../oauth/oauth-errors.ts';
+import { revokeTokens } from '../oauth/revocation.ts';
+import { tokenSetFrom, type TokenResponseLike } from '../oauth/token-set.ts';
+import { Backoff } from './backoff.ts';
+import type { CredentialStore } from './credential-store.ts';
+import { GrantRunner } from './grants.ts';
+import { isExpired, isRefreshDue, refreshDueAt, statusOf } from './refresh-policy.ts';
+import { SingleFlight } from './single-flight.ts';
+
+type Timers = { setTimeout: typeof setTimeout; clearTimeout: typeof clearTimeout };
+
+export interface TokenManagerOptions {
+  store: CredentialStore;
+  now?: () => number;
+  random?: () => number;
+  timers?: Timers;
+  fetch?: typeof fetch;
+  openBrowser?: (url: string) => Promise<void>;
+  onEvent?: (event: AppEvent) => void;
+  allowInsecureLoopbackIssuer?: (issuer: string) => boolean;
+  /** Exec credentials' command timeout. */
+  execTimeoutMs?: number;
+}
+
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+export class TokenManager {
+  readonly #store: CredentialStore;
+  readonly #now: () => number;
+  readonly #timers: Timers;
+  readonly #onEvent: (event: AppEvent) => void;
+  readonly #flights = new SingleFlight<string>();
+  readonly #logins = new SingleFlight<void>();
+  readonly #backoff: Backoff;
+  readonly #grants: GrantRunner;
+  readonly #execTimeoutMs: number;
+  readonly #scheduled = new Map<string, ReturnType<typeof setTimeout>>();
+  readonly #wanted = new Set<string>();
+
+  constructor(options: TokenManagerOptions) {
+    this.#store = options.store;
+    this.#now = options.now ?? Date.now;
+    this.#timers = options.timers ?? { setTimeout, clearTimeout };
+    this.#onEvent = options.onEvent ?? (() => undefined);
+    this.#backoff = new Backoff({ random: options.random ?? Math.random });
+    this.#execTimeoutMs = options.execTimeoutMs ?? 30_000;
+    this.#grants = new GrantRunner({
+      discovery: new OAuthDiscovery({ now: this.#now, ...(options.fetch ? { fetch: options.fetch } : {}) }),
+      idTokens: new IdTokenVerifier(options.fetch ? { fetch: options.fetch } : {}),
+      now: this.#now,
+      timers: this.#timers,
+      onEvent: this.#onEvent,
+      ...(options.openBrowser ? { openBrowser: options.openBrowser } : {}),
+      ...(options.allowInsecureLoopbackIssuer ? { allowInsecureLoopbackIssuer: options.allowInsecureLoopbackIssuer } : {}),
+    });
+  }
+
+  /** A usable access token, refreshed first when less than min(60 s, 20%) of its lifetime remains (O6). */
+  async ensureFresh(name: string, options: { force?: boolean } = {}): Promise<string> {
+    const record = this.#require(name);
+    const force = options.force === true;
+    const ready = this.#usable(record, force);
+    if (ready !== undefined) return ready;
+    // No await before this line: concurrent callers must find the same flight (R3).
+    return this.#flights.run(name, () => this.#refresh(name, force));
+  }
+
+  async login(name: string): Promise<void> {
+    return this.#logins.run(name, async () => {
+      const record = this.#require(name);
+      let response: TokenResponseLike;
+      try {
+        response = await this.#grants.login(record);
+      } catch (err) {
+        throw toIdpError(err, this.#now(), 'Login');
+      }
+      const previous = record.oauth?.grant === 'refresh-token' ? record.tokens : undefined;
+      await this.#persist(name, tokenSetFrom(response, this.#now(), previous, record.oauth?.scope));
+      this.#backoff.succeed(name, record.oauth?.issuer);
+    });
+  }
+
+  async rotate(name: string, input: { token?: string } = {}): Promise<void> {
+    const record = this.#require(name);
+    if (record.kind === 'static') {
+      if (!input.token) throw new TokenwardenError('ERR_INVALID_INPUT', 'Rotating a static token needs the replacement token.');
+      const tokens: TokenSet = { accessToken: input.token, tokenType: 'Bearer', receivedAt: new Date(this.#now()).toISOString(), scopes: record.tokens?.scopes ?? [] };
+      await this.#persist(name, tokens);
+      return;
+    }
+    if (record.kind === 'exec') {
+      await this.ensureFresh(name, { force: true });
+      return;
+    }
+    const old = record.tokens?.accessToken;
+    const fresh = await this.ensureFresh(name, { force: true });
+    if (!old || old === fresh) return;
+    // Best effort: the old token already stopped being injected; the IdP may not support revoking it.
+    try {
+      const config = await this.#grants.configFor(record);
+      await revokeTokens({ config, accessToken: old, now: this.#now, sleep: (ms) => this.#sleep(ms) });
+    } catch {
+      /* reported by revoke(), not by rotate */
+    }
+  }
+
+  /** RFC 7009: tokens are wiped locally first, whatever the IdP answers (O11). */
+  async revoke(name: string): Promise<RevokeResult> {
+    const record = this.#require(name);
+    const tokens = record.tokens;
+    this.unschedule(name);
+    await this.#store.update(name, (r) => {
+      const { tokens: _dropped, ...rest } = r;
+      return { ...rest, state: 'revoked', updatedAt: new Date(this.#now()).toISOString() };
+    });
+    if (record.kind !== 'oauth' || !record.oauth) {
+      return { name, outcome: 'unsupported', detail: 'This kind of credential has no revocation endpoint; the token was removed locally and stays valid until it expires or you revoke it at its issuer.' };
+    }
+    if (!tokens) return { name, outcome: 'confirmed', detail: 'There were no tokens to revoke.' };
+    try {
+      const config = await this.#grants.configFor(record);
+      const result = await revokeTokens({ config, refreshToken: tokens.refreshToken, accessToken: tokens.accessToken, now: this.#now, sleep: (ms) => this.#sleep(ms) });
+      return { name, ...result };
+    } catch (err) {
+      const detail = err instanceof TokenwardenError ? err.message : 'the identity provider could not be reached';
+      return { name, outcome: 'not-confirmed', detail: `Revocation not confirmed (${detail}). The tokens were removed locally but may stay valid until they expire.` };
+    }
+  }
+
+  async introspect(name: string): Promise<IntrospectionView> {
+    const record = this.#require(name);
+    if (record.kind !== 'oauth' || !record.oauth?.clientSecret) {
+      throw new TokenwardenError('ERR_NOT_AVAILABLE', 'Introspection needs an OAuth credential with a client secret.');
+    }
+    const token = record.tokens?.accessToken;
+    if (!token) throw new TokenwardenError('ERR_TOKEN_UNAVAILABLE', `${name} has no token to introspect.`);
+    const config = await this.#grants.configFor(record);
+    if (!config.serverMetadata().introspection_endpoint) {
+      throw new TokenwardenError('ERR_NOT_AVAILABLE', 'The identity provider has no introspection endpoint.');
+    }
+    try {
+      return await introspectToken(config, token, this.#now());
+    } catch (err) {
+      throw toIdpError(err, this.#now(), 'Introspection');
+    }
+  }
+
+  statusOf(record: CredentialRecord, now: number = this.#now()): CredentialStatus {
+    return statusOf(record, now);
+  }
+
+  /** Refreshes in the background just before a refresh would be due, so requests seldom wait. */
+  schedule(name: string): void {
+    this.#wanted.add(name);
+    this.#clearTimer(name);
+    let record: CredentialRecord | undefined;
+    try {
+      record = this.#store.get(name);
+    } catch {
+      return;
+    }
+    if (!record?.tokens || record.kind === 'static' || record.state === 'needs-login' || record.state === 'revoked') return;
+    const due = refreshDueAt(record.tokens);
+    if (due === undefined) return;
+    const now = this.#now();
+    const at = Math.max(due, this.#backoff.blockedUntil(name, record.oauth?.issuer, now));
+    const delay = Math.min(MAX_TIMER_MS, Math.max(0, at - now));
+    const timer = this.#timers.setTimeout(() => {
+      this.#scheduled.delete(name);
+      this.ensureFresh(name)
+        .catch(() => undefined)
+        .finally(() => {
+          if (!this.#wanted.has(name) || this.#scheduled.has(name)) return;
+          // A failed attempt leaves the due time in the past; never spin.
+          const retry = this.#timers.setTimeout(() => {
+            this.#scheduled.delete(name);
+            if (this.#wanted.has(name)) this.schedule(name);
+          }, this.#retryDelay(name));
+          (retry as { unref?: () => void }).unref?.();
+          this.#scheduled.set(name, retry);
+        });
+    }, delay);
+    (timer as { unref?: () => void }).unref?.();
+    this.#scheduled.set(name, timer);
+  }
+
+  unschedule(name: string): void {
+    this.#wanted.delete(name);
+    this.#clearTimer(name);
+  }
+
+  stop(): void {
+    this.#wanted.clear();
+    for (const name of [...this.#scheduled.keys()]) this.#clearTimer(name);
+  }
+
+  #retryDelay(name: string): number {
+    let record: CredentialRecord | undefined;
+    try {
+      record = this.#store.get(name);
+    } catch {
+      return 60_000;
+    }
+    const now = this.#now();
+    const blocked = this.#backoff.blockedUntil(name, record?.oauth?.issuer, now);
+    const due = record?.tokens ? refreshDueAt(record.tokens) : undefined;
+    const next = Math.max(blocked, due ?? 0);
+    return Math.min(MAX_TIMER_MS, Math.max(1_000, next - now));
+  }
+
+  #clearTimer(name: string): void {
+    const timer = this.#scheduled.get(name);
+    if (timer !== undefined) this.#timers.clearTimeout(timer);
+    this.#scheduled.delete(name);
+  }
+
+  #require(name: string): CredentialRecord {
+    const record = this.#store.get(name);
+    if (!record) throw new TokenwardenError('ERR_NOT_FOUND', `No credential named ${name}.`);
+    return record;
+  }
+
+  /** The stored token when no refresh is needed; throws when the record must not be injected. */
+  #usable(record: CredentialRecord, force: boolean): string | undefined {
+    if (record.state === 'needs-login') throw new TokenwardenError('ERR_NEEDS_LOGIN', `${record.name} needs you to log in again.`);
+    if (record.state === 'revoked') throw new TokenwardenError('ERR_TOKEN_UNAVAILABLE', `${record.name} was revoked; log in or rotate it.`);
+    const tokens = record.tokens;
+    if (record.kind === 'static') {
+      if (!tokens || isExpired(tokens, this.#now())) throw new TokenwardenError('ERR_TOKEN_UNAVAILABLE', `The token of ${record.name} has expired; rotate it.`);
+      return tokens.accessToken;
+    }
+    if (!force && tokens && !isRefreshDue(tokens, this.#now())) return tokens.accessToken;
+    return undefined;
+  }
+
+  async #refresh(name: string, force: boolean, reloaded = false): Promise<string> {
+    const record = this.#require(name);
+    if (!force && record.tokens && !isRefreshDue(record.tokens, this.#now())) return record.tokens.accessToken;
+    const issuer = record.oauth?.issuer;
+    if (this.#backoff.blockedUntil(name, issuer, this.#now()) > 0 && !force) {
+      return this.#fallback(record, 'the identity provider is backing off');
+    }
+    let response: TokenResponseLike;
+    try {
+      response = record.kind === 'exec' ? await this.#runExec(record) : await this.#grants.refresh(record);
+    } catch (err) {
+      return this.#onFailure(record, err, force, reloaded);
+    }
+    const previous = record.kind === 'oauth' ? record.tokens : undefined;
+    // Persisted before the token is returned: a crash can never lose a rotated refresh token (O7).
+    const tokens = tokenSetFrom(response, this.#now(), previous, record.oauth?.scope);
+    await this.#persist(name, tokens);
+    this.#backoff.succeed(name, issuer);
+    if (this.#wanted.has(name)) this.schedule(name);
+    return tokens.accessToken;
+  }
+
+  #runExec(record: CredentialRecord): Promise<TokenResponseLike> {
+    if (!record.exec) throw new TokenwardenError('ERR_INVALID_INPUT', `${record.name} has no command.`);
+    return runExecSource(record.exec.command, { timeoutMs: this.#execTimeoutMs });
+  }
+
+  async #onFailure(record: CredentialRecord, err: unknown, force: boolean, reloaded: boolean): Promise<string> {
+    const name = record.name;
+    const issuer = record.oauth?.issuer;
+    if (err instanceof TokenwardenError && err.code === 'ERR_NEEDS_LOGIN') {
+      await this.#markNeedsLogin(name, err.message);
+      throw err;
+    }
+    if (err instanceof TokenwardenError && err.code === 'ERR_EXEC_FAILED') {
+      this.#backoff.fail(name, undefined, this.#now());
+      await this.#noteError(name, err.code, err.message);
+      if (force) throw err;
+      return this.#fallback(record, err.message, 'ERR_EXEC_FAILED');
+    }
+    const failure = classifyOAuthError(err, this.#now());
+    if (failure.kind === 'invalid-grant') {
+      if (!reloaded) {
+        // Another process may have rotated the refresh token on disk (O8): read once, never loop.
+        const used = record.tokens?.refreshToken;
+        await this.#store.reload();
+        const fresh = this.#require(name);
+        if (fresh.tokens?.refreshToken && fresh.tokens.refreshToken !== used) return this.#refresh(name, force, true);
+      }
+      await this.#markNeedsLogin(name, 'The identity provider rejected the refresh token (invalid_grant).');
+      throw new TokenwardenError('ERR_NEEDS_LOGIN', `${name} needs you to log in again: the grant is no longer valid.`);
+    }
+    const wait = this.#backoff.fail(name, issuer, this.#now(), failure.kind === 'transient' ? failure.retryAfterMs : undefined);
+    await this.#noteError(name, 'ERR_IDP', failure.detail);
+    if (failure.kind === 'refused') {
+      this.#onEvent({ type: 'alert', level: 'error', code: 'ERR_IDP', name, message: `Refreshing ${name} failed: ${failure.detail}` });
+    }
+    if (force) throw new TokenwardenError('ERR_IDP', `Refreshing ${name} failed: ${failure.detail}; retry in ${Math.ceil(wait / 1000)} s.`);
+    return this.#fallback(record, failure.detail);
+  }
+
+  /** Serve a still-valid token through an IdP outage; never an expired one (R6). */
+  #fallback(record: CredentialRecord, why: string, code: 'ERR_TOKEN_UNAVAILABLE' | 'ERR_EXEC_FAILED' = 'ERR_TOKEN_UNAVAILABLE'): string {
+    const tokens = record.tokens;
+    if (tokens && !isExpired(tokens, this.#now())) return tokens.accessToken;
+    throw new TokenwardenError(code, `No valid token for ${record.name}: ${why}.`);
+  }
+
+  async #persist(name: string, tokens: TokenSet): Promise<void> {
+    const at = new Date(this.#now()).toISOString();
+    await this.#store.update(name, (r) => {
+      const { lastError: _cleared, ...rest } = r;
+      return { ...rest, tokens, state: 'active', lastRefreshAt: at, updatedAt: at };
+    });
+  }
+
+  async #markNeedsLogin(name: string, message: string): Promise<void> {
+    const at = new Date(this.#now()).toISOString();
+    await this.#store.update(name, (r) => ({ ...r, state: 'needs-login', lastError: { code: 'ERR_NEEDS_LOGIN', message, at }, updatedAt: at }));
+    this.unschedule(name);
+    this.#onEvent({ type: 'alert', level: 'warning', code: 'ERR_NEEDS_LOGIN', name, message: `${name} needs you to log in again.` });
+  }
+
+  async #noteError(name: string, code: string, message: string): Promise<void> {
+    const at = new Date(this.#now()).toISOString();
+    await this.#store.update(name, (r) => ({ ...r, state: 'refresh-failed', lastError: { code, message, at }, updatedAt: at }));
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      this.#timers.setTimeout(resolve, ms);
+    });
+  }
+}
