@@ -1,0 +1,139 @@
+/** Electron main glue: single instance, sandbox, app:// protocol, the core service, IPC, window, tray, auto-lock. */
+import { app, BrowserWindow, clipboard, ClipboardItem, ipcMain, Menu, nativeImage, Notification, powerMonitor, protocol, safeStorage, shell, Tray } from 'electron';
+import Store from 'electron-store';
+import path from 'node:path';
+import { createService } from '../core/create-service.ts';
+import { TokenwardenError } from '../core/errors.ts';
+import { APP_ENTRY_URL } from './app-origin.ts';
+import { registerAppProtocol, registerAppScheme } from './app-protocol.ts';
+import { startAutoLock } from './auto-lock.ts';
+import { createElectronClipboard } from './clipboard.ts';
+import { registerIpc } from './ipc.ts';
+import { createNotifier } from './notifications.ts';
+import { createOpenExternal } from './open-external.ts';
+import { createSafeStorageKeyslot } from './safe-storage-keyslot.ts';
+import { createSettingsStore } from './settings-store.ts';
+import { TRAY_ICON_DATA_URL } from './tray-icon.ts';
+import { createTrayController } from './tray.ts';
+import { createMainWindow } from './window.ts';
+
+app.enableSandbox();
+registerAppScheme(protocol);
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.whenReady().then(start, (err: unknown) => {
+    console.error('Tokenwarden failed to start:', err instanceof Error ? err.message : String(err));
+    app.exit(1);
+  });
+}
+
+async function start(): Promise<void> {
+  const appRoot = app.getAppPath();
+  const settings = createSettingsStore(new Store({ name: 'settings' }) as unknown as Parameters<typeof createSettingsStore>[0]);
+  const prefs = settings.read();
+  const keyslot = createSafeStorageKeyslot(safeStorage);
+  if (keyslot.refusalReason()) console.warn(keyslot.refusalReason());
+
+  let allowedOrigins = new Set<string>(prefs.externalOrigins);
+  const openExternal = createOpenExternal(shell, () => allowedOrigins);
+  const service = await createService({
+    home: process.env.TOKENWARDEN_HOME ?? path.join(app.getPath('appData'), 'tokenwarden'),
+    safeStorage: keyslot,
+    proxy: { port: prefs.proxyPort, strict: prefs.proxyStrict },
+    clipboard: createElectronClipboard(clipboard, (entries) => new ClipboardItem(entries)),
+    clipboardClearMs: prefs.clipboardClearSeconds * 1000,
+    openBrowser: async (url: string) => {
+      if (!(await openExternal(url))) throw new TokenwardenError('ERR_FORBIDDEN', 'That login URL is not on the allowed https list.');
+    },
+  });
+  // The allow-list follows the configured issuers: login can open their pages and nothing else.
+  const refreshAllowList = async (): Promise<void> => {
+    const next = new Set<string>(prefs.externalOrigins);
+    try {
+      for (const s of await service.list()) {
+        if (s.kind !== 'oauth') continue;
+        const issuer = (await service.get(s.name)).oauth?.issuer;
+        if (issuer) next.add(new URL(issuer).origin);
+      }
+    } catch {
+      // Locked: keep the previous list.
+      return;
+    }
+    allowedOrigins = next;
+  };
+
+  registerAppProtocol(protocol, path.join(appRoot, 'dist', 'renderer'));
+
+  let win: BrowserWindow | null = null;
+  const showWindow = (): void => {
+    if (win && !win.isDestroyed()) {
+      if (win.isMinimized()) win.restore();
+      win.show();
+      win.focus();
+      return;
+    }
+    win = createMainWindow({
+      BrowserWindow,
+      preloadPath: path.join(appRoot, 'dist', 'preload', 'index.cjs'),
+      entryUrl: APP_ENTRY_URL,
+      onExternalRequest: (url) => void openExternal(url),
+    });
+    win.on('closed', () => {
+      win = null;
+    });
+  };
+
+  const disposeIpc = registerIpc({ ipcMain, service, targets: () => (win && !win.isDestroyed() ? [win.webContents] : []) });
+  const tray = createTrayController({
+    createTray: () => new Tray(nativeImage.createFromDataURL(TRAY_ICON_DATA_URL)),
+    buildMenu: (template) => Menu.buildFromTemplate(template),
+    showWindow,
+    lock: () => service.lock(),
+    requestUnlock: showWindow,
+    quit: () => app.quit(),
+  });
+  const refreshTray = (): void => {
+    service.status().then(tray.update, () => tray.update(null));
+  };
+  const notify = createNotifier({
+    isSupported: () => Notification.isSupported(),
+    create: (options) => new Notification(options),
+    onClick: () => showWindow(),
+  });
+  const unsubscribe = service.onEvent((event) => {
+    notify(event);
+    if (event.type === 'locked' || event.type === 'changed') {
+      refreshTray();
+      void refreshAllowList();
+    }
+  });
+  const stopAutoLock = startAutoLock({
+    powerMonitor,
+    lock: () => service.lock(),
+    idleSeconds: prefs.idleLockMinutes * 60,
+    onError: (err) => console.warn('auto-lock failed:', err instanceof Error ? err.message : String(err)),
+  });
+
+  app.on('second-instance', showWindow);
+  app.on('activate', showWindow);
+  // The owner keeps serving the proxy from the tray when the window closes.
+  app.on('window-all-closed', () => undefined);
+  let closing = false;
+  app.on('before-quit', (event: { preventDefault(): void }) => {
+    if (closing) return;
+    closing = true;
+    event.preventDefault();
+    stopAutoLock();
+    unsubscribe();
+    disposeIpc();
+    tray.destroy();
+    // service.close() disposes the clipboard guard, which clears a copied token (SECURITY S5).
+    service.close().finally(() => app.exit(0));
+  });
+
+  refreshTray();
+  void refreshAllowList();
+  showWindow();
+}

@@ -1,0 +1,32 @@
+/** One API call from an untrusted client: schema-validated arguments in, an envelope out; never a raw throw (SECURITY E5). */
+import type { z } from 'zod';
+import { ARG_SCHEMAS, isApiMethod, type ApiMethod, type TokenwardenApi } from '../../shared/contract.ts';
+import { toErrorPayload } from '../../shared/errors.ts';
+import type { IpcEnvelope } from './ipc-envelope.ts';
+
+/** Names the failing fields without echoing their values: a value may be a pasted token. */
+export function describeIssues(error: z.ZodError): string {
+  const parts = error.issues.slice(0, 5).map((issue) => {
+    // The first path element is the tuple position; the field path after it is what a user can act on.
+    const where = issue.path.slice(typeof issue.path[0] === 'number' ? 1 : 0).map(String).join('.');
+    return where ? `${where}: ${issue.message}` : issue.message;
+  });
+  return parts.join('; ') || 'The arguments are not valid.';
+}
+
+export async function dispatchApiCall(api: TokenwardenApi, method: unknown, args: unknown): Promise<IpcEnvelope> {
+  if (!isApiMethod(method)) {
+    return { ok: false, error: { code: 'ERR_INVALID_INPUT', message: 'Unknown method.' } };
+  }
+  const parsed = ARG_SCHEMAS[method as ApiMethod].safeParse(Array.isArray(args) ? args : [args]);
+  if (!parsed.success) {
+    return { ok: false, error: { code: 'ERR_INVALID_INPUT', message: describeIssues(parsed.error) } };
+  }
+  try {
+    const fn = api[method] as (...a: unknown[]) => Promise<unknown>;
+    const value = await fn.apply(api, parsed.data as unknown[]);
+    return { ok: true, value: value === undefined ? null : value };
+  } catch (err) {
+    return { ok: false, error: toErrorPayload(err) };
+  }
+}

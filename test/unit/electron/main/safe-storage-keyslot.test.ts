@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { BASIC_TEXT_REFUSAL, createSafeStorageKeyslot, platformGuarantee, type SafeStorageLike } from '../../../../electron/main/safe-storage-keyslot.ts';
+
+function fakeSafeStorage(backend: string, overrides: Partial<SafeStorageLike> = {}) {
+  const log: string[] = [];
+  const s: SafeStorageLike = {
+    isEncryptionAvailable: () => true,
+    getSelectedStorageBackend: () => backend,
+    encryptString: (p) => {
+      log.push('sync-encrypt');
+      return Buffer.from(`enc:${p}`);
+    },
+    decryptString: (d) => {
+      log.push('sync-decrypt');
+      return d.toString().slice(4);
+    },
+    encryptStringAsync: async (p) => {
+      log.push('async-encrypt');
+      return Buffer.from(`enc:${p}`);
+    },
+    decryptStringAsync: async (d) => {
+      log.push('async-decrypt');
+      return { result: d.toString().slice(4), shouldReEncrypt: false };
+    },
+    ...overrides,
+  };
+  return { s, log };
+}
+
+describe('safeStorage keyslot', () => {
+  it('S2 refuses the basic_text backend on Linux: unavailable, and encrypt/decrypt reject without touching safeStorage', async () => {
+    const { s, log } = fakeSafeStorage('basic_text');
+    const slot = createSafeStorageKeyslot(s, 'linux');
+    expect(slot.isEncryptionAvailable()).toBe(false);
+    expect(slot.refusalReason()).toBe(BASIC_TEXT_REFUSAL);
+    expect(slot.refusalReason()).toMatch(/passphrase/);
+    await expect(slot.encryptString('dek')).rejects.toMatchObject({ code: 'ERR_KEYRING_UNAVAILABLE' });
+    await expect(slot.decryptString(Buffer.from('enc:dek'))).rejects.toThrow(/basic_text/);
+    expect(log).toEqual([]);
+  });
+
+  it('S1 uses the async API when present and round-trips', async () => {
+    const { s, log } = fakeSafeStorage('gnome_libsecret');
+    const slot = createSafeStorageKeyslot(s, 'linux');
+    expect(slot.isEncryptionAvailable()).toBe(true);
+    expect(slot.getSelectedStorageBackend?.()).toBe('gnome_libsecret');
+    const enc = await slot.encryptString('dek-bytes');
+    expect(await slot.decryptString(enc)).toBe('dek-bytes');
+    expect(log).toEqual(['async-encrypt', 'async-decrypt']);
+  });
+
+  it('S1 falls back to the sync API on older Electron', async () => {
+    const { s, log } = fakeSafeStorage('kwallet5', { encryptStringAsync: undefined, decryptStringAsync: undefined });
+    const slot = createSafeStorageKeyslot(s, 'linux');
+    expect(await slot.decryptString(await slot.encryptString('x'))).toBe('x');
+    expect(log).toEqual(['sync-encrypt', 'sync-decrypt']);
+  });
+
+  it('S1 records shouldReEncrypt so the vault can rewrap', async () => {
+    const { s } = fakeSafeStorage('gnome_libsecret', { decryptStringAsync: async () => ({ result: 'dek', shouldReEncrypt: true }) });
+    const slot = createSafeStorageKeyslot(s, 'linux');
+    expect(slot.shouldReEncrypt()).toBe(false);
+    await slot.decryptString(Buffer.from('x'));
+    expect(slot.shouldReEncrypt()).toBe(true);
+  });
+
+  it('S2 an unavailable safeStorage is refused too; macOS has no basic_text check', async () => {
+    const { s } = fakeSafeStorage('unknown', { isEncryptionAvailable: () => false });
+    expect(createSafeStorageKeyslot(s, 'darwin').isEncryptionAvailable()).toBe(false);
+    const { s: mac } = fakeSafeStorage('basic_text');
+    expect(createSafeStorageKeyslot(mac, 'darwin').isEncryptionAvailable()).toBe(true);
+    expect(platformGuarantee('win32')).toMatch(/not against other programs/);
+  });
+});

@@ -1,0 +1,67 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { CredentialSummary, VaultStatus } from '../../../../shared/model.ts';
+import { createNotifier } from '../../../../electron/main/notifications.ts';
+import { createSettingsStore } from '../../../../electron/main/settings-store.ts';
+import { trayTemplate } from '../../../../electron/main/tray.ts';
+
+const status = (locked: boolean): VaultStatus => ({
+  locked,
+  keyslots: ['passphrase'],
+  dataDir: '/d',
+  vaultPath: '/d/vault.json',
+  ownerPid: 1,
+  proxy: { url: 'http://127.0.0.1:8787', port: 8787 },
+  credentialCount: 3,
+  warnings: [],
+});
+
+describe('tray menu', () => {
+  it('offers lock when unlocked and shows proxy status', async () => {
+    const lock = vi.fn(async () => undefined);
+    const t = trayTemplate(status(false), { showWindow: vi.fn(), lock, requestUnlock: vi.fn(), quit: vi.fn() });
+    const labels = t.map((i) => i.label);
+    expect(labels).toContain('Proxy: http://127.0.0.1:8787');
+    expect(labels).toContain('Vault: unlocked (3 credentials)');
+    t.find((i) => i.label === 'Lock now')!.click!(undefined as never, undefined, undefined as never);
+    expect(lock).toHaveBeenCalled();
+  });
+
+  it('offers unlock (through the window) when locked', () => {
+    const requestUnlock = vi.fn();
+    const t = trayTemplate(status(true), { showWindow: vi.fn(), lock: vi.fn(), requestUnlock, quit: vi.fn() });
+    t.find((i) => i.label === 'Unlock…')!.click!(undefined as never, undefined, undefined as never);
+    expect(requestUnlock).toHaveBeenCalled();
+  });
+});
+
+describe('notifications', () => {
+  const summary = (name: string, s: CredentialSummary['status']) => ({ name, status: s }) as CredentialSummary;
+
+  it('notifies alerts and newly needs-login credentials, not the first snapshot', () => {
+    const shown: { title: string; body: string }[] = [];
+    const notify = createNotifier({
+      isSupported: () => true,
+      create: (o) => ({ on: () => undefined, show: () => shown.push(o) }),
+      onClick: vi.fn(),
+    });
+    notify({ type: 'changed', summaries: [summary('a', 'needs-login'), summary('b', 'valid')] });
+    expect(shown).toHaveLength(0);
+    notify({ type: 'changed', summaries: [summary('a', 'needs-login'), summary('b', 'needs-login')] });
+    expect(shown.map((s) => s.title)).toEqual(['Tokenwarden: b needs a login']);
+    notify({ type: 'alert', level: 'error', code: 'ERR_IDP', name: 'b', message: 'The IdP refused the refresh.' });
+    expect(shown).toHaveLength(2);
+    notify({ type: 'alert', level: 'info', code: 'X', name: null, message: 'fyi' });
+    expect(shown).toHaveLength(2);
+  });
+});
+
+describe('settings store', () => {
+  it('returns defaults, falls back per field on bad values, and writes validated values', () => {
+    const data: Record<string, unknown> = { clipboardClearSeconds: 'nope', proxyPort: 9000 };
+    const store = createSettingsStore({ get store() { return data; }, set: (k, v) => (data[k] = v) });
+    expect(store.read()).toMatchObject({ clipboardClearSeconds: 30, proxyPort: 9000, idleLockMinutes: 15 });
+    store.write({ clipboardClearSeconds: 10 });
+    expect(data.clipboardClearSeconds).toBe(10);
+    expect(() => store.write({ clipboardClearSeconds: 1 })).toThrow();
+  });
+});
