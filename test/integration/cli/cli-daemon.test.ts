@@ -1,0 +1,136 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { writeFileSync, statSync } from 'node:fs';
+import { createConnection } from 'node:net';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { exitCodeFor } from '../../../shared/errors.ts';
+import { CredentialDetail, CredentialSummary, VaultStatus } from '../../../shared/model.ts';
+import { cliEnv, startDaemon, type CliEnv, type DaemonHandle } from '../../fixtures/cli-run.ts';
+
+const CANARY = 'tkwcanary_daemon_4b1d9e0c7a2f';
+const cleanups: (() => Promise<unknown> | void)[] = [];
+afterEach(async () => {
+  for (const fn of cleanups.splice(0).reverse()) await fn();
+});
+
+function setup(): CliEnv {
+  const cli = cliEnv();
+  cleanups.push(() => cli.cleanup());
+  return cli;
+}
+
+async function daemon(cli: CliEnv): Promise<DaemonHandle> {
+  const d = await startDaemon(cli);
+  cleanups.push(() => d.stop());
+  return d;
+}
+
+describe('CLI with a running daemon', () => {
+  it('routes every command through the control socket and keeps the --json contract', async () => {
+    const cli = setup();
+    const d = await daemon(cli);
+    const add = await cli.run(['add', 'github', '--host', 'https://api.github.com', '--token-stdin'], { input: CANARY });
+    expect(add.code).toBe(0);
+    const list = await cli.run(['list', '--json']);
+    expect(z.array(CredentialSummary).parse(JSON.parse(list.stdout)).map((s) => s.name)).toEqual(['github']);
+    const show = CredentialDetail.parse(JSON.parse((await cli.run(['show', 'github', '--json'])).stdout));
+    expect(show.tokenTail).toBe(CANARY.slice(-4));
+    const status = VaultStatus.parse(JSON.parse((await cli.run(['status', '--json'])).stdout));
+    expect(status).toMatchObject({ locked: false, ownerPid: d.child.pid, proxy: { port: d.port }, credentialCount: 1 });
+    expect((await cli.run(['token', 'github'])).stdout).toBe(`${CANARY}\n`);
+    expect(statSync(join(cli.env.TOKENWARDEN_HOME!, 'control.sock')).mode & 0o777).toBe(0o600);
+  });
+
+  it('refuses a second daemon, naming the holder pid', async () => {
+    const cli = setup();
+    const d = await daemon(cli);
+    const second = await cli.run(['daemon', '--foreground', '--port', '0']);
+    expect(second.code).toBe(exitCodeFor('ERR_BUSY'));
+    expect(second.stderr).toContain(String(d.child.pid));
+    expect(second.stderr).toMatch(/\(ERR_BUSY\)\n$/);
+  });
+
+  it('survives a malformed message and a 10 MB line on the socket', async () => {
+    const cli = setup();
+    await daemon(cli);
+    const socketPath = join(cli.env.TOKENWARDEN_HOME!, 'control.sock');
+    for (const payload of ['{not json\n', `${'x'.repeat(10 * 1024 * 1024)}\n`]) {
+      const socket = createConnection(socketPath);
+      socket.on('error', () => undefined);
+      socket.end(payload);
+      await once(socket, 'close');
+    }
+    expect((await cli.run(['list', '--json'])).code).toBe(0);
+  });
+
+  it('exits cleanly on SIGTERM and the data persists', async () => {
+    const cli = setup();
+    const d = await startDaemon(cli);
+    expect((await cli.run(['add', 'kept', '--host', 'https://api.example.com', '--token-stdin'], { input: 'kept_token_value_123' })).code).toBe(0);
+    expect(await d.stop()).toBe(0);
+    expect(d.output()).toMatch(/stopped/);
+    const list = await cli.run(['list', '--json']);
+    expect(JSON.parse(list.stdout).map((s: { name: string }) => s.name)).toEqual(['kept']);
+  });
+
+  it('starts over a stale socket file and a stale owner lock', async () => {
+    const cli = setup();
+    const home = cli.env.TOKENWARDEN_HOME!;
+    expect((await cli.run(['status'])).code).toBe(0); // creates the data dir
+    // A socket left behind by a process killed with -9, and a lock naming a dead pid.
+    const stale = spawn(process.execPath, ['-e', `require('net').createServer().listen(${JSON.stringify(join(home, 'control.sock'))}, () => console.log('up'))`]);
+    await once(stale.stdout, 'data');
+    stale.kill('SIGKILL');
+    await once(stale, 'exit');
+    writeFileSync(join(home, 'owner.lock'), JSON.stringify({ pid: stale.pid, role: 'daemon', socketPath: join(home, 'control.sock'), startedAt: new Date().toISOString() }), { mode: 0o600 });
+    await daemon(cli);
+    expect((await cli.run(['list', '--json'])).code).toBe(0);
+  });
+
+  it('exec runs a real child with the proxy environment and propagates its exit code', async () => {
+    const cli = setup();
+    const d = await daemon(cli);
+    await cli.run(['add', 'github', '--host', 'https://api.github.com', '--token-stdin'], { input: CANARY });
+    const script = "const e=process.env;console.log(JSON.stringify({HTTPS_PROXY:e.HTTPS_PROXY,http_proxy:e.http_proxy,NO_PROXY:e.NO_PROXY,NODE_EXTRA_CA_CERTS:e.NODE_EXTRA_CA_CERTS,SSL_CERT_FILE:e.SSL_CERT_FILE}));process.exit(7)";
+    const result = await cli.run(['exec', 'github', '--', process.execPath, '-e', script]);
+    expect(result.code).toBe(7);
+    const env = JSON.parse(result.stdout) as Record<string, string>;
+    const proxy = new URL(env.HTTPS_PROXY!);
+    expect(proxy.username).toBe('github');
+    expect(proxy.host).toBe(`127.0.0.1:${d.port}`);
+    const printed = JSON.parse((await cli.run(['proxy-env', 'github', '--json'])).stdout) as Record<string, string>;
+    expect(proxy.password.length).toBeGreaterThanOrEqual(22); // >= 128 bits, base64url (P3)
+    expect(new URL(printed.HTTPS_PROXY!).password).toBe(proxy.password);
+    expect(env.http_proxy).toBe(env.HTTPS_PROXY);
+    expect(env.NO_PROXY).toContain('127.0.0.1');
+    expect(env.NODE_EXTRA_CA_CERTS).toMatch(/ca\.pem$/);
+    expect(env.SSL_CERT_FILE).toMatch(/ca-bundle\.pem$/);
+    expect(result.stdout).not.toContain(CANARY);
+  });
+
+  it('exec --env-token puts the token in the named variable', async () => {
+    const cli = setup();
+    await cli.run(['add', 'github', '--host', 'https://api.github.com', '--token-stdin'], { input: CANARY });
+    const result = await cli.run(['exec', 'github', '--env-token', 'GH_TOKEN', '--', process.execPath, '-e', 'process.stdout.write(process.env.GH_TOKEN)']);
+    expect(result).toMatchObject({ code: 0, stdout: CANARY });
+  });
+});
+
+describe('CLI without a daemon', () => {
+  it('two concurrent writers never lose an update', async () => {
+    const cli = setup();
+    const names = Array.from({ length: 6 }, (_, i) => `svc-${i}`);
+    const results = await Promise.all(names.map((n) => cli.run(['add', n, '--host', `https://${n}.example.com`, '--token-stdin'], { input: `token_for_${n}_abcdef` })));
+    expect(results.map((r) => r.code)).toEqual(names.map(() => 0));
+    const list = JSON.parse((await cli.run(['list', '--json'])).stdout) as { name: string }[];
+    expect(list.map((s) => s.name).sort()).toEqual(names);
+  });
+
+  it('proxy-env needs a running owner', async () => {
+    const cli = setup();
+    const result = await cli.run(['proxy-env', 'github']);
+    expect(result.code).toBe(exitCodeFor('ERR_DAEMON_UNREACHABLE'));
+  });
+});
