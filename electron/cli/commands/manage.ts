@@ -1,0 +1,133 @@
+/** Commands that change a credential or the vault: rm, login, refresh, rotate, revoke, lock, unlock. */
+import type { Command } from 'commander';
+import type { CommandContext } from '../context.ts';
+import { confirm, promptHidden, readStdinLines } from '../io.ts';
+import { usageError } from '../fail.ts';
+import { formatStatus } from '../format.ts';
+import type { LoginPrompt } from '../../../shared/model.ts';
+import { TokenwardenError } from '../../core/errors.ts';
+
+export function registerManage(program: Command, ctx: CommandContext): void {
+  const { io } = ctx;
+  program
+    .command('rm')
+    .alias('remove')
+    .summary('remove a credential (asks on a terminal; --yes skips)')
+    .argument('<name>')
+    .option('-y, --yes', 'do not ask for confirmation')
+    .action((name: string, opts: { yes?: boolean }) =>
+      ctx.withSession(async ({ api }) => {
+        await api.get(name);
+        if (!opts.yes && io.stdin.isTTY && !(await confirm(`Remove ${name}? Its tokens are deleted, not revoked.`, io))) {
+          throw new TokenwardenError('ERR_CANCELLED', 'Nothing was removed.');
+        }
+        await api.remove(name);
+        io.out(`Removed ${name}.\n`);
+      }),
+    );
+
+  program
+    .command('login')
+    .summary('run the interactive OAuth grant (browser or device code)')
+    .argument('<name>')
+    .action((name: string) =>
+      ctx.withSession(async (session) => {
+        const stop = await session.onEvent((event) => {
+          if (event.type === 'login' && event.prompt.name === name) io.err(describeDevicePrompt(event.prompt));
+        });
+        try {
+          const summary = await session.api.login(name);
+          io.out(`Logged in: ${summary.name} is ${summary.status}${summary.expiresAt ? `, expires ${summary.expiresAt}` : ''}.\n`);
+        } finally {
+          stop();
+        }
+      }),
+    );
+
+  program
+    .command('refresh')
+    .summary('force a refresh now')
+    .argument('<name>')
+    .action((name: string) =>
+      ctx.withSession(async ({ api }) => {
+        const s = await api.refresh(name);
+        io.out(`Refreshed ${s.name}: ${s.status}${s.expiresAt ? `, expires ${s.expiresAt}` : ''}.\n`);
+      }),
+    );
+
+  program
+    .command('rotate')
+    .summary('get a new token and retire the old one (static: new token on stdin)')
+    .argument('<name>')
+    .option('--token-stdin', 'static credentials: read the replacement token from stdin')
+    .action((name: string, opts: { tokenStdin?: boolean }) =>
+      ctx.withSession(async ({ api }) => {
+        const detail = await api.get(name);
+        let token: string | undefined;
+        if (detail.kind === 'static') {
+          if (opts.tokenStdin || !io.stdin.isTTY) token = (await readStdinLines(io.stdin)).join('\n');
+          else token = await promptHidden('New token: ', io);
+        }
+        const s = await api.rotate(name, token === undefined ? {} : { token });
+        io.out(`Rotated ${s.name}: ${s.status}, token now ends …${s.tokenTail ?? '????'}.\n`);
+      }),
+    );
+
+  program
+    .command('revoke')
+    .summary('revoke at the IdP (RFC 7009) and wipe the tokens locally')
+    .argument('<name>')
+    .action((name: string) =>
+      ctx.withSession(async ({ api }) => {
+        const result = await api.revoke(name);
+        const headline = { confirmed: 'Revoked', 'not-confirmed': 'Revocation NOT confirmed', unsupported: 'Revocation unsupported' }[result.outcome];
+        io.out(`${headline}: ${result.name}. ${result.detail} The tokens were deleted locally.\n`);
+      }),
+    );
+
+  program
+    .command('lock')
+    .summary('lock the vault in the running owner (drops the key from memory)')
+    .action(() =>
+      ctx.withSession(
+        async (session) => {
+          const status = await session.api.lock();
+          io.out(session.mode === 'daemon' ? 'Locked. The proxy answers 423 until you unlock.\n' : `${formatStatus(status)}\n`);
+        },
+        { unlock: false },
+      ),
+    );
+
+  program
+    .command('unlock')
+    .summary('unlock the vault (passphrase from TOKENWARDEN_PASSPHRASE, the keyring or a prompt)')
+    .option('--passphrase-stdin', 'read the passphrase from standard input')
+    .action((opts: { passphraseStdin?: boolean }) =>
+      ctx.withSession(
+        async ({ api }) => {
+          const before = await api.status();
+          if (!before.locked) return void io.out('Already unlocked.\n');
+          let secret: string | undefined;
+          if (opts.passphraseStdin) secret = (await readStdinLines(io.stdin))[0];
+          else if (!io.env.TOKENWARDEN_PASSPHRASE && io.stdin.isTTY) secret = await promptHidden('Vault passphrase: ', io);
+          if (secret === '') throw usageError('The passphrase is empty.');
+          const after = await api.unlock(secret);
+          io.out(`Unlocked (${after.credentialCount ?? 0} credentials).\n`);
+        },
+        { unlock: false },
+      ),
+    );
+}
+
+function describeDevicePrompt(p: LoginPrompt): string {
+  return [
+    '',
+    `  To sign in, open ${p.verificationUri}`,
+    `  and enter the code:  ${p.userCode}`,
+    p.verificationUriComplete ? `  (or open ${p.verificationUriComplete})` : '',
+    `  The code expires at ${p.expiresAt}. Waiting…`,
+    '',
+  ]
+    .filter((l, i, all) => l !== '' || i === 0 || i === all.length - 1)
+    .join('\n');
+}

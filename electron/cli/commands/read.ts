@@ -1,0 +1,69 @@
+/** Read-only commands: list, show, token, status. `token` is the only command that prints a secret. */
+import type { Command } from 'commander';
+import type { CommandContext } from '../context.ts';
+import { printJson } from '../context.ts';
+import { formatDetail, formatList, formatStatus } from '../format.ts';
+import { resolveDataDir } from '../../core/data-dir.ts';
+import { readOwnerLock } from '../../core/vault/owner-lock.ts';
+import { TokenwardenError } from '../../core/errors.ts';
+
+export function registerRead(program: Command, ctx: CommandContext): void {
+  const { io } = ctx;
+  program
+    .command('list')
+    .alias('ls')
+    .summary('list credentials with expiry and status')
+    .option('--json', 'machine-readable output (CredentialSummary[])')
+    .action((opts: { json?: boolean }) =>
+      ctx.withSession(async ({ api }) => {
+        const items = await api.list();
+        if (opts.json) printJson(io, items);
+        else io.out(`${formatList(items, Date.now(), io.color)}\n`);
+      }),
+    );
+
+  program
+    .command('show')
+    .summary('show one credential: claims, scopes, expiry (never the token)')
+    .argument('<name>')
+    .option('--json', 'machine-readable output (CredentialDetail)')
+    .action((name: string, opts: { json?: boolean }) =>
+      ctx.withSession(async ({ api }) => {
+        const detail = await api.get(name);
+        if (opts.json) printJson(io, detail);
+        else io.out(`${formatDetail(detail, Date.now(), io.color)}\n`);
+      }),
+    );
+
+  program
+    .command('token')
+    .summary('print the access token, refreshing it first if needed')
+    .argument('<name>')
+    .action((name: string) =>
+      ctx.withSession(async ({ api }) => {
+        io.out(`${await api.token(name)}\n`);
+      }),
+    );
+
+  program
+    .command('status')
+    .summary('vault, keyslots, data dir, owner and proxy')
+    .option('--json', 'machine-readable output (VaultStatus)')
+    .action((opts: { json?: boolean }) =>
+      // Status must work even when the vault can't be unlocked here, so a local session doesn't unlock.
+      ctx.withSession(
+        async ({ api }) => {
+          const status = await api.status();
+          if (opts.json) printJson(io, status);
+          else io.out(`${formatStatus(status)}\n`);
+        },
+        { unlock: false },
+      ).catch((err: unknown) => {
+        if (err instanceof TokenwardenError && err.code === 'ERR_BUSY') {
+          const owner = readOwnerLock(resolveDataDir(io.env));
+          throw new TokenwardenError('ERR_BUSY', `${err.message}${owner ? ` (owner pid ${owner.pid})` : ''}`);
+        }
+        throw err;
+      }),
+    );
+}

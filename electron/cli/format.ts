@@ -1,0 +1,93 @@
+/** Human output for list/show/status: aligned columns, relative times, colour only when allowed. */
+import type { CredentialDetail, CredentialStatus, CredentialSummary, VaultStatus } from '../../shared/model.ts';
+
+const STATUS_COLOURS: Record<CredentialStatus, number> = {
+  valid: 32,
+  expiring: 33,
+  expired: 31,
+  'needs-login': 35,
+  'refresh-failed': 31,
+  revoked: 90,
+  locked: 90,
+};
+
+export function paint(text: string, code: number, color: boolean): string {
+  return color ? `\x1b[${code}m${text}\x1b[0m` : text;
+}
+
+/** `in 59m`, `3h ago`, `never`; coarse on purpose, like `gh auth status`. */
+export function relativeTime(iso: string | null, now: number): string {
+  if (!iso) return 'never';
+  const delta = Date.parse(iso) - now;
+  const abs = Math.abs(delta);
+  const units: [number, string][] = [
+    [86_400_000, 'd'],
+    [3_600_000, 'h'],
+    [60_000, 'm'],
+    [1000, 's'],
+  ];
+  const [size, unit] = units.find(([s]) => abs >= s) ?? [1000, 's'];
+  const value = `${Math.floor(abs / size)}${unit}`;
+  return delta >= 0 ? `in ${value}` : `${value} ago`;
+}
+
+export function formatTable(rows: string[][], colourCells?: (row: number, col: number, cell: string) => string): string {
+  const widths = rows[0]?.map((_, col) => Math.max(...rows.map((r) => (r[col] ?? '').length))) ?? [];
+  return rows
+    .map((row, r) =>
+      row
+        .map((cell, c) => {
+          const padded = c === row.length - 1 ? cell : cell.padEnd(widths[c] ?? 0);
+          return colourCells ? padded.replace(cell, colourCells(r, c, cell)) : padded;
+        })
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+export function formatList(items: CredentialSummary[], now: number, color: boolean): string {
+  if (items.length === 0) return 'No credentials yet. Add one with: tkw add NAME --host https://api.example.com --token-stdin';
+  const rows = [
+    ['NAME', 'KIND', 'HOSTS', 'SCOPES', 'EXPIRES', 'STATUS'],
+    ...items.map((s) => [s.name, s.kind, s.hosts.join(','), s.scopes.join(' ') || '-', s.expiresAt ? relativeTime(s.expiresAt, now) : 'never', s.status]),
+  ];
+  return formatTable(rows, (r, c, cell) => (r > 0 && c === 5 ? paint(cell, STATUS_COLOURS[cell as CredentialStatus] ?? 0, color) : r === 0 ? paint(cell, 1, color) : cell));
+}
+
+export function formatDetail(d: CredentialDetail, now: number, color: boolean): string {
+  const lines: [string, string][] = [
+    ['name', d.name],
+    ['kind', d.kind],
+    ['status', paint(d.status, STATUS_COLOURS[d.status], color)],
+    ['hosts', d.hosts.join(', ')],
+    ['auth policy', d.authPolicy],
+    ['scopes', d.scopes.join(' ') || '-'],
+    ['audience', d.audience.join(', ') || '-'],
+    ['subject', d.subject ?? '-'],
+    ['issuer', d.issuer ?? '-'],
+    ['expires', d.expiresAt ? `${d.expiresAt} (${relativeTime(d.expiresAt, now)})` : 'never'],
+    ['token', d.tokenTail ? `…${d.tokenTail}` : '-'],
+    ['last used', relativeTime(d.lastUsedAt, now)],
+    ['last refresh', relativeTime(d.lastRefreshAt, now)],
+  ];
+  if (d.oauth) lines.push(['oauth', `${d.oauth.grant} via ${d.oauth.issuer} (client ${d.oauth.clientId}${d.oauth.hasClientSecret ? ', with secret' : ''})`]);
+  if (d.exec) lines.push(['command', d.exec.command]);
+  if (d.lastError) lines.push(['last error', `${d.lastError.message} (${d.lastError.code})`]);
+  const width = Math.max(...lines.map(([k]) => k.length));
+  let text = lines.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n');
+  if (d.claims) text += `\n\nclaims:\n${JSON.stringify(d.claims, null, 2)}`;
+  return text;
+}
+
+export function formatStatus(s: VaultStatus): string {
+  return [
+    `vault       ${s.locked ? 'locked' : 'unlocked'} (${s.vaultPath})`,
+    `keyslots    ${s.keyslots.join(', ') || 'none yet'}`,
+    `data dir    ${s.dataDir}`,
+    `owner       ${s.ownerPid ? `pid ${s.ownerPid}` : 'none'}`,
+    `proxy       ${s.proxy ? s.proxy.url : 'not running (start `tokenwarden daemon`)'}`,
+    `credentials ${s.credentialCount ?? '-'}`,
+    ...s.warnings.map((w) => `warning     ${w}`),
+  ].join('\n');
+}

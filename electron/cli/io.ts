@@ -1,0 +1,73 @@
+/** Terminal I/O for the CLI: stdout/stderr writers, colour rules and secret input that never touches argv. */
+import { createInterface } from 'node:readline';
+import { TokenwardenError } from '../core/errors.ts';
+
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+  stdin: NodeJS.ReadStream;
+  isTty: boolean;
+  color: boolean;
+  env: NodeJS.ProcessEnv;
+}
+
+export function processIo(): CliIo {
+  const isTty = Boolean(process.stdout.isTTY);
+  return {
+    out: (text) => void process.stdout.write(text),
+    err: (text) => void process.stderr.write(text),
+    stdin: process.stdin,
+    isTty,
+    // https://no-color.org: any non-empty NO_COLOR disables colour; pipes never get colour.
+    color: isTty && !process.env.NO_COLOR,
+    env: process.env,
+  };
+}
+
+const MAX_STDIN_BYTES = 64 * 1024;
+
+/** Reads all of stdin (bounded) and splits it into lines; secrets are piped, e.g. `pbpaste | tkw add …`. */
+export async function readStdinLines(stdin: NodeJS.ReadStream): Promise<string[]> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stdin) {
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    size += buf.length;
+    if (size > MAX_STDIN_BYTES) throw new TokenwardenError('ERR_INVALID_INPUT', 'Standard input is larger than 64 KiB.');
+    chunks.push(buf);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  // One trailing newline is what `echo` and editors add; anything else stays and is validated.
+  return text.replace(/\r?\n$/, '').split(/\r?\n/);
+}
+
+/** A prompt that does not echo what is typed (TTY only). */
+export async function promptHidden(question: string, io: CliIo): Promise<string> {
+  if (!io.stdin.isTTY) throw new TokenwardenError('ERR_USAGE', 'No terminal to prompt on; pipe the secret on stdin instead.');
+  const rl = createInterface({ input: io.stdin, output: process.stderr, terminal: true });
+  const output = rl as unknown as { _writeToOutput: (s: string) => void };
+  let prompted = false;
+  output._writeToOutput = (s: string) => {
+    // Print the question once, then swallow the echo of every keystroke.
+    if (!prompted) {
+      prompted = true;
+      process.stderr.write(s);
+    }
+  };
+  try {
+    return await new Promise<string>((resolve) => rl.question(question, resolve));
+  } finally {
+    rl.close();
+    process.stderr.write('\n');
+  }
+}
+
+export async function confirm(question: string, io: CliIo): Promise<boolean> {
+  const rl = createInterface({ input: io.stdin, output: process.stderr, terminal: io.isTty });
+  try {
+    const answer = await new Promise<string>((resolve) => rl.question(`${question} [y/N] `, resolve));
+    return /^y(es)?$/i.test(answer.trim());
+  } finally {
+    rl.close();
+  }
+}

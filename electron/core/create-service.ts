@@ -1,0 +1,69 @@
+/** The composition root for an owner process: vault + lifecycle + service + proxy, wired once. */
+import type { ClipboardPort } from './clipboard/clipboard-guard.ts';
+import { ClipboardGuard } from './clipboard/clipboard-guard.ts';
+import { ensureDataDir } from './data-dir.ts';
+import { TokenManager } from './lifecycle/token-manager.ts';
+import { startProxy } from './proxy/server.ts';
+import { TokenwardenService } from './service.ts';
+import { createProxyBackend } from './service-proxy-backend.ts';
+import type { SafeStoragePort } from './vault/safe-storage-keyslot.ts';
+import { Vault } from './vault/vault.ts';
+
+export interface CreateServiceOptions {
+  home: string;
+  env?: NodeJS.ProcessEnv;
+  /** `false` skips the OS keyring (tests, CI without a Secret Service). */
+  keyring?: false;
+  safeStorage?: SafeStoragePort;
+  /** Start the loopback proxy (owners do; in-process CLI commands don't). */
+  proxy?: { port: number; strict?: boolean; trustedCaPems?: string[] } | false;
+  clipboard?: ClipboardPort;
+  clipboardClearMs?: number;
+  openBrowser?: (url: string) => Promise<void>;
+  ownerPid?: number;
+  log?: (line: string) => void;
+  /** Try to unlock at start from TOKENWARDEN_PASSPHRASE / keyring / safe-storage (default true). */
+  autoUnlock?: boolean;
+}
+
+export async function createService(options: CreateServiceOptions): Promise<TokenwardenService> {
+  const env = options.env ?? process.env;
+  await ensureDataDir(options.home);
+  const vault = await Vault.open({
+    home: options.home,
+    env,
+    ...(options.keyring === false ? { keyring: false as const } : {}),
+    ...(options.safeStorage ? { safeStorage: options.safeStorage } : {}),
+  });
+  let service: TokenwardenService | undefined;
+  const manager = new TokenManager({
+    store: vault,
+    onEvent: (event) => service?.emit(event),
+    ...(options.openBrowser ? { openBrowser: options.openBrowser } : {}),
+  });
+  service = new TokenwardenService({
+    home: options.home,
+    vault,
+    manager,
+    strictProxy: options.proxy ? Boolean(options.proxy.strict) : false,
+    ...(options.ownerPid ? { ownerPid: options.ownerPid } : {}),
+    ...(options.clipboard
+      ? { clipboard: new ClipboardGuard({ clipboard: options.clipboard, ...(options.clipboardClearMs ? { clearAfterMs: options.clipboardClearMs } : {}) }) }
+      : {}),
+  });
+  if (options.autoUnlock !== false) {
+    // A vault that cannot be unlocked silently stays locked: the owner still starts and answers 423.
+    await service.unlock().catch((err: unknown) => options.log?.(`vault stays locked: ${(err as Error).message}`));
+  }
+  if (options.proxy) {
+    const proxy = await startProxy({
+      backend: createProxyBackend(service),
+      port: options.proxy.port,
+      strict: Boolean(options.proxy.strict),
+      ...(options.proxy.trustedCaPems ? { trustedCaPems: options.proxy.trustedCaPems } : {}),
+      ...(options.log ? { log: options.log } : {}),
+    });
+    service.attachProxy(proxy);
+  }
+  return service;
+}

@@ -1,0 +1,57 @@
+/** Turns a validated `add` input into the fields of a new vault record. */
+import type { AddInputParsed } from '../../../shared/contract.ts';
+import type { CredentialRecord } from './credential-record.ts';
+import { inspectJwt } from './jwt-inspect.ts';
+
+export type NewRecord = Omit<CredentialRecord, 'id' | 'revision' | 'createdAt' | 'updatedAt'>;
+
+export function newRecordFromInput(input: AddInputParsed, now: Date): NewRecord {
+  const base = {
+    name: input.name,
+    kind: input.kind,
+    hosts: input.hosts,
+    authPolicy: input.authPolicy,
+    allowInsecureLoopback: input.allowInsecureLoopback,
+    state: 'active' as const,
+  };
+  switch (input.kind) {
+    case 'static': {
+      const jwt = inspectJwt(input.token);
+      // A pasted JWT's own `exp` is the best we know; --expires-in wins because the user said so.
+      const expiresAt = input.expiresIn
+        ? new Date(now.getTime() + input.expiresIn * 1000).toISOString()
+        : (jwt?.expiresAt ?? undefined);
+      return {
+        ...base,
+        tokens: {
+          accessToken: input.token,
+          tokenType: 'Bearer',
+          receivedAt: now.toISOString(),
+          scopes: jwt?.scopes ?? [],
+          ...(expiresAt ? { expiresAt } : {}),
+        },
+      };
+    }
+    case 'exec':
+      return { ...base, exec: { command: input.command } };
+    case 'oauth': {
+      const { issuer, clientId, clientSecret, grant, scope, audience, resource, refreshToken } = input;
+      return {
+        ...base,
+        oauth: {
+          issuer,
+          clientId,
+          grant,
+          ...(clientSecret ? { clientSecret } : {}),
+          ...(scope ? { scope } : {}),
+          ...(audience ? { audience } : {}),
+          ...(resource ? { resource } : {}),
+        },
+        // An imported refresh token has no access token yet; the first ensureFresh mints one.
+        ...(refreshToken
+          ? { tokens: { accessToken: '-', refreshToken, tokenType: 'Bearer', receivedAt: new Date(0).toISOString(), expiresAt: new Date(0).toISOString(), scopes: [] } }
+          : {}),
+      };
+    }
+  }
+}

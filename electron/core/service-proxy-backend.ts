@@ -1,0 +1,54 @@
+/** Adapts the service to the proxy's port: routes by name or exact origin, with an index rebuilt only when credentials change. */
+import { TokenwardenError } from './errors.ts';
+import type { ProxyBackend, ProxyCredential, UsageEvent } from './proxy/backend.ts';
+import type { TokenwardenService } from './service.ts';
+
+const CA_SECRET = 'proxy-ca';
+
+interface RouteIndex {
+  byName: Map<string, ProxyCredential>;
+  byOrigin: Map<string, ProxyCredential[]>;
+  hostnames: string[];
+}
+
+export function createProxyBackend(service: TokenwardenService): ProxyBackend {
+  const vault = service.vault;
+  let index: RouteIndex | undefined;
+  // Credentials change only through the service, which always emits; the hot path then reads a Map.
+  service.onEvent((event) => {
+    if (event.type === 'changed' || event.type === 'locked') index = undefined;
+  });
+
+  const routes = (): RouteIndex => {
+    if (vault.isLocked()) throw new TokenwardenError('ERR_LOCKED');
+    if (index) return index;
+    const next: RouteIndex = { byName: new Map(), byOrigin: new Map(), hostnames: [] };
+    const hostnames = new Set<string>();
+    for (const r of vault.list()) {
+      const cred: ProxyCredential = { name: r.name, hosts: r.hosts, authPolicy: r.authPolicy, allowInsecureLoopback: r.allowInsecureLoopback };
+      next.byName.set(r.name, cred);
+      for (const origin of r.hosts) {
+        next.byOrigin.set(origin, [...(next.byOrigin.get(origin) ?? []), cred]);
+        hostnames.add(new URL(origin).hostname);
+      }
+    }
+    next.hostnames = [...hostnames].sort();
+    index = next;
+    return next;
+  };
+
+  return {
+    credential: (name) => routes().byName.get(name),
+    credentialsForOrigin: (origin) => routes().byOrigin.get(origin) ?? [],
+    accessToken: (name, options) => service.manager.ensureFresh(name, options),
+    isLocked: () => vault.isLocked(),
+    proxyKey: () => service.proxyKeyBuffer(),
+    boundHostnames: () => routes().hostnames,
+    loadCa: () => {
+      const stored = vault.getSecret(CA_SECRET);
+      return stored ? (JSON.parse(stored) as { certPem: string; keyPem: string; hostnames: string[] }) : undefined;
+    },
+    saveCa: (ca) => vault.setSecret(CA_SECRET, JSON.stringify(ca)),
+    recordUsage: (event: UsageEvent) => service.usage.touch(event.name),
+  };
+}

@@ -1,0 +1,307 @@
+/** TokenwardenService: the one API behind IPC, the control socket, the CLI and (later) MCP. */
+import { randomBytes } from 'node:crypto';
+import {
+  AddInput,
+  RotateInput,
+  UpdatePatch,
+  type ControlApi,
+  type RotateInput as RotateInputType,
+  type UpdatePatch as UpdatePatchType,
+} from '../../shared/contract.ts';
+import type {
+  AppEvent,
+  CopyResult,
+  CredentialDetail,
+  CredentialSummary,
+  IntrospectionView,
+  ProxyInfo,
+  RevokeResult,
+  VaultStatus,
+} from '../../shared/model.ts';
+import type { ClipboardGuard } from './clipboard/clipboard-guard.ts';
+import type { CredentialRecord } from './credentials/credential-record.ts';
+import { newRecordFromInput } from './credentials/new-record.ts';
+import { toDetail, toSummary } from './credentials/summary.ts';
+import { TokenwardenError } from './errors.ts';
+import { parse } from './validate.ts';
+import type { TokenManager } from './lifecycle/token-manager.ts';
+import type { ProxyServer } from './proxy/server.ts';
+import { UsageTracker } from './usage-tracker.ts';
+import type { Vault } from './vault/vault.ts';
+
+const PROXY_KEY_SECRET = 'proxy-key';
+
+export interface ServiceParts {
+  home: string;
+  vault: Vault;
+  manager: TokenManager;
+  clipboard?: ClipboardGuard;
+  ownerPid?: number;
+  strictProxy?: boolean;
+  now?: () => Date;
+}
+
+export class TokenwardenService implements ControlApi {
+  readonly #home: string;
+  readonly #vault: Vault;
+  readonly #manager: TokenManager;
+  readonly #clipboard: ClipboardGuard | undefined;
+  readonly #listeners = new Set<(event: AppEvent) => void>();
+  readonly #now: () => Date;
+  readonly #ownerPid: number | null;
+  readonly #strict: boolean;
+  readonly usage: UsageTracker;
+  #proxy: ProxyServer | undefined;
+  #proxyKey: Buffer | undefined;
+
+  constructor(parts: ServiceParts) {
+    this.#home = parts.home;
+    this.#vault = parts.vault;
+    this.#manager = parts.manager;
+    this.#clipboard = parts.clipboard;
+    this.#now = parts.now ?? (() => new Date());
+    this.#ownerPid = parts.ownerPid ?? null;
+    this.#strict = parts.strictProxy ?? false;
+    this.usage = new UsageTracker({ vault: parts.vault, now: this.#now });
+  }
+
+  /** The proxy is attached after construction because it needs the service as its backend. */
+  attachProxy(proxy: ProxyServer): void {
+    this.#proxy = proxy;
+  }
+
+  get vault(): Vault {
+    return this.#vault;
+  }
+
+  get manager(): TokenManager {
+    return this.#manager;
+  }
+
+  onEvent(listener: (event: AppEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  emit(event: AppEvent): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(event);
+      } catch {
+        // A broken listener (e.g. a closed socket) must not break the owner.
+      }
+    }
+  }
+
+  async list(): Promise<CredentialSummary[]> {
+    return this.#summaries();
+  }
+
+  async get(name: string): Promise<CredentialDetail> {
+    const record = this.#record(name);
+    return toDetail(record, this.#manager.statusOf(record), this.usage.lastUsed(name));
+  }
+
+  async add(input: unknown): Promise<CredentialSummary> {
+    const parsed = parse(AddInput, input);
+    this.#requireUnlocked();
+    if (this.#vault.get(parsed.name)) throw new TokenwardenError('ERR_EXISTS', `A credential named "${parsed.name}" already exists.`);
+    await this.#vault.insert(newRecordFromInput(parsed, this.#now()));
+    if (parsed.kind === 'oauth' && (parsed.grant === 'client-credentials' || parsed.grant === 'refresh-token')) {
+      // Non-interactive grants mint their first token now, so a bad secret is reported at add time.
+      await this.#manager.login(parsed.name).catch(async (err: unknown) => {
+        await this.#vault.remove(parsed.name);
+        throw err;
+      });
+    }
+    this.#manager.schedule(parsed.name);
+    return this.#changed(parsed.name);
+  }
+
+  async update(name: string, patch: UpdatePatchType): Promise<CredentialSummary> {
+    const p = parse(UpdatePatch, patch);
+    this.#record(name);
+    await this.#vault.update(name, (r) => ({
+      ...r,
+      ...(p.hosts ? { hosts: p.hosts } : {}),
+      ...(p.authPolicy ? { authPolicy: p.authPolicy } : {}),
+      ...(p.allowInsecureLoopback !== undefined ? { allowInsecureLoopback: p.allowInsecureLoopback } : {}),
+      ...(p.command && r.exec ? { exec: { command: p.command } } : {}),
+      ...(p.scope !== undefined && r.oauth ? { oauth: { ...r.oauth, scope: p.scope } } : {}),
+    }));
+    return this.#changed(name);
+  }
+
+  async remove(name: string): Promise<void> {
+    this.#record(name);
+    this.#manager.unschedule(name);
+    await this.#vault.remove(name);
+    this.emit({ type: 'changed', summaries: this.#summaries() });
+  }
+
+  async status(): Promise<VaultStatus> {
+    const locked = this.#vault.isLocked();
+    return {
+      locked,
+      keyslots: this.#vault.keyslotKinds(),
+      dataDir: this.#home,
+      vaultPath: this.#vault.path,
+      ownerPid: this.#ownerPid,
+      proxy: this.#proxy ? { url: this.#proxy.url, port: this.#proxy.port } : null,
+      credentialCount: locked ? null : this.#vault.list().length,
+      warnings: this.#vault.warnings(),
+    };
+  }
+
+  async lock(): Promise<VaultStatus> {
+    await this.usage.flush().catch(() => undefined);
+    this.#manager.stop();
+    this.#clipboard?.clearNow();
+    this.#proxyKey = undefined;
+    this.#vault.lock();
+    this.emit({ type: 'locked', locked: true });
+    return this.status();
+  }
+
+  async unlock(secret?: string): Promise<VaultStatus> {
+    if (this.#vault.isLocked()) {
+      await this.#vault.unlock(secret);
+      await this.ensureProxyKey();
+      for (const record of this.#vault.list()) this.#manager.schedule(record.name);
+      this.emit({ type: 'locked', locked: false });
+    }
+    return this.status();
+  }
+
+  async login(name: string): Promise<CredentialSummary> {
+    this.#record(name);
+    await this.#manager.login(name);
+    this.#manager.schedule(name);
+    return this.#changed(name);
+  }
+
+  async refresh(name: string): Promise<CredentialSummary> {
+    this.#record(name);
+    await this.#manager.ensureFresh(name, { force: true });
+    return this.#changed(name);
+  }
+
+  async rotate(name: string, input?: RotateInputType): Promise<CredentialSummary> {
+    const parsed = parse(RotateInput, input ?? {});
+    this.#record(name);
+    await this.#manager.rotate(name, parsed.token ? { token: parsed.token } : {});
+    return this.#changed(name);
+  }
+
+  async revoke(name: string): Promise<RevokeResult> {
+    this.#record(name);
+    this.#manager.unschedule(name);
+    const result = await this.#manager.revoke(name);
+    this.#changed(name);
+    return result;
+  }
+
+  async introspect(name: string): Promise<IntrospectionView> {
+    this.#record(name);
+    return this.#manager.introspect(name);
+  }
+
+  async copyToken(name: string): Promise<CopyResult> {
+    if (!this.#clipboard) throw new TokenwardenError('ERR_NOT_AVAILABLE', 'There is no clipboard in headless mode; use `tokenwarden token NAME`.');
+    return this.#clipboard.copy(await this.token(name));
+  }
+
+  async copyProxyKey(): Promise<CopyResult> {
+    if (!this.#clipboard) throw new TokenwardenError('ERR_NOT_AVAILABLE', 'There is no clipboard in headless mode; use `tokenwarden proxy-env`.');
+    return this.#clipboard.copy(await this.proxyKey());
+  }
+
+  async proxyInfo(): Promise<ProxyInfo> {
+    const key = this.#vault.isLocked() ? undefined : this.proxyKeyBuffer().toString('base64url');
+    return {
+      running: Boolean(this.#proxy),
+      url: this.#proxy?.url ?? null,
+      port: this.#proxy?.port ?? null,
+      strict: this.#strict,
+      caPath: this.#proxy ? this.caPath() : null,
+      keyTail: key ? key.slice(-4) : null,
+    };
+  }
+
+  async caPem(): Promise<string> {
+    if (!this.#proxy) throw new TokenwardenError('ERR_NOT_AVAILABLE', 'The proxy is not running, so there is no CA yet.');
+    this.#requireUnlocked();
+    return this.#proxy.caPem();
+  }
+
+  caPath(): string {
+    return `${this.#home}/ca.pem`;
+  }
+
+  async token(name: string): Promise<string> {
+    this.#record(name);
+    const token = await this.#manager.ensureFresh(name);
+    this.usage.touch(name);
+    return token;
+  }
+
+  async proxyKey(): Promise<string> {
+    return this.proxyKeyBuffer().toString('base64url');
+  }
+
+  async rotateProxyKey(): Promise<ProxyInfo> {
+    this.#requireUnlocked();
+    await this.#vault.setSecret(PROXY_KEY_SECRET, randomBytes(32).toString('base64url'));
+    this.#proxyKey = undefined;
+    return this.proxyInfo();
+  }
+
+  /** Created on first use: a 256-bit per-install secret (SECURITY P3). Cached while unlocked. */
+  proxyKeyBuffer(): Buffer {
+    this.#requireUnlocked();
+    if (this.#proxyKey) return this.#proxyKey;
+    const stored = this.#vault.getSecret(PROXY_KEY_SECRET);
+    if (!stored) throw new TokenwardenError('ERR_LOCKED', 'The proxy key is not initialised; unlock the vault.');
+    this.#proxyKey = Buffer.from(stored, 'utf8');
+    return this.#proxyKey;
+  }
+
+  /** Makes sure the per-install proxy key exists; called once after unlock by the owner. */
+  async ensureProxyKey(): Promise<void> {
+    if (!this.#vault.isLocked() && !this.#vault.getSecret(PROXY_KEY_SECRET)) {
+      await this.#vault.setSecret(PROXY_KEY_SECRET, randomBytes(32).toString('base64url'));
+    }
+  }
+
+  async close(): Promise<void> {
+    this.#manager.stop();
+    await this.usage.flush().catch(() => undefined);
+    this.#clipboard?.dispose();
+    await this.#proxy?.close();
+    this.#listeners.clear();
+  }
+
+  #requireUnlocked(): void {
+    if (this.#vault.isLocked()) throw new TokenwardenError('ERR_LOCKED');
+  }
+
+  #record(name: string): CredentialRecord {
+    this.#requireUnlocked();
+    const record = this.#vault.get(name);
+    if (!record) throw new TokenwardenError('ERR_NOT_FOUND', `No credential named "${String(name).slice(0, 64)}".`);
+    return record;
+  }
+
+  #summaries(): CredentialSummary[] {
+    this.#requireUnlocked();
+    return this.#vault.list().map((r) => toSummary(r, this.#manager.statusOf(r), this.usage.lastUsed(r.name)));
+  }
+
+  #changed(name: string): CredentialSummary {
+    const summaries = this.#summaries();
+    this.emit({ type: 'changed', summaries });
+    const summary = summaries.find((s) => s.name === name);
+    if (!summary) throw new TokenwardenError('ERR_NOT_FOUND', `No credential named "${name}".`);
+    return summary;
+  }
+}
