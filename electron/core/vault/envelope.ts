@@ -1,0 +1,69 @@
+/** AES-256-GCM envelope: 96-bit random IV, 128-bit tag, caller-supplied AAD; sealed as base64(iv | ciphertext | tag) (SECURITY S3). */
+import { createCipheriv, createDecipheriv, randomBytes as nodeRandomBytes } from 'node:crypto';
+import { TokenwardenError } from '../errors.ts';
+
+export const KEY_BYTES = 32;
+export const IV_BYTES = 12;
+export const TAG_BYTES = 16;
+
+export type RandomBytes = (size: number) => Buffer;
+
+export interface SealOptions {
+  randomBytes?: RandomBytes;
+}
+
+/** Encrypts `plaintext` under `key` with a fresh IV. The AAD binds the blob to its slot (record id + format version). */
+export function seal(key: Uint8Array, plaintext: Uint8Array | string, aad: string, options: SealOptions = {}): string {
+  assertKey(key);
+  const iv = (options.randomBytes ?? nodeRandomBytes)(IV_BYTES);
+  if (iv.length !== IV_BYTES) throw new TokenwardenError('ERR_INTERNAL', 'The IV source returned the wrong length.');
+  const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
+  cipher.setAAD(Buffer.from(aad, 'utf8'));
+  const body = typeof plaintext === 'string' ? Buffer.from(plaintext, 'utf8') : plaintext;
+  const ct = Buffer.concat([cipher.update(body), cipher.final()]);
+  return Buffer.concat([iv, ct, cipher.getAuthTag()]).toString('base64');
+}
+
+/** Decrypts a sealed blob; any tampering, a wrong key or a wrong AAD throws ERR_CORRUPT. */
+export function open(key: Uint8Array, sealed: string, aad: string): Buffer {
+  assertKey(key);
+  const raw = Buffer.from(sealed, 'base64');
+  // Buffer.from silently skips bad base64 characters, so round-trip to catch a flipped character.
+  if (raw.length < IV_BYTES + TAG_BYTES || raw.toString('base64') !== sealed) {
+    throw new TokenwardenError('ERR_CORRUPT', 'An encrypted block is malformed.');
+  }
+  const iv = raw.subarray(0, IV_BYTES);
+  const tag = raw.subarray(raw.length - TAG_BYTES);
+  const ct = raw.subarray(IV_BYTES, raw.length - TAG_BYTES);
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
+    decipher.setAAD(Buffer.from(aad, 'utf8'));
+    decipher.setAuthTag(tag);
+    return Buffer.concat([decipher.update(ct), decipher.final()]);
+  } catch (err) {
+    throw new TokenwardenError('ERR_CORRUPT', 'An encrypted block failed authentication.', { cause: err });
+  }
+}
+
+export function openString(key: Uint8Array, sealed: string, aad: string): string {
+  const plain = open(key, sealed, aad);
+  const text = plain.toString('utf8');
+  plain.fill(0);
+  return text;
+}
+
+/**
+ * A cheap fingerprint of a sealed blob for the file MAC: its length and last 24 base64 characters, which
+ * fully encode the 16-byte GCM tag (the tag authenticates the rest), so no ciphertext is rehashed.
+ */
+export function tagOf(sealed: string): string {
+  return `${sealed.length}:${sealed.slice(-24)}`;
+}
+
+export function newKey(randomBytes: RandomBytes = nodeRandomBytes): Buffer {
+  return randomBytes(KEY_BYTES);
+}
+
+function assertKey(key: Uint8Array): void {
+  if (key.length !== KEY_BYTES) throw new TokenwardenError('ERR_INTERNAL', 'An encryption key has the wrong length.');
+}

@@ -1,0 +1,110 @@
+/** Chooses, creates and tries keyslots: safe-storage and os-keyring when reachable, passphrase as the portable fallback; never plaintext. */
+import { TokenwardenError, isTokenwardenError } from '../../errors.ts';
+import type { KeyslotKind } from '../../../../shared/model.ts';
+import type { KeyslotData } from '../vault-file.ts';
+import type { RandomBytes } from '../envelope.ts';
+import { createOsKeyringSlot, unwrapOsKeyringSlot, type KeyringPort } from './os-keyring-keyslot.ts';
+import { createPassphraseSlot, unwrapPassphraseSlot, type ScryptParams } from './passphrase-keyslot.ts';
+import { createSafeStorageSlot, unwrapSafeStorageSlot, type SafeStoragePort } from './safe-storage-keyslot.ts';
+
+export interface KeyProviders {
+  safeStorage?: SafeStoragePort;
+  keyring?: KeyringPort;
+  passphrase?: string;
+  /** True when the passphrase came from `unlock(secret)` rather than the environment: it is then tried first. */
+  passphraseExplicit?: boolean;
+  scrypt?: ScryptParams;
+  randomBytes?: RandomBytes;
+}
+
+export interface SlotFailure {
+  kind: KeyslotKind;
+  error: TokenwardenError;
+}
+
+export const UNLOCK_HINT = 'Set TOKENWARDEN_PASSPHRASE or run `tokenwarden unlock`.';
+
+/** Creates one slot per available provider; failures become warnings, not errors, as long as one slot exists. */
+export async function createKeyslots(
+  dek: Uint8Array,
+  vaultId: string,
+  providers: KeyProviders,
+  kinds: readonly KeyslotKind[] = ['safe-storage', 'os-keyring', 'passphrase'],
+): Promise<{ slots: KeyslotData[]; failures: SlotFailure[] }> {
+  const slots: KeyslotData[] = [];
+  const failures: SlotFailure[] = [];
+  for (const kind of kinds) {
+    try {
+      const slot = await createSlot(kind, dek, vaultId, providers);
+      if (slot) slots.push(slot);
+    } catch (err) {
+      failures.push({ kind, error: coded(err) });
+    }
+  }
+  return { slots, failures };
+}
+
+async function createSlot(kind: KeyslotKind, dek: Uint8Array, vaultId: string, p: KeyProviders): Promise<KeyslotData | undefined> {
+  if (kind === 'safe-storage') return p.safeStorage ? createSafeStorageSlot(dek, p.safeStorage, vaultId) : undefined;
+  if (kind === 'os-keyring') return p.keyring ? createOsKeyringSlot(dek, p.keyring, vaultId, p.randomBytes) : undefined;
+  return p.passphrase ? createPassphraseSlot(dek, p.passphrase, vaultId, p.scrypt, p.randomBytes) : undefined;
+}
+
+/**
+ * Tries the file's slots in a sensible order and returns the first DEK that `verify` accepts.
+ * Throws the single failure's own code, ERR_BAD_PASSPHRASE when a passphrase was wrong, else ERR_LOCKED with every reason.
+ */
+export async function unlockKeyslots(
+  slots: readonly KeyslotData[],
+  vaultId: string,
+  providers: KeyProviders,
+  verify: (dek: Buffer) => boolean,
+): Promise<{ dek: Buffer; kind: KeyslotKind; failures: SlotFailure[] }> {
+  const failures: SlotFailure[] = [];
+  for (const slot of orderSlots(slots, providers)) {
+    let dek: Buffer | undefined;
+    try {
+      dek = await unwrap(slot, vaultId, providers);
+      if (!dek) continue;
+      if (!verify(dek)) {
+        dek.fill(0);
+        throw new TokenwardenError('ERR_KEYRING_UNAVAILABLE', `The ${slot.kind} keyslot returned a key that does not open this vault.`);
+      }
+      return { dek, kind: slot.kind, failures };
+    } catch (err) {
+      failures.push({ kind: slot.kind, error: coded(err) });
+    }
+  }
+  throw unlockError(slots, failures);
+}
+
+function orderSlots(slots: readonly KeyslotData[], p: KeyProviders): KeyslotData[] {
+  const rank = (kind: KeyslotKind) =>
+    kind === 'passphrase' ? (p.passphraseExplicit ? 0 : 3) : kind === 'safe-storage' ? 1 : 2;
+  return [...slots].sort((a, b) => rank(a.kind) - rank(b.kind));
+}
+
+async function unwrap(slot: KeyslotData, vaultId: string, p: KeyProviders): Promise<Buffer | undefined> {
+  if (slot.kind === 'safe-storage') return p.safeStorage ? unwrapSafeStorageSlot(slot, p.safeStorage, vaultId) : undefined;
+  if (slot.kind === 'os-keyring') return p.keyring ? unwrapOsKeyringSlot(slot, p.keyring, vaultId) : undefined;
+  return p.passphrase ? unwrapPassphraseSlot(slot, p.passphrase, vaultId) : undefined;
+}
+
+function unlockError(slots: readonly KeyslotData[], failures: SlotFailure[]): TokenwardenError {
+  const bad = failures.find((f) => f.error.code === 'ERR_BAD_PASSPHRASE');
+  if (bad) return bad.error;
+  if (failures.length === 1 && failures[0]) return failures[0].error;
+  const kinds = slots.map((s) => s.kind).join(', ');
+  const reasons = failures.map((f) => `${f.kind}: ${f.error.message}`).join(' ');
+  const hint = slots.some((s) => s.kind === 'passphrase') ? ` ${UNLOCK_HINT}` : '';
+  return new TokenwardenError('ERR_LOCKED', `The vault is locked and no keyslot (${kinds}) could open it.${reasons ? ` ${reasons}` : ''}${hint}`);
+}
+
+export function describeFailure(f: SlotFailure): string {
+  const what = f.kind === 'os-keyring' ? 'OS keyring keyslot' : f.kind === 'safe-storage' ? 'safe-storage keyslot' : 'passphrase keyslot';
+  return `${what} not used: ${f.error.message}`;
+}
+
+function coded(err: unknown): TokenwardenError {
+  return isTokenwardenError(err) ? err : new TokenwardenError('ERR_INTERNAL', 'A keyslot failed unexpectedly.', { cause: err });
+}

@@ -1,0 +1,27 @@
+/** Validates a credential record before it is sealed: the zod schema plus the token rules a pasted token must meet. */
+import type { z } from 'zod';
+import { TokenInput } from '../../../shared/contract.ts';
+import { TokenwardenError } from '../errors.ts';
+import { CredentialRecord } from '../credentials/credential-record.ts';
+
+export function validateRecord(candidate: unknown): CredentialRecord {
+  const parsed = CredentialRecord.safeParse(candidate);
+  if (!parsed.success) throw invalid(parsed.error);
+  const tokens = parsed.data.tokens;
+  for (const [field, value] of [
+    ['tokens.accessToken', tokens?.accessToken],
+    ['tokens.refreshToken', tokens?.refreshToken],
+    ['tokens.idToken', tokens?.idToken],
+  ] as const) {
+    if (value === undefined) continue;
+    const check = TokenInput.safeParse(value);
+    if (!check.success) throw new TokenwardenError('ERR_INVALID_INPUT', `${field}: ${check.error.issues[0]?.message ?? 'invalid'}`);
+  }
+  return parsed.data;
+}
+
+/** Lists paths and messages only; zod messages here never echo a value, so no secret can leak through them. */
+function invalid(error: z.ZodError): TokenwardenError {
+  const lines = error.issues.slice(0, 5).map((issue) => `${issue.path.join('.') || 'record'}: ${issue.message}`);
+  return new TokenwardenError('ERR_INVALID_INPUT', `The credential is not valid. ${lines.join('; ')}`);
+}

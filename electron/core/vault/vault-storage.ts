@@ -1,0 +1,96 @@
+/** Reading the vault file from disk with recovery: damaged files are quarantined (never cleared) and the last-good .bak restored (SECURITY R2). */
+import { readFile, rename, stat } from 'node:fs/promises';
+import { TokenwardenError, isTokenwardenError } from '../errors.ts';
+import { writeFileAtomic } from './atomic-file.ts';
+import { parseVaultFile, type VaultFile } from './vault-file.ts';
+
+export interface VaultPaths {
+  file: string;
+  backup: string;
+}
+
+export interface Loaded {
+  file: VaultFile | undefined;
+  warnings: string[];
+}
+
+export function vaultPaths(file: string): VaultPaths {
+  return { file, backup: `${file}.bak` };
+}
+
+/** Loads the main file; if it is damaged, recovers from the backup. An unknown format version is never "repaired". */
+export async function loadVaultFile(paths: VaultPaths, clock: () => Date): Promise<Loaded> {
+  const text = await readText(paths.file);
+  if (text === undefined) {
+    const backup = await readText(paths.backup);
+    if (backup === undefined) return { file: undefined, warnings: [] };
+    // A .bak without its main file means the main was lost; a fresh empty vault would silently hide the data.
+    const file = parseVaultFile(backup);
+    await writeFileAtomic(paths.file, backup);
+    return { file, warnings: [`${paths.file} was missing; restored it from the backup ${paths.backup}.`] };
+  }
+  try {
+    return { file: parseVaultFile(text), warnings: [] };
+  } catch (err) {
+    if (!isTokenwardenError(err) || err.code !== 'ERR_CORRUPT') throw err;
+    return recoverFromBackup(paths, err.message, clock);
+  }
+}
+
+/**
+ * Replaces a damaged main file with the backup. `accept` may reject the backup (e.g. it fails authentication too);
+ * only after the backup is accepted is the damaged file moved aside, so a failure leaves every byte where it was.
+ */
+export async function recoverFromBackup(
+  paths: VaultPaths,
+  reason: string,
+  clock: () => Date,
+  accept: (file: VaultFile) => void = () => undefined,
+): Promise<Loaded> {
+  const backupText = await readText(paths.backup);
+  let file: VaultFile;
+  try {
+    if (backupText === undefined) throw new TokenwardenError('ERR_CORRUPT', 'There is no backup.');
+    file = parseVaultFile(backupText);
+    accept(file);
+  } catch (err) {
+    const why = isTokenwardenError(err) ? err.message : 'The backup could not be read.';
+    throw new TokenwardenError(
+      'ERR_CORRUPT',
+      `${reason} No usable backup at ${paths.backup} (${why}) The damaged file was left untouched at ${paths.file}; restore it or move it away to start a new vault.`,
+    );
+  }
+  const quarantined = await quarantine(paths.file, clock);
+  await writeFileAtomic(paths.file, backupText);
+  return {
+    file,
+    warnings: [`${reason} The damaged vault was moved to ${quarantined} and the last good backup ${paths.backup} was loaded; changes after that backup are in the quarantined file.`],
+  };
+}
+
+/** Renames the file to `<name>.corrupt-<timestamp>`; never deletes it. */
+export async function quarantine(path: string, clock: () => Date): Promise<string> {
+  const stamp = clock().toISOString().replace(/[:.]/g, '-');
+  for (let n = 0; ; n++) {
+    const target = `${path}.corrupt-${stamp}${n ? `-${n}` : ''}`;
+    if (await exists(target)) continue;
+    await rename(path, target);
+    return target;
+  }
+}
+
+export async function readText(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}

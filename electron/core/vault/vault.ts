@@ -1,0 +1,356 @@
+/** The encrypted vault: one AES-256-GCM blob per record under a DEK wrapped by keyslots; locked until unlocked; atomic, serialised writes. */
+import { randomBytes as nodeRandomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type { KeyslotKind } from '../../../shared/model.ts';
+import { ensureDataDir } from '../data-dir.ts';
+import { TokenwardenError, isTokenwardenError } from '../errors.ts';
+import type { CredentialRecord, CredentialRecordInput } from '../credentials/credential-record.ts';
+import { removeStaleTemps, writeFileAtomic } from './atomic-file.ts';
+import { KEY_BYTES, seal, type RandomBytes } from './envelope.ts';
+import { createKeyslots, describeFailure, unlockKeyslots, UNLOCK_HINT, type KeyProviders } from './keyslots/keyslot-set.ts';
+import type { KeyringPort } from './keyslots/os-keyring-keyslot.ts';
+import type { ScryptParams } from './keyslots/passphrase-keyslot.ts';
+import type { SafeStoragePort } from './keyslots/safe-storage-keyslot.ts';
+
+export type { KeyringPort, SafeStoragePort };
+import { validateRecord } from './record-validation.ts';
+import { applyChanges, decryptVault, deepFreeze, keyMatches, type Changes, type Plain, type PreviousState } from './vault-codec.ts';
+import {
+  CHECK_PLAINTEXT, FORMAT_VERSION, SECRET_KEY_PATTERN, VAULT_FILE_NAME, VAULT_FORMAT,
+  checkAad, computeMac, deriveMacKey, serializeVaultFile, type VaultFile,
+} from './vault-file.ts';
+import { loadVaultFile, recoverFromBackup, vaultPaths, type VaultPaths } from './vault-storage.ts';
+import { WriteQueue } from './write-queue.ts';
+
+export interface VaultOptions {
+  home: string;
+  safeStorage?: SafeStoragePort;
+  /** `false` disables the OS keyring; undefined uses @napi-rs/keyring. */
+  keyring?: KeyringPort | false;
+  clock?: () => Date;
+  env?: NodeJS.ProcessEnv;
+  /** scrypt cost for a new passphrase slot (stored in the file); tests lower it. */
+  scrypt?: ScryptParams;
+  randomBytes?: RandomBytes;
+}
+
+export type NewCredential = Omit<CredentialRecordInput, 'id' | 'revision' | 'createdAt' | 'updatedAt'>;
+
+const STALE_TEMP_MS = 60_000;
+const MAX_SECRET_LENGTH = 64 * 1024;
+
+export class Vault {
+  readonly path: string;
+  readonly #paths: VaultPaths;
+  readonly #options: VaultOptions;
+  readonly #keyring: KeyringPort | undefined;
+  readonly #clock: () => Date;
+  readonly #random: RandomBytes;
+  readonly #queue = new WriteQueue();
+  #file: VaultFile | undefined;
+  #dek: Buffer | undefined;
+  #macKey: Buffer | undefined;
+  /** Bumped by lock/unlock, so a write that finishes after lock() never puts plaintext back in memory. */
+  #session = 0;
+  #records = new Map<string, CredentialRecord>();
+  #ids = new Map<string, string>();
+  #secrets = new Map<string, string>();
+  #warnings: string[] = [];
+
+  private constructor(path: string, options: VaultOptions, keyring: KeyringPort | undefined) {
+    this.path = path;
+    this.#paths = vaultPaths(path);
+    this.#options = options;
+    this.#keyring = keyring;
+    this.#clock = options.clock ?? (() => new Date());
+    this.#random = options.randomBytes ?? nodeRandomBytes;
+  }
+
+  /** Loads the file (recovering from .bak if it is damaged); the vault stays locked. */
+  static async open(options: VaultOptions): Promise<Vault> {
+    const home = ensureDataDir(options.home);
+    const path = join(home, VAULT_FILE_NAME);
+    await removeStaleTemps(path, STALE_TEMP_MS);
+    await removeStaleTemps(`${path}.bak`, STALE_TEMP_MS);
+    const keyring = options.keyring === false ? undefined : (options.keyring ?? (await import('./keyslots/napi-keyring.ts')).napiKeyring());
+    const vault = new Vault(path, options, keyring);
+    const loaded = await loadVaultFile(vault.#paths, vault.#clock);
+    vault.#file = loaded.file;
+    vault.#warn(...loaded.warnings);
+    return vault;
+  }
+
+  isInitialized(): boolean {
+    return this.#file !== undefined;
+  }
+
+  isLocked(): boolean {
+    return this.#dek === undefined;
+  }
+
+  keyslotKinds(): KeyslotKind[] {
+    return this.#file?.keyslots.map((slot) => slot.kind) ?? [];
+  }
+
+  warnings(): string[] {
+    return [...this.#warnings];
+  }
+
+  /** Opens with the first keyslot that works; the first unlock of a new vault creates it. */
+  unlock(secret?: string): Promise<void> {
+    return this.#queue.run(async () => {
+      if (this.#dek) return;
+      const explicit = typeof secret === 'string' && secret.length > 0;
+      const providers: KeyProviders = {
+        safeStorage: this.#options.safeStorage,
+        keyring: this.#keyring,
+        passphrase: explicit ? secret : this.#options.env?.TOKENWARDEN_PASSPHRASE || undefined,
+        passphraseExplicit: explicit,
+        scrypt: this.#options.scrypt,
+        randomBytes: this.#options.randomBytes,
+      };
+      if (this.#file) await this.#unlockExisting(this.#file, providers);
+      else await this.#initialize(providers);
+    });
+  }
+
+  /** Drops the DEK (zeroed) and every decrypted record. */
+  lock(): void {
+    this.#dek?.fill(0);
+    this.#macKey?.fill(0);
+    this.#dek = undefined;
+    this.#macKey = undefined;
+    this.#records.clear();
+    this.#ids.clear();
+    this.#secrets.clear();
+    this.#session++;
+  }
+
+  list(): CredentialRecord[] {
+    this.#keys();
+    return [...this.#records.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  get(name: string): CredentialRecord | undefined {
+    this.#keys();
+    const id = this.#ids.get(name);
+    return id === undefined ? undefined : this.#records.get(id);
+  }
+
+  insert(input: NewCredential): Promise<CredentialRecord> {
+    return this.#queue.run(async () => {
+      this.#keys();
+      const now = this.#clock().toISOString();
+      const record = validateRecord({ ...input, id: this.#random(18).toString('base64url'), revision: 0, createdAt: now, updatedAt: now });
+      if (this.#ids.has(record.name)) throw new TokenwardenError('ERR_EXISTS', `A credential named "${record.name}" already exists.`);
+      await this.#persist({ records: new Map([[record.id, record]]) });
+      return record;
+    });
+  }
+
+  /** Applies `mutate` to a copy of the latest record inside the write queue, so concurrent updates never lose one. */
+  update(name: string, mutate: (current: CredentialRecord) => CredentialRecord): Promise<CredentialRecord> {
+    return this.#queue.run(async () => {
+      const current = this.#require(name);
+      const draft = await mutate(structuredClone(current));
+      const record = validateRecord({
+        ...draft,
+        id: current.id,
+        createdAt: current.createdAt,
+        revision: current.revision + 1,
+        updatedAt: this.#clock().toISOString(),
+      });
+      if (record.name !== current.name && this.#ids.has(record.name)) {
+        throw new TokenwardenError('ERR_EXISTS', `A credential named "${record.name}" already exists.`);
+      }
+      await this.#persist({ records: new Map([[record.id, record]]) });
+      return record;
+    });
+  }
+
+  remove(name: string): Promise<void> {
+    return this.#queue.run(async () => {
+      await this.#persist({ records: new Map([[this.#require(name).id, null]]) });
+    });
+  }
+
+  /** Re-reads the file, e.g. after another writer rotated a refresh token; unchanged records are not decrypted again. */
+  reload(): Promise<void> {
+    return this.#queue.run(async () => {
+      const loaded = await loadVaultFile(this.#paths, this.#clock);
+      this.#warn(...loaded.warnings);
+      const previous = this.#file;
+      if (!this.#dek || !this.#macKey || !previous || !loaded.file) {
+        if (!loaded.file) this.lock();
+        this.#file = loaded.file;
+        return;
+      }
+      if (loaded.file.vaultId !== previous.vaultId || !keyMatches(loaded.file, this.#dek)) {
+        this.lock();
+        this.#file = loaded.file;
+        throw new TokenwardenError('ERR_LOCKED', `The vault was replaced or re-keyed by another process; unlock it again. ${UNLOCK_HINT}`);
+      }
+      const result = await this.#decryptOrRecover(loaded.file, this.#dek, this.#macKey, { sealed: previous.records, records: this.#records });
+      this.#file = result.file;
+      this.#setPlain(result.plain);
+    });
+  }
+
+  getSecret(key: string): string | undefined {
+    this.#keys();
+    return this.#secrets.get(key);
+  }
+
+  setSecret(key: string, value: string | undefined): Promise<void> {
+    return this.#queue.run(async () => {
+      this.#keys();
+      if (typeof key !== 'string' || !SECRET_KEY_PATTERN.test(key)) {
+        throw new TokenwardenError('ERR_INVALID_INPUT', 'Secret keys are 1-64 lowercase letters, digits, ".", "_", ":" or "-".');
+      }
+      if (value !== undefined && (typeof value !== 'string' || value.length === 0 || value.length > MAX_SECRET_LENGTH)) {
+        throw new TokenwardenError('ERR_INVALID_INPUT', `The value for ${key} must be a non-empty string of at most 64 KiB.`);
+      }
+      if (value === undefined && !this.#secrets.has(key)) return;
+      await this.#persist({ secrets: new Map([[key, value ?? null]]) });
+    });
+  }
+
+  async #initialize(providers: KeyProviders): Promise<void> {
+    const dek = ownKey(this.#random(KEY_BYTES));
+    const vaultId = this.#random(18).toString('base64url');
+    const { slots, failures } = await createKeyslots(dek, vaultId, providers);
+    const reasons = failures.map(describeFailure);
+    if (slots.length === 0) {
+      dek.fill(0);
+      const why = reasons.length ? ` ${reasons.join(' ')}` : ' No OS keyring or safeStorage is available and no passphrase was given.';
+      throw new TokenwardenError('ERR_LOCKED', `Cannot create the vault: nothing can protect its key.${why} ${UNLOCK_HINT}`);
+    }
+    const fallback = slots.map((s) => s.kind).join(' and ');
+    this.#warn(...reasons.map((r) => `${r} The vault is protected by the ${fallback} keyslot instead.`));
+    const macKey = deriveMacKey(dek, vaultId);
+    const body = {
+      format: VAULT_FORMAT,
+      version: FORMAT_VERSION,
+      vaultId,
+      revision: 0,
+      keyslots: slots,
+      check: seal(dek, CHECK_PLAINTEXT, checkAad(vaultId), { randomBytes: this.#options.randomBytes }),
+      records: {},
+      secrets: {},
+    } as const;
+    const file: VaultFile = { ...body, keyslots: [...slots], records: {}, secrets: {}, mac: computeMac(macKey, body) };
+    await writeFileAtomic(this.path, serializeVaultFile(file), { backupPath: this.#paths.backup });
+    this.#file = file;
+    this.#setUnlocked(dek, macKey, { records: new Map(), secrets: new Map() });
+  }
+
+  async #unlockExisting(file: VaultFile, providers: KeyProviders): Promise<void> {
+    // A keyslot failure throws here, before anything is written (SECURITY R7).
+    const unlocked = await unlockKeyslots(file.keyslots, file.vaultId, providers, (dek) => keyMatches(file, dek));
+    const dek = ownKey(unlocked.dek);
+    const macKey = deriveMacKey(dek, file.vaultId);
+    let result: { file: VaultFile; plain: Plain };
+    try {
+      result = await this.#decryptOrRecover(file, dek, macKey);
+    } catch (err) {
+      dek.fill(0);
+      macKey.fill(0);
+      throw err;
+    }
+    this.#warn(...unlocked.failures.map((f) => `${describeFailure(f)} Unlocked with the ${unlocked.kind} keyslot instead.`));
+    this.#file = result.file;
+    this.#setUnlocked(dek, macKey, result.plain);
+    await this.#addMissingSlots(providers);
+  }
+
+  async #decryptOrRecover(file: VaultFile, dek: Buffer, macKey: Buffer, previous?: PreviousState): Promise<{ file: VaultFile; plain: Plain }> {
+    try {
+      return { file, plain: decryptVault(file, dek, macKey, previous) };
+    } catch (err) {
+      if (!isTokenwardenError(err) || err.code !== 'ERR_CORRUPT') throw err;
+      let plain: Plain | undefined;
+      const loaded = await recoverFromBackup(this.#paths, err.message, this.#clock, (backup) => {
+        if (backup.vaultId !== file.vaultId || !keyMatches(backup, dek)) {
+          throw new TokenwardenError('ERR_CORRUPT', 'The backup was written with a different key.');
+        }
+        plain = decryptVault(backup, dek, macKey);
+      });
+      this.#warn(...loaded.warnings);
+      if (!loaded.file || !plain) throw err;
+      return { file: loaded.file, plain };
+    }
+  }
+
+  /** Adds slots for providers that exist now but did not when the vault was created; an existing slot is never replaced. */
+  async #addMissingSlots(providers: KeyProviders): Promise<void> {
+    const file = this.#file;
+    if (!file || !this.#dek) return;
+    const present = new Set(file.keyslots.map((s) => s.kind));
+    const missing = (['safe-storage', 'os-keyring', 'passphrase'] as const).filter((kind) => !present.has(kind));
+    if (missing.length === 0) return;
+    const { slots } = await createKeyslots(this.#dek, file.vaultId, providers, missing);
+    if (slots.length > 0 && this.#dek) await this.#persist({ keyslots: [...file.keyslots, ...slots] });
+  }
+
+  /** Seals only the changed blobs (synchronously, so lock() cannot interleave), writes atomically, then updates memory. */
+  async #persist(changes: Changes): Promise<void> {
+    const { dek, macKey } = this.#keys();
+    const file = this.#file;
+    if (!file) throw new TokenwardenError('ERR_INTERNAL', 'The vault is not initialised.');
+    const session = this.#session;
+    const next = applyChanges(file, changes, dek, macKey, this.#options.randomBytes);
+    await writeFileAtomic(this.path, serializeVaultFile(next), { backupPath: this.#paths.backup });
+    this.#file = next;
+    if (this.#session !== session) return;
+    for (const [id, record] of changes.records ?? []) {
+      const old = this.#records.get(id);
+      if (old) this.#ids.delete(old.name);
+      if (record) {
+        this.#records.set(id, deepFreeze(record));
+        this.#ids.set(record.name, id);
+      } else this.#records.delete(id);
+    }
+    for (const [key, value] of changes.secrets ?? []) {
+      if (value === null) this.#secrets.delete(key);
+      else this.#secrets.set(key, value);
+    }
+  }
+
+  #setUnlocked(dek: Buffer, macKey: Buffer, plain: Plain): void {
+    this.#dek = dek;
+    this.#macKey = macKey;
+    this.#session++;
+    this.#setPlain(plain);
+  }
+
+  #setPlain(plain: Plain): void {
+    this.#records = plain.records;
+    this.#secrets = plain.secrets;
+    this.#ids = new Map([...plain.records].map(([id, record]) => [record.name, id]));
+  }
+
+  #keys(): { dek: Buffer; macKey: Buffer } {
+    if (!this.#dek || !this.#macKey) {
+      throw new TokenwardenError('ERR_LOCKED', `The vault is locked. ${UNLOCK_HINT}`);
+    }
+    return { dek: this.#dek, macKey: this.#macKey };
+  }
+
+  #require(name: string): CredentialRecord {
+    const record = this.get(name);
+    if (!record) throw new TokenwardenError('ERR_NOT_FOUND', `No credential is named "${String(name).slice(0, 80)}".`);
+    return record;
+  }
+
+  #warn(...messages: string[]): void {
+    for (const message of messages) if (!this.#warnings.includes(message)) this.#warnings.push(message);
+  }
+}
+
+/** Copies a key into memory the vault owns (never a shared pool slice), so lock() can zero it. */
+function ownKey(source: Buffer): Buffer {
+  const key = Buffer.alloc(KEY_BYTES);
+  source.copy(key);
+  source.fill(0);
+  return key;
+}
