@@ -1,0 +1,209 @@
+/** The per-install CA (P11): name-constrained to the bound hosts, regenerated when they change, leafs minted per host. */
+import { randomBytes, webcrypto } from 'node:crypto';
+import { isIP } from 'node:net';
+import { createSecureContext, type SecureContext } from 'node:tls';
+// @peculiar/x509 uses tsyringe, which needs the Reflect metadata polyfill loaded first.
+import 'reflect-metadata';
+import * as x509 from '@peculiar/x509';
+import { AsnConvert } from '@peculiar/asn1-schema';
+import { GeneralName, GeneralSubtree, GeneralSubtrees, NameConstraints, id_ce_nameConstraints } from '@peculiar/asn1-x509';
+import type { ProxyBackend } from './backend.ts';
+
+type CryptoKey = webcrypto.CryptoKey;
+type CryptoKeyPair = webcrypto.CryptoKeyPair;
+
+x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+
+const EC = { name: 'ECDSA', namedCurve: 'P-256' } as const;
+const SIGNING = { name: 'ECDSA', hash: 'SHA-256' } as const;
+const DAY_MS = 86_400_000;
+/** RFC 6761 reserves `invalid`: a CA with no bound host permits only names that can never resolve. */
+const NOTHING_BOUND = 'invalid';
+
+export interface CaMaterial {
+  certPem: string;
+  keyPem: string;
+  hostnames: string[];
+}
+
+/** Lower-case, bracket-free, sorted and unique: the form the CA's constraints and comparisons use. */
+export function canonicalHostnames(hostnames: readonly string[]): string[] {
+  const set = new Set<string>();
+  for (const h of hostnames) {
+    const name = h.replace(/^\[|\]$/g, '').toLowerCase();
+    if (name) set.add(name);
+  }
+  return [...set].sort();
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+function serial(): string {
+  const bytes = randomBytes(16);
+  bytes[0] = bytes[0]! & 0x7f;
+  return bytes.toString('hex');
+}
+
+function pem(label: string, der: ArrayBuffer): string {
+  const b64 = Buffer.from(der).toString('base64').replace(/.{64}/g, '$&\n');
+  return `-----BEGIN ${label}-----\n${b64}${b64.endsWith('\n') ? '' : '\n'}-----END ${label}-----\n`;
+}
+
+function pemToDer(text: string): Buffer {
+  return Buffer.from(text.replace(/-----[A-Z ]+-----/g, '').replace(/\s+/g, ''), 'base64');
+}
+
+function subtreeFor(hostname: string): GeneralSubtree {
+  const family = isIP(hostname);
+  const base =
+    family === 4 ? new GeneralName({ iPAddress: `${hostname}/32` })
+    : family === 6 ? new GeneralName({ iPAddress: `${hostname}/128` })
+    : new GeneralName({ dNSName: hostname });
+  return new GeneralSubtree({ base });
+}
+
+/** A critical nameConstraints extension that permits exactly the given hosts (RFC 5280 §4.2.1.10). */
+export function nameConstraintsExtension(hostnames: readonly string[]): x509.Extension {
+  const names = hostnames.length > 0 ? hostnames : [NOTHING_BOUND];
+  const value = new NameConstraints({ permittedSubtrees: new GeneralSubtrees(names.map(subtreeFor)) });
+  return new x509.Extension(id_ce_nameConstraints, true, AsnConvert.serialize(value));
+}
+
+/** Generates a fresh CA; the private key is returned as PKCS#8 PEM for the vault to encrypt. */
+export async function generateCa(hostnames: readonly string[], now: Date = new Date()): Promise<CaMaterial> {
+  const canonical = canonicalHostnames(hostnames);
+  const keys = (await webcrypto.subtle.generateKey(EC, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: serial(),
+    name: `CN=Tokenwarden local CA ${randomBytes(4).toString('hex')}, O=Tokenwarden`,
+    notBefore: new Date(now.getTime() - DAY_MS),
+    notAfter: new Date(now.getTime() + 3650 * DAY_MS),
+    signingAlgorithm: SIGNING,
+    keys,
+    extensions: [
+      new x509.BasicConstraintsExtension(true, 0, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+      nameConstraintsExtension(canonical),
+      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+    ],
+  });
+  const pkcs8 = await webcrypto.subtle.exportKey('pkcs8', keys.privateKey);
+  return { certPem: cert.toString('pem') + '\n', keyPem: pem('PRIVATE KEY', pkcs8), hostnames: canonical };
+}
+
+interface LoadedCa {
+  material: CaMaterial;
+  cert: x509.X509Certificate;
+  key: CryptoKey;
+}
+
+interface LeafKeys {
+  publicKey: CryptoKey;
+  keyPem: string;
+}
+
+/** Mints a leaf for one host, signed by the CA, valid for serverAuth only. */
+export async function mintLeaf(ca: { cert: x509.X509Certificate; key: CryptoKey }, hostname: string, publicKey: CryptoKey, now: Date = new Date()): Promise<string> {
+  const host = hostname.replace(/^\[|\]$/g, '');
+  const san = isIP(host) ? { type: 'ip' as const, value: host } : { type: 'dns' as const, value: host };
+  const cert = await x509.X509CertificateGenerator.create({
+    serialNumber: serial(),
+    subject: `CN=${isIP(host) ? host : host.replace(/[,=+<>#;"\\]/g, '')}`,
+    issuer: ca.cert.subject,
+    notBefore: new Date(now.getTime() - DAY_MS),
+    notAfter: new Date(Math.min(now.getTime() + 397 * DAY_MS, ca.cert.notAfter.getTime())),
+    signingAlgorithm: SIGNING,
+    publicKey,
+    signingKey: ca.key,
+    extensions: [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth], false),
+      new x509.SubjectAlternativeNameExtension([san], false),
+      await x509.AuthorityKeyIdentifierExtension.create(ca.cert, false),
+    ],
+  });
+  return cert.toString('pem') + '\n';
+}
+
+/** Imports stored CA material for signing. */
+export async function loadCa(material: CaMaterial): Promise<{ cert: x509.X509Certificate; key: CryptoKey }> {
+  const key = await webcrypto.subtle.importKey('pkcs8', pemToDer(material.keyPem), EC, false, ['sign']);
+  return { cert: new x509.X509Certificate(material.certPem), key };
+}
+
+/** Keeps the CA in step with the bound hosts and caches one TLS context per host. */
+export class CertificateAuthority {
+  readonly #backend: ProxyBackend;
+  readonly #now: () => Date;
+  #current: Promise<LoadedCa> | undefined;
+  #hostnames: string[] | undefined;
+  #leafKeys: Promise<LeafKeys> | undefined;
+  #contexts = new Map<string, Promise<SecureContext>>();
+
+  constructor(backend: ProxyBackend, now: () => Date = () => new Date()) {
+    this.#backend = backend;
+    this.#now = now;
+  }
+
+  /** The CA for the current bound set; regenerates (and persists) it when the set changed. Throws ERR_LOCKED when locked. */
+  current(): Promise<LoadedCa> {
+    const wanted = canonicalHostnames(this.#backend.boundHostnames());
+    if (this.#current && this.#hostnames && sameList(wanted, this.#hostnames)) return this.#current;
+    this.#hostnames = wanted;
+    this.#contexts = new Map();
+    const next = this.#resolve(wanted);
+    this.#current = next;
+    // A failed generation must not stick: the next call tries again.
+    next.catch(() => {
+      if (this.#current === next) this.#current = undefined;
+    });
+    return next;
+  }
+
+  async #resolve(wanted: string[]): Promise<LoadedCa> {
+    const stored = this.#backend.loadCa();
+    if (stored && sameList(canonicalHostnames(stored.hostnames), wanted)) {
+      const loaded = await loadCa(stored);
+      return { material: stored, ...loaded };
+    }
+    const material = await generateCa(wanted, this.#now());
+    await this.#backend.saveCa(material);
+    return { material, ...(await loadCa(material)) };
+  }
+
+  async caPem(): Promise<string> {
+    return (await this.current()).material.certPem;
+  }
+
+  /** The TLS context presenting a CA-signed leaf for `hostname`; minted once per CA generation. */
+  async secureContext(hostname: string): Promise<SecureContext> {
+    const ca = await this.current();
+    const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    let context = this.#contexts.get(host);
+    if (!context) {
+      const contexts = this.#contexts;
+      context = this.#mint(ca, host);
+      contexts.set(host, context);
+      context.catch(() => contexts.delete(host));
+    }
+    return context;
+  }
+
+  async #mint(ca: LoadedCa, host: string): Promise<SecureContext> {
+    const leafKeys = await this.#leafKeyPair();
+    const certPem = await mintLeaf(ca, host, leafKeys.publicKey, this.#now());
+    return createSecureContext({ key: leafKeys.keyPem, cert: certPem, minVersion: 'TLSv1.2' });
+  }
+
+  /** One leaf key per process, as mitmproxy does: minting a leaf is then one signature. */
+  #leafKeyPair(): Promise<LeafKeys> {
+    this.#leafKeys ??= (async () => {
+      const keys = (await webcrypto.subtle.generateKey(EC, true, ['sign', 'verify'])) as CryptoKeyPair;
+      return { publicKey: keys.publicKey, keyPem: pem('PRIVATE KEY', await webcrypto.subtle.exportKey('pkcs8', keys.privateKey)) };
+    })();
+    return this.#leafKeys;
+  }
+}

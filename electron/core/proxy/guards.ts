@@ -1,0 +1,181 @@
+/** Request guards P1-P4 and P9: loopback peers, Host allow-list, proxy key, browser headers and framing. */
+import { timingSafeEqual } from 'node:crypto';
+import type { ProxyBackend } from './backend.ts';
+import { ProxyRejection } from './proxy-error.ts';
+
+/** P1: the listener is bound to loopback, and every accepted peer is checked again. */
+export function isLoopbackAddress(address: string | undefined): boolean {
+  if (!address) return false;
+  return address.startsWith('127.') || address === '::1' || address.startsWith('::ffff:127.');
+}
+
+/** P2: the exact Host values accepted for origin-form (gateway) requests. */
+export function gatewayHosts(port: number): Set<string> {
+  return new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
+}
+
+/**
+ * Lower-cased host[:port] with the default port removed, or undefined when the value is not an authority.
+ * Used to compare a Host header with an absolute-form or CONNECT target (P2).
+ */
+export function normalizeAuthority(value: string, scheme: 'http' | 'https'): string | undefined {
+  if (!value || /[\s/?#@\\]/.test(value)) return undefined;
+  try {
+    const url = new URL(`${scheme}://${value}`);
+    return url.host;
+  } catch {
+    return undefined;
+  }
+}
+
+/** P3: compares the presented key with the backend's key in constant time. The presented form is base64url. */
+export class KeyVerifier {
+  readonly #backend: ProxyBackend;
+  #source: Buffer | undefined;
+  #expected: Buffer = Buffer.alloc(0);
+
+  constructor(backend: ProxyBackend) {
+    this.#backend = backend;
+  }
+
+  /** Throws ERR_LOCKED (via the backend) while the vault is locked. */
+  verify(presented: string | undefined): boolean {
+    const key = this.#backend.proxyKey();
+    if (key !== this.#source) {
+      if (key.length < 16) throw new ProxyRejection('ERR_INTERNAL', 'The proxy key is shorter than 128 bits.');
+      this.#source = key;
+      this.#expected = Buffer.from(key.toString('base64url'), 'latin1');
+    }
+    if (presented === undefined) return false;
+    const given = Buffer.from(presented, 'latin1');
+    if (given.length !== this.#expected.length) {
+      // Same work either way, so a wrong length is not much faster than a wrong byte.
+      timingSafeEqual(this.#expected, this.#expected);
+      return false;
+    }
+    return timingSafeEqual(given, this.#expected);
+  }
+}
+
+/** `Proxy-Authorization: Basic base64(NAME:KEY)` -> { name, key }; undefined when absent or malformed. */
+export function parseProxyAuthorization(value: string | undefined): { name: string; key: string } | undefined {
+  if (!value) return undefined;
+  const match = /^basic +([A-Za-z0-9+/=_-]+) *$/i.exec(value);
+  if (!match) return undefined;
+  const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return undefined;
+  return { name: decoded.slice(0, colon), key: decoded.slice(colon + 1) };
+}
+
+/** Headers never forwarded upstream (P8 hop-by-hop, P3 key, and headers undici sets itself). */
+const DROPPED_REQUEST_HEADERS = new Set([
+  'connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade',
+  'proxy-authorization', 'proxy-authenticate', 'host', 'x-tokenwarden-key', 'expect', 'http2-settings',
+]);
+
+/** One pass over rawHeaders: what the guards need plus the forwardable headers, without re-parsing. */
+export interface HeaderScan {
+  /** Forwardable headers as a flat [name, value, ...] list, without Authorization. */
+  out: string[];
+  host: string | undefined;
+  authorization: string | undefined;
+  authorizationCount: number;
+  gatewayKey: string | undefined;
+  proxyAuthorization: string | undefined;
+  transferEncoding: string | undefined;
+  contentLength: string | undefined;
+  upgrade: boolean;
+}
+
+/** Scans and applies P4, P8 and the P9 checks Node's parser leaves to us. Throws ProxyRejection. */
+export function scanRequestHeaders(raw: string[]): HeaderScan {
+  const out: string[] = [];
+  let host: string | undefined;
+  let hostCount = 0;
+  let authorization: string | undefined;
+  let authorizationCount = 0;
+  let gatewayKey: string | undefined;
+  let proxyAuthorization: string | undefined;
+  let transferEncoding: string | undefined;
+  let contentLength: string | undefined;
+  let connection: string | undefined;
+  let upgrade = false;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!.toLowerCase();
+    const value = raw[i + 1]!;
+    switch (name) {
+      case 'host':
+        host = value;
+        hostCount++;
+        continue;
+      case 'authorization':
+        authorization = value;
+        authorizationCount++;
+        continue;
+      case 'x-tokenwarden-key':
+        if (gatewayKey !== undefined) throw new ProxyRejection('ERR_BAD_REQUEST', 'Duplicate X-Tokenwarden-Key header.', { close: true });
+        gatewayKey = value;
+        continue;
+      case 'proxy-authorization':
+        if (proxyAuthorization !== undefined) throw new ProxyRejection('ERR_BAD_REQUEST', 'Duplicate Proxy-Authorization header.', { close: true });
+        proxyAuthorization = value;
+        continue;
+      case 'transfer-encoding':
+        transferEncoding = transferEncoding === undefined ? value : `${transferEncoding}, ${value}`;
+        continue;
+      case 'content-length':
+        contentLength = value;
+        break;
+      case 'connection':
+        connection = connection === undefined ? value : `${connection}, ${value}`;
+        continue;
+      case 'upgrade':
+        upgrade = true;
+        continue;
+      case 'origin':
+        throw new ProxyRejection('ERR_FORBIDDEN', 'Requests from web pages (Origin header) are refused.');
+      case 'x-forwarded-for':
+        throw new ProxyRejection('ERR_FORBIDDEN', 'Requests carrying X-Forwarded-For are refused.');
+      case 'sec-fetch-site':
+        if (value.trim().toLowerCase() !== 'none') throw new ProxyRejection('ERR_FORBIDDEN', 'Cross-site browser requests are refused.');
+        break;
+      default:
+        if (DROPPED_REQUEST_HEADERS.has(name)) continue;
+    }
+    out.push(raw[i]!, value);
+  }
+  if (hostCount !== 1) throw new ProxyRejection('ERR_BAD_REQUEST', 'Exactly one Host header is required.', { close: true });
+  if (transferEncoding !== undefined && transferEncoding.trim().toLowerCase() !== 'chunked') {
+    throw new ProxyRejection('ERR_BAD_REQUEST', 'Only the chunked transfer coding is accepted.', { close: true });
+  }
+  if (connection !== undefined) {
+    const named = connectionTokens(connection);
+    if (named.size > 0) {
+      if (named.has('authorization')) {
+        authorization = undefined;
+        authorizationCount = 0;
+      }
+      return { out: filterNamed(out, named), host, authorization, authorizationCount, gatewayKey, proxyAuthorization, transferEncoding, contentLength, upgrade };
+    }
+  }
+  return { out, host, authorization, authorizationCount, gatewayKey, proxyAuthorization, transferEncoding, contentLength, upgrade };
+}
+
+/** Header names listed in Connection (P8), except the two that are only options. */
+export function connectionTokens(value: string): Set<string> {
+  const named = new Set<string>();
+  for (const token of value.split(',')) {
+    const name = token.trim().toLowerCase();
+    if (name && name !== 'close' && name !== 'keep-alive') named.add(name);
+  }
+  return named;
+}
+
+function filterNamed(flat: string[], named: Set<string>): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < flat.length; i += 2) {
+    if (!named.has(flat[i]!.toLowerCase())) kept.push(flat[i]!, flat[i + 1]!);
+  }
+  return kept;
+}

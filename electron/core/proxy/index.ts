@@ -1,0 +1,5 @@
+/** The loopback proxy's public surface. */
+export { startProxy, type ProxyOptions, type ProxyServer } from './server.ts';
+export { writeCaBundle } from './ca-bundle.ts';
+export { generateCa, mintLeaf, loadCa, nameConstraintsExtension, canonicalHostnames, type CaMaterial } from './ca.ts';
+export type { ProxyBackend, ProxyCredential, UsageEvent } from './backend.ts';

@@ -1,0 +1,175 @@
+/** The per-request pipeline: guards, routing, Authorization policy (P7), body handling, forwarding and usage events. */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Transform, type Readable } from 'node:stream';
+import type { ProxyBackend, ProxyCredential } from './backend.ts';
+import { forward } from './forward.ts';
+import { KeyVerifier, parseProxyAuthorization, scanRequestHeaders, type HeaderScan } from './guards.ts';
+import { ProxyRejection, sendError, toErrorAnswer } from './proxy-error.ts';
+import { routeForward, routeGateway, type Route } from './router.ts';
+import type { Upstreams } from './upstreams.ts';
+
+/** Bodies up to this size are buffered on purpose so a 401 can be retried once (R4). */
+export const REPLAY_BUFFER_LIMIT = 1024 * 1024;
+
+/** What a TLS-terminated CONNECT tunnel already established: the client authenticated at CONNECT time. */
+export interface TunnelContext {
+  credential: ProxyCredential;
+  origin: string;
+  /** Lower-case host[:port] without the default port: the only Host accepted inside the tunnel. */
+  authority: string;
+}
+
+export interface PipelineOptions {
+  backend: ProxyBackend;
+  upstreams: Upstreams;
+  gatewayHosts: Set<string>;
+  maxBodyBytes: number;
+  log: ((line: string) => void) | undefined;
+}
+
+const PROXY_AUTHENTICATE = { 'proxy-authenticate': 'Basic realm="tokenwarden"' };
+
+export class RequestPipeline {
+  readonly #backend: ProxyBackend;
+  readonly #upstreams: Upstreams;
+  readonly #hosts: Set<string>;
+  readonly #maxBody: number;
+  readonly #log: ((line: string) => void) | undefined;
+  readonly keys: KeyVerifier;
+
+  constructor(options: PipelineOptions) {
+    this.#backend = options.backend;
+    this.#upstreams = options.upstreams;
+    this.#hosts = options.gatewayHosts;
+    this.#maxBody = options.maxBodyBytes;
+    this.#log = options.log;
+    this.keys = new KeyVerifier(options.backend);
+  }
+
+  async handle(req: IncomingMessage, res: ServerResponse, tunnel: TunnelContext | undefined): Promise<void> {
+    const started = performance.now();
+    let route: Route | undefined;
+    let scan: HeaderScan | undefined;
+    let status = 0;
+    try {
+      scan = scanRequestHeaders(req.rawHeaders);
+      route = this.#route(req, scan, tunnel);
+      if (scan.upgrade) throw new ProxyRejection('ERR_NOT_AVAILABLE', 'WebSocket and other Upgrade requests are not supported by the proxy.', { status: 501 });
+      status = await this.#forward(req, res, scan, route);
+    } catch (err) {
+      const answer = toErrorAnswer(err);
+      if (answer.code === 'ERR_CANCELLED') {
+        res.destroy();
+        return;
+      }
+      // An unread request body cannot be left on a keep-alive connection.
+      if (scan && !req.readableEnded && (scan.transferEncoding !== undefined || (scan.contentLength !== undefined && scan.contentLength !== '0'))) {
+        answer.close = true;
+      }
+      status = answer.status;
+      sendError(res, answer, answer.code === 'ERR_PROXY_AUTH' ? PROXY_AUTHENTICATE : undefined);
+      this.#log?.(`proxy ${route?.mode ?? (tunnel ? 'connect' : 'request')} ${req.method} -> ${answer.status} ${answer.code}${route ? ` (${route.credential.name})` : ''}`);
+    }
+    if (route) {
+      const q = route.path.indexOf('?');
+      this.#backend.recordUsage({
+        name: route.credential.name,
+        method: req.method ?? 'GET',
+        host: route.origin,
+        path: q < 0 ? route.path : route.path.slice(0, q),
+        status,
+        durationMs: performance.now() - started,
+        mode: route.mode,
+      });
+    }
+  }
+
+  #route(req: IncomingMessage, scan: HeaderScan, tunnel: TunnelContext | undefined): Route {
+    const url = req.url ?? '';
+    const host = scan.host!;
+    if (tunnel) {
+      if (host !== tunnel.authority && host.toLowerCase() !== tunnel.authority) {
+        throw new ProxyRejection('ERR_BAD_HOST', 'The Host header must equal the CONNECT target.', { close: true });
+      }
+      if (url.charCodeAt(0) !== 0x2f) throw new ProxyRejection('ERR_BAD_REQUEST', 'Inside a tunnel only origin-form targets are accepted.', { close: true });
+      this.#assertUnlocked();
+      return { mode: 'connect', credential: tunnel.credential, origin: tunnel.origin, path: url };
+    }
+    if (url.charCodeAt(0) === 0x2f) {
+      // P2: checked before the key and before routing; a rebinding page carries its own hostname here.
+      if (!this.#hosts.has(host) && !this.#hosts.has(host.toLowerCase())) {
+        throw new ProxyRejection('ERR_BAD_HOST', 'The Host header is not an allowed loopback name.');
+      }
+      if (!this.keys.verify(scan.gatewayKey)) throw new ProxyRejection('ERR_GATEWAY_KEY', 'The X-Tokenwarden-Key header is missing or wrong.');
+      this.#assertUnlocked();
+      return routeGateway(url, this.#backend);
+    }
+    const auth = parseProxyAuthorization(scan.proxyAuthorization);
+    if (!this.keys.verify(auth?.key)) throw new ProxyRejection('ERR_PROXY_AUTH', 'Proxy-Authorization must be Basic NAME:KEY with the proxy key.');
+    this.#assertUnlocked();
+    return routeForward(url, host, auth!.name, this.#backend);
+  }
+
+  #assertUnlocked(): void {
+    if (this.#backend.isLocked()) throw new ProxyRejection('ERR_LOCKED', 'The vault is locked. Unlock it first.');
+  }
+
+  async #forward(req: IncomingMessage, res: ServerResponse, scan: HeaderScan, route: Route): Promise<number> {
+    const credential = route.credential;
+    const policy = credential.authPolicy;
+    if (scan.authorizationCount > 0) {
+      if (policy === 'reject') {
+        throw new ProxyRejection('ERR_AUTH_POLICY', `Credential "${credential.name}" refuses requests that carry their own Authorization header.`);
+      }
+      if (scan.authorizationCount > 1) throw new ProxyRejection('ERR_BAD_REQUEST', 'Several Authorization headers were sent.', { close: true });
+    }
+    const { body, replayable } = await this.#body(req, scan);
+    const ours = !(policy === 'passthrough' && scan.authorization !== undefined);
+    const authorization = ours ? `Bearer ${await this.#backend.accessToken(credential.name)}` : scan.authorization;
+    const controller = new AbortController();
+    res.once('close', () => {
+      if (!res.writableFinished) controller.abort();
+    });
+    return forward(
+      this.#upstreams,
+      {
+        origin: route.origin,
+        method: req.method ?? 'GET',
+        path: route.path,
+        headers: scan.out,
+        authorization,
+        body,
+        refresh: ours && replayable ? () => this.#backend.accessToken(credential.name, { force: true }) : undefined,
+        signal: controller.signal,
+      },
+      res,
+    );
+  }
+
+  /** Small bodies with a Content-Length are buffered (replayable); chunked or large ones stream (never retried). */
+  async #body(req: IncomingMessage, scan: HeaderScan): Promise<{ body: Buffer | Readable | null; replayable: boolean }> {
+    if (scan.transferEncoding !== undefined) return { body: limitBody(req, this.#maxBody), replayable: false };
+    if (scan.contentLength === undefined) return { body: null, replayable: true };
+    const length = Number(scan.contentLength);
+    if (length > this.#maxBody) throw new ProxyRejection('ERR_TOO_LARGE', `The request body is larger than ${this.#maxBody} bytes.`, { close: true });
+    if (length === 0) return { body: null, replayable: true };
+    if (length > REPLAY_BUFFER_LIMIT) return { body: req, replayable: false };
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    return { body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), replayable: true };
+  }
+}
+
+/** A chunked upload passes through a byte counter so the body limit (P10) holds without buffering. */
+function limitBody(req: IncomingMessage, max: number): Readable {
+  let total = 0;
+  const counter = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      total += chunk.length;
+      if (total > max) done(new ProxyRejection('ERR_TOO_LARGE', `The request body is larger than ${max} bytes.`, { close: true }));
+      else done(null, chunk);
+    },
+  });
+  req.on('error', (err) => counter.destroy(err));
+  return req.pipe(counter);
+}

@@ -1,0 +1,141 @@
+/** startProxy: one loopback listener for gateway, forward and CONNECT modes, with the P1/P9/P10 server limits. */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import type { ProxyBackend } from './backend.ts';
+import { CertificateAuthority } from './ca.ts';
+import { handleConnect } from './connect.ts';
+import { gatewayHosts, isLoopbackAddress } from './guards.ts';
+import { ProxyRejection, toErrorAnswer, writeRawError } from './proxy-error.ts';
+import { RequestPipeline, type TunnelContext } from './request-pipeline.ts';
+import { Upstreams } from './upstreams.ts';
+
+export interface ProxyOptions {
+  backend: ProxyBackend;
+  /** 0 picks a free port. */
+  port: number;
+  /** Refuse CONNECT to unbound hosts instead of tunnelling them blindly. */
+  strict?: boolean;
+  upstreamTimeoutMs?: number;
+  /** Extra CAs trusted for upstream verification, on top of the system roots. */
+  trustedCaPems?: string[];
+  log?: (line: string) => void;
+  /** P10 limits; the defaults suit a desktop. headersTimeoutMs is capped at 10 s. */
+  headersTimeoutMs?: number;
+  requestTimeoutMs?: number;
+  maxBodyBytes?: number;
+  maxSockets?: number;
+  now?: () => Date;
+}
+
+export interface ProxyServer {
+  port: number;
+  url: string;
+  close(): Promise<void>;
+  /** The current CA certificate (PEM); creates or regenerates it if needed. Throws ERR_LOCKED while locked. */
+  caPem(): Promise<string>;
+}
+
+const MAX_HEADER_BYTES = 16 * 1024;
+
+export async function startProxy(options: ProxyOptions): Promise<ProxyServer> {
+  const headersTimeout = Math.min(options.headersTimeoutMs ?? 10_000, 10_000);
+  const requestTimeout = Math.max(options.requestTimeoutMs ?? 300_000, headersTimeout);
+  const upstreamTimeoutMs = options.upstreamTimeoutMs ?? 30_000;
+  const log = options.log;
+  const upstreams = new Upstreams({ timeoutMs: upstreamTimeoutMs, ...(options.trustedCaPems ? { trustedCaPems: options.trustedCaPems } : {}) });
+  const ca = new CertificateAuthority(options.backend, options.now);
+  const tunnels = new WeakMap<object, TunnelContext>();
+  const blindSockets = new Set<Socket>();
+  const hosts = new Set<string>();
+  const pipeline = new RequestPipeline({
+    backend: options.backend,
+    upstreams,
+    gatewayHosts: hosts,
+    maxBodyBytes: options.maxBodyBytes ?? 100 * 1024 * 1024,
+    log,
+  });
+
+  const server = createServer(
+    {
+      insecureHTTPParser: false,
+      requireHostHeader: true,
+      joinDuplicateHeaders: false,
+      maxHeaderSize: MAX_HEADER_BYTES,
+      headersTimeout,
+      requestTimeout,
+      keepAliveTimeout: 5_000,
+      // Node enforces the timeouts above only when it checks; check often enough to honour them.
+      connectionsCheckingInterval: Math.max(10, Math.min(1_000, Math.floor(headersTimeout / 4))),
+    },
+    (req: IncomingMessage, res: ServerResponse) => {
+      void pipeline.handle(req, res, tunnels.get(req.socket));
+    },
+  );
+  server.maxConnections = options.maxSockets ?? 1_024;
+
+  // P1: the listener is loopback-only; a peer that is not loopback is dropped without a byte.
+  server.on('connection', (socket: Socket) => {
+    if (!tunnels.has(socket) && !isLoopbackAddress(socket.remoteAddress)) socket.destroy();
+  });
+
+  // P9/P10: parse errors, oversized headers and timeouts answer once and close.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
+    if (err.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+    const code = status === 431 ? 'ERR_TOO_LARGE' : status === 408 ? 'ERR_TIMEOUT' : 'ERR_BAD_REQUEST';
+    log?.(`proxy rejected a malformed request (${err.code ?? 'unknown'})`);
+    writeRawError(socket, toErrorAnswer(new ProxyRejection(code, status === 400 ? 'The request is malformed.' : 'The request headers were too large or too slow.', { status, close: true })));
+  });
+
+  server.on('upgrade', (_req: IncomingMessage, socket: Socket) => {
+    writeRawError(socket, toErrorAnswer(new ProxyRejection('ERR_NOT_AVAILABLE', 'WebSocket and other Upgrade requests are not supported by the proxy.', { status: 501 })));
+  });
+
+  server.on('connect', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    void handleConnect(
+      {
+        backend: options.backend,
+        ca,
+        keys: pipeline.keys,
+        strict: Boolean(options.strict),
+        upstreamTimeoutMs,
+        sockets: blindSockets,
+        log,
+        adopt: (tls: TLSSocket, tunnel: TunnelContext) => {
+          tunnels.set(tls, tunnel);
+          server.emit('connection', tls);
+        },
+      },
+      req,
+      socket,
+      head,
+    );
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host: '127.0.0.1', port: options.port, exclusive: true }, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  for (const host of gatewayHosts(port)) hosts.add(host);
+  log?.(`proxy listening on http://127.0.0.1:${port}`);
+
+  return {
+    port,
+    url: `http://127.0.0.1:${port}`,
+    caPem: () => ca.caPem(),
+    close: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      for (const socket of blindSockets) socket.destroy();
+      await Promise.all([closed, upstreams.close()]);
+    },
+  };
+}

@@ -1,0 +1,287 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { authorizationsOf } from '../../fixtures/proxy-upstream.ts';
+import { send } from '../../fixtures/proxy-client.ts';
+import { leakedTokens, startHarness, type ProxyHarness } from '../../fixtures/proxy-harness.ts';
+import type { FakeCredential } from '../../fixtures/proxy-backend.ts';
+
+let h: ProxyHarness;
+let api: FakeCredential;
+
+beforeAll(async () => {
+  h = await startHarness();
+  api = h.backend.add({ name: 'api', hosts: [h.upstream.origin], allowInsecureLoopback: true });
+});
+afterEach(() => {
+  h.upstream.calls.length = 0;
+  h.upstream.handler = (_req, res) => res.end('upstream ok');
+  h.backend.locked = false;
+});
+afterAll(async () => {
+  await h.close();
+  expect(leakedTokens([...h.logs, ...h.seen], h.backend.allTokens())).toEqual([]);
+});
+
+function gw(path: string, headers: Record<string, string> = {}, extra: { method?: string; body?: string } = {}) {
+  return send(h.proxy.port, { path, headers: { 'x-tokenwarden-key': h.backend.keyString(), ...headers }, ...extra }).then((r) => {
+    h.seen.push(r.body);
+    return r;
+  });
+}
+
+describe('gateway mode', () => {
+  it('forwards /<name>/<path>?<query> to the first bound origin with exactly one bearer token', async () => {
+    const res = await gw('/api/v1/items?limit=2&q=x');
+    expect(res.status).toBe(200);
+    expect(res.body).toBe('upstream ok');
+    expect(h.upstream.calls).toHaveLength(1);
+    const call = h.upstream.calls[0]!;
+    expect(call.url).toBe('/v1/items?limit=2&q=x');
+    expect(authorizationsOf(call)).toEqual([`Bearer ${api.token}`]);
+    expect(call.headers.host).toBe(new URL(h.upstream.origin).host);
+  });
+
+  it('P3 strips the proxy key before forwarding', async () => {
+    await gw('/api/');
+    const call = h.upstream.calls[0]!;
+    expect(call.headers['x-tokenwarden-key']).toBeUndefined();
+    expect(JSON.stringify(call.rawHeaders)).not.toContain(h.backend.keyString());
+  });
+
+  it('records a usage event without the query string and without the token', async () => {
+    h.backend.usage.length = 0;
+    await gw('/api/search?access_token=secret');
+    expect(h.backend.usage).toEqual([expect.objectContaining({ name: 'api', method: 'GET', host: h.upstream.origin, path: '/search', status: 200, mode: 'gateway' })]);
+    expect(JSON.stringify(h.backend.usage)).not.toContain(api.token);
+  });
+
+  it('streams a POST body through and the upstream response back', async () => {
+    h.upstream.handler = (_req, res, call) => res.end(`got ${call.body.length}`);
+    const res = await gw('/api/upload', { 'content-type': 'application/octet-stream' }, { method: 'POST', body: 'x'.repeat(5000) });
+    expect(res.body).toBe('got 5000');
+  });
+});
+
+describe('guards: each rejects before any upstream call', () => {
+  it.each([
+    ['a foreign Host', 'evil.example:PORT'],
+    ['a DNS-rebinding Host (attacker name on our port)', 'rebind.attacker.test:PORT'],
+    ['localhost6', 'localhost6:PORT'],
+    ['the right name on the wrong port', '127.0.0.1:1'],
+    ['a bare hostname', 'localhost'],
+  ])('P2 rejects %s with 421', async (_label, host) => {
+    const res = await gw('/api/x', { host: host.replace('PORT', String(h.proxy.port)) });
+    expect(res.status).toBe(421);
+    expect(res.json?.error?.code).toBe('ERR_BAD_HOST');
+    expect(h.upstream.calls).toHaveLength(0);
+  });
+
+  it.each(['localhost', '[::1]', '127.0.0.1', 'LOCALHOST'])('P2 accepts Host %s:PORT', async (name) => {
+    const res = await gw('/api/x', { host: `${name}:${h.proxy.port}` });
+    expect(res.status).toBe(200);
+  });
+
+  it('P3 rejects a missing key with 401 and 0 upstream calls', async () => {
+    const res = await send(h.proxy.port, { path: '/api/x' });
+    expect(res.status).toBe(401);
+    expect(res.json?.error?.code).toBe('ERR_GATEWAY_KEY');
+    expect(h.upstream.calls).toHaveLength(0);
+  });
+
+  it('P3 rejects a wrong key of the same length with 401 and 0 upstream calls', async () => {
+    const good = h.backend.keyString();
+    const wrong = (good[0] === 'A' ? 'B' : 'A') + good.slice(1);
+    expect(wrong).toHaveLength(good.length);
+    const res = await gw('/api/x', { 'x-tokenwarden-key': wrong });
+    expect(res.status).toBe(401);
+    expect(h.upstream.calls).toHaveLength(0);
+  });
+
+  it.each([
+    ['Origin', { origin: 'http://attacker.test' }],
+    ['Origin: null', { origin: 'null' }],
+    ['Sec-Fetch-Site: cross-site', { 'sec-fetch-site': 'cross-site' }],
+    ['Sec-Fetch-Site: same-site', { 'sec-fetch-site': 'same-site' }],
+    ['X-Forwarded-For', { 'x-forwarded-for': '10.0.0.1' }],
+  ])('P4 rejects %s with 403 and 0 upstream calls', async (_label, headers) => {
+    const res = await gw('/api/x', headers);
+    expect(res.status).toBe(403);
+    expect(res.json?.error?.code).toBe('ERR_FORBIDDEN');
+    expect(res.headers['access-control-allow-origin']).toBeUndefined();
+    expect(h.upstream.calls).toHaveLength(0);
+  });
+
+  it('P4 accepts Sec-Fetch-Site: none (typed in the address bar)', async () => {
+    expect((await gw('/api/x', { 'sec-fetch-site': 'none' })).status).toBe(200);
+  });
+
+  it('P4 never passes CORS headers back, even when the upstream sends them', async () => {
+    h.upstream.handler = (_req, res) => {
+      res.writeHead(200, { 'access-control-allow-origin': '*', 'access-control-allow-credentials': 'true', 'x-kept': '1' });
+      res.end('ok');
+    };
+    const res = await gw('/api/x');
+    expect(res.headers['access-control-allow-origin']).toBeUndefined();
+    expect(res.headers['access-control-allow-credentials']).toBeUndefined();
+    expect(res.headers['x-kept']).toBe('1');
+  });
+
+  it('P5 refuses a plain-http upstream unless the credential allows loopback http', async () => {
+    h.backend.add({ name: 'plain', hosts: [h.upstream.origin], allowInsecureLoopback: false });
+    const res = await gw('/plain/x');
+    expect(res.status).toBe(403);
+    expect(res.json?.error?.code).toBe('ERR_HOST_NOT_BOUND');
+    expect(h.upstream.calls).toHaveLength(0);
+    h.backend.credentials.delete('plain');
+  });
+
+  it('P5 refuses plain http to a non-loopback host even with allowInsecureLoopback', async () => {
+    h.backend.add({ name: 'lan', hosts: ['http://192.0.2.55:8080'], allowInsecureLoopback: true });
+    const res = await gw('/lan/x');
+    expect(res.status).toBe(403);
+    h.backend.credentials.delete('lan');
+  });
+
+  it('answers 404 for an unknown credential name, with 0 upstream calls', async () => {
+    const res = await gw('/nope/x');
+    expect(res.status).toBe(404);
+    expect(res.json?.error?.code).toBe('ERR_NOT_FOUND');
+    expect(h.upstream.calls).toHaveLength(0);
+  });
+
+  it('P6 passes a 302 back as is and never follows it', async () => {
+    const other = await import('../../fixtures/proxy-upstream.ts').then((m) => m.startUpstream());
+    h.upstream.handler = (_req, res) => {
+      res.writeHead(302, { location: `${other.origin}/landing` });
+      res.end();
+    };
+    const res = await gw('/api/redirect');
+    expect(res.status).toBe(302);
+    expect(res.headers.location).toBe(`${other.origin}/landing`);
+    expect(h.upstream.calls).toHaveLength(1);
+    expect(other.calls).toHaveLength(0);
+    await other.close();
+  });
+
+  it('P8 strips hop-by-hop headers and every header named in Connection, both ways', async () => {
+    h.upstream.handler = (_req, res) => {
+      res.writeHead(200, { connection: 'X-Up-Secret', 'x-up-secret': '1', 'keep-alive': 'timeout=5', 'proxy-authenticate': 'Basic', 'x-kept': 'y' });
+      res.end('ok');
+    };
+    const res = await gw('/api/x', { connection: 'X-Secret', 'x-secret': '1', te: 'trailers', 'proxy-connection': 'keep-alive', 'x-other': 'kept' });
+    const call = h.upstream.calls[0]!;
+    expect(call.headers['x-secret']).toBeUndefined();
+    expect(call.headers.te).toBeUndefined();
+    expect(call.headers['proxy-connection']).toBeUndefined();
+    expect(call.headers['x-other']).toBe('kept');
+    expect(res.headers['x-up-secret']).toBeUndefined();
+    expect(res.headers['proxy-authenticate']).toBeUndefined();
+    expect(res.headers['x-kept']).toBe('y');
+  });
+
+  it('answers 423 ERR_LOCKED while the vault is locked, with 0 upstream calls', async () => {
+    h.backend.locked = true;
+    const res = await send(h.proxy.port, { path: '/api/x', headers: { 'x-tokenwarden-key': 'anything' } });
+    expect(res.status).toBe(423);
+    expect(res.json?.error?.code).toBe('ERR_LOCKED');
+    expect(h.upstream.calls).toHaveLength(0);
+  });
+
+  it.each([
+    ['ERR_NEEDS_LOGIN', 428],
+    ['ERR_TOKEN_UNAVAILABLE', 503],
+  ] as const)('maps %s from ensureFresh to %i with 0 upstream calls', async (code, status) => {
+    api.failWith = code;
+    const res = await gw('/api/x');
+    delete api.failWith;
+    expect(res.status).toBe(status);
+    expect(res.json?.error?.code).toBe(code);
+    expect(h.upstream.calls).toHaveLength(0);
+  });
+
+  it('answers 501 to an Upgrade (WebSocket) request, with 0 upstream calls', async () => {
+    const res = await gw('/api/ws', { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' });
+    expect(res.status).toBe(501);
+    expect(h.upstream.calls).toHaveLength(0);
+  });
+});
+
+describe('P7 authorization policy in gateway mode', () => {
+  it.each([
+    ['reject', undefined, 200, ['OURS']],
+    ['reject', 'Bearer client', 400, null],
+    ['passthrough', undefined, 200, ['OURS']],
+    ['passthrough', 'Bearer client', 200, ['Bearer client']],
+    ['force', undefined, 200, ['OURS']],
+    ['force', 'Bearer client', 200, ['OURS']],
+  ] as const)('P7 %s with client Authorization %s', async (policy, clientAuth, status, expected) => {
+    api.authPolicy = policy;
+    const res = await gw('/api/x', clientAuth ? { authorization: clientAuth } : {});
+    api.authPolicy = 'reject';
+    expect(res.status).toBe(status);
+    if (expected === null) {
+      expect(res.json?.error?.code).toBe('ERR_AUTH_POLICY');
+      expect(h.upstream.calls).toHaveLength(0);
+    } else {
+      expect(authorizationsOf(h.upstream.calls[0]!)).toEqual(expected.map((v) => (v === 'OURS' ? `Bearer ${api.token}` : v)));
+    }
+  });
+});
+
+describe('R4 retry once after 401', () => {
+  it('R4 retries a GET once with a forced refresh, then returns the second answer', async () => {
+    const first = api.token;
+    api.refreshed = ['tw-canary-refreshed-1111'];
+    h.upstream.handler = (_req, res) => {
+      res.writeHead(401);
+      res.end('no');
+    };
+    const before = h.backend.tokenCalls.length;
+    const res = await gw('/api/me');
+    expect(res.status).toBe(401);
+    expect(h.upstream.calls).toHaveLength(2);
+    expect(authorizationsOf(h.upstream.calls[0]!)).toEqual([`Bearer ${first}`]);
+    expect(authorizationsOf(h.upstream.calls[1]!)).toEqual(['Bearer tw-canary-refreshed-1111']);
+    expect(h.backend.tokenCalls.slice(before)).toEqual([
+      { name: 'api', force: false },
+      { name: 'api', force: true },
+    ]);
+  });
+
+  it('R4 retries a small buffered POST once, resending the same body', async () => {
+    let n = 0;
+    h.upstream.handler = (_req, res) => {
+      res.writeHead(n++ === 0 ? 401 : 201);
+      res.end();
+    };
+    const res = await gw('/api/items', { 'content-type': 'application/json' }, { method: 'POST', body: '{"a":1}' });
+    expect(res.status).toBe(201);
+    expect(h.upstream.calls.map((c) => c.body.toString())).toEqual(['{"a":1}', '{"a":1}']);
+  });
+
+  it('R4 never retries a streamed (chunked) POST: 401 after 1 upstream call', async () => {
+    h.upstream.handler = (_req, res) => {
+      res.writeHead(401);
+      res.end();
+    };
+    async function* chunks() {
+      yield Buffer.from('part1');
+      yield Buffer.from('part2');
+    }
+    const res = await send(h.proxy.port, { method: 'POST', path: '/api/stream', headers: { 'x-tokenwarden-key': h.backend.keyString(), 'transfer-encoding': 'chunked' }, body: chunks() });
+    expect(res.status).toBe(401);
+    expect(h.upstream.calls).toHaveLength(1);
+    expect(h.upstream.calls[0]!.body.toString()).toBe('part1part2');
+  });
+
+  it('R4 does not refresh our token when the client passed its own (passthrough)', async () => {
+    api.authPolicy = 'passthrough';
+    h.upstream.handler = (_req, res) => {
+      res.writeHead(401);
+      res.end();
+    };
+    const res = await gw('/api/me', { authorization: 'Bearer client' });
+    api.authPolicy = 'reject';
+    expect(res.status).toBe(401);
+    expect(h.upstream.calls).toHaveLength(1);
+  });
+});
