@@ -183,15 +183,16 @@ function unreachable(message: string, cause?: unknown): TokenwardenError {
 function dial(socketPath: string, deadline: Promise<never>): Promise<Socket> {
   const socket = createConnection({ path: socketPath });
   const connected = new Promise<Socket>((resolve, reject) => {
-    socket.once('connect', () => {
-      socket.off('error', reject);
-      resolve(socket);
-    });
-    socket.once('error', (err) => {
+    const onError = (err: Error): void => {
       const code = errnoCode(err);
       if (code === 'ECONNREFUSED') reject(unreachable(`Nothing listens on ${socketPath}; the socket file is stale.`, err));
       else if (code === 'ENOENT') reject(unreachable(`No Tokenwarden daemon is running (${socketPath} does not exist).`, err));
       else reject(unreachable(`Cannot connect to ${socketPath} (${code ?? 'unknown error'}).`, err));
+    };
+    socket.once('error', onError);
+    socket.once('connect', () => {
+      socket.off('error', onError);
+      resolve(socket);
     });
   });
   return Promise.race([connected, deadline]).catch((err: unknown) => {

@@ -99,7 +99,6 @@ export async function startControlServer(options: ControlServerOptions): Promise
     socket.once('close', () => sessions.delete(session));
   });
   server.maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
-  server.on('error', (err) => log?.(`control: server error ${errnoCode(err) ?? 'unknown'}`));
 
   let result = await listenOnce(server, socketPath);
   if (result === 'in-use') {
@@ -107,6 +106,8 @@ export async function startControlServer(options: ControlServerOptions): Promise
     result = await listenOnce(server, socketPath);
     if (result === 'in-use') throw new TokenwardenError('ERR_BUSY', `${socketPath} was taken by another process while starting.`);
   }
+  // Attached only now: bind errors above are answered, not logged.
+  server.on('error', (err) => log?.(`control: server error ${errnoCode(err) ?? 'unknown'}`));
   log?.(`control: listening on ${socketPath}`);
 
   let closing: Promise<void> | undefined;

@@ -37,6 +37,8 @@ export class ControlSession {
   readonly #maxInFlight: number;
   readonly #maxWriteBufferBytes: number;
   #inFlight = 0;
+  /** Lines read but not yet handled; bounded by one read chunk, because reading stops while it is non-empty. */
+  #queue: Buffer[] = [];
   #unsubscribe: (() => void) | undefined;
   #lingerTimer: NodeJS.Timeout | undefined;
 
@@ -52,6 +54,7 @@ export class ControlSession {
       if (err.code !== 'EPIPE' && err.code !== 'ECONNRESET') options.log?.(`control: connection error ${err.code ?? 'unknown'}`);
     });
     socket.once('close', () => {
+      this.#queue = [];
       this.#unsubscribe?.();
       this.#unsubscribe = undefined;
       clearTimeout(this.#lingerTimer);
@@ -65,11 +68,21 @@ export class ControlSession {
   #onData(chunk: Buffer): void {
     for (const event of this.#splitter.push(chunk)) {
       if (event.type === 'too-large') {
+        this.#drain();
         this.#rejectOversize();
         return;
       }
-      this.#onLine(event.line);
+      this.#queue.push(event.line);
     }
+    this.#drain();
+  }
+
+  /** Handles queued lines in arrival order while fewer than maxInFlight calls run; stops reading otherwise. */
+  #drain(): void {
+    while (this.#queue.length > 0 && this.#inFlight < this.#maxInFlight) this.#onLine(this.#queue.shift()!);
+    if (this.#splitter.overflowed) return;
+    if (this.#queue.length > 0) this.#socket.pause();
+    else this.#socket.resume();
   }
 
   #rejectOversize(): void {
@@ -138,7 +151,6 @@ export class ControlSession {
 
   #run(id: RequestId, method: Parameters<ControlHandler['call']>[0], params: unknown[]): void {
     this.#inFlight += 1;
-    if (this.#inFlight >= this.#maxInFlight) this.#socket.pause();
     let pending: Promise<unknown>;
     try {
       pending = this.#options.handler.call(method, params);
@@ -167,7 +179,7 @@ export class ControlSession {
       )
       .finally(() => {
         this.#inFlight -= 1;
-        if (this.#inFlight < this.#maxInFlight && !this.#splitter.overflowed) this.#socket.resume();
+        this.#drain();
       });
   }
 

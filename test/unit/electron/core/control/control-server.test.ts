@@ -40,8 +40,15 @@ const errorCode = (message: Record<string, unknown> | undefined): unknown =>
   (message?.error as { data?: { code?: unknown } } | undefined)?.data?.code;
 
 describe('startControlServer: the socket file', () => {
-  it('S4 creates the socket with mode 0600 in a 0700 directory', async () => {
-    await start();
+  it('S4 creates the socket with mode 0600 in a 0700 directory, and restores the umask', async () => {
+    const original = process.umask(0o022);
+    try {
+      await start();
+      // The restrictive umask is for the bind only; files created later by the process are unaffected.
+      expect(process.umask(0o022)).toBe(0o022);
+    } finally {
+      process.umask(original);
+    }
     const sock = await lstat(tmp.socketPath);
     expect(sock.isSocket()).toBe(true);
     expect(sock.mode & 0o777).toBe(0o600);
@@ -269,6 +276,40 @@ describe('startControlServer: messages', () => {
     raw.send(`${JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'get', params: ['x'.repeat(80)] })}\n`);
     expect(errorCode(await raw.next())).toBe('ERR_TOO_LARGE');
     await raw.ended;
+    raw.destroy();
+  });
+
+  it('P10 runs at most 16 calls at once per connection and answers the rest afterwards', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let reachedCap!: () => void;
+    const capped = new Promise<void>((resolve) => {
+      reachedCap = resolve;
+    });
+    handler.on('get', async () => {
+      if (handler.calls.length === 16) reachedCap();
+      await gate;
+      return 'ok';
+    });
+    await start();
+    const raw = await openRaw(tmp.socketPath);
+    const lines = Array.from({ length: 40 }, (_, i) => JSON.stringify({ jsonrpc: '2.0', id: i, method: 'get', params: ['x'] }));
+    lines.push(JSON.stringify({ jsonrpc: '2.0', id: 'last', method: 'ping', params: [] }));
+    raw.send(`${lines.join('\n')}\n`);
+    await capped;
+    // Without the cap, every line of the chunk would have reached the handler in the same tick.
+    expect(handler.calls).toHaveLength(16);
+    release();
+    const ids = new Set<unknown>();
+    while (ids.size < 41) {
+      const message = await raw.next();
+      expect(message).toMatchObject({ result: expect.anything() });
+      ids.add(message?.id);
+    }
+    expect(handler.calls).toHaveLength(40);
+    expect(ids).toEqual(new Set([...Array.from({ length: 40 }, (_, i) => i), 'last']));
     raw.destroy();
   });
 
