@@ -1,0 +1,134 @@
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TokenwardenError } from '../../../electron/core/errors.ts';
+import { PUBLIC_CLIENT, startIdp, type IdpFixture } from '../../fixtures/idp-provider.ts';
+import { harness, type Harness } from '../../fixtures/idp-harness.ts';
+
+let idp: IdpFixture;
+let browser: Browser;
+beforeAll(async () => {
+  idp = await startIdp();
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+  await idp?.close();
+});
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (err) {
+    return err instanceof TokenwardenError ? err.code : `untyped:${String(err)}`;
+  }
+  return 'resolved';
+}
+
+function addAuthCode(h: Harness): void {
+  h.store.insert({
+    name: 'web',
+    kind: 'oauth',
+    allowInsecureLoopback: true,
+    oauth: { issuer: idp.issuer, clientId: PUBLIC_CLIENT, grant: 'auth-code', scope: 'openid offline_access' },
+  });
+}
+
+/** The "system browser": a fresh Chromium context that signs in and consents on the provider's pages. */
+function playwrightBrowser(opened: string[], callbackTexts: string[], drivers: Promise<void>[]) {
+  return async (url: string): Promise<void> => {
+    opened.push(url);
+    const redirectUri = new URL(url).searchParams.get('redirect_uri')!;
+    const context = await browser.newContext();
+    // The provider's page imports a web font; this closed network would only make it wait.
+    await context.route((u) => u.hostname !== '127.0.0.1', (route) => route.abort());
+    const page = await context.newPage();
+    // Return at once like a real opener; the driver runs while the manager awaits the redirect.
+    drivers.push((async () => {
+      try {
+        await page.goto(url, { waitUntil: 'domcontentloaded' });
+        await page.fill('input[name=login]', 'alice');
+        await page.fill('input[name=password]', 'any-password');
+        await Promise.all([page.waitForURL(/\/interaction\//, { waitUntil: 'domcontentloaded' }), page.click('button[type=submit]')]);
+        await Promise.all([page.waitForURL((u) => u.href.startsWith(redirectUri), { waitUntil: 'domcontentloaded' }), page.click('button[type=submit]')]);
+        callbackTexts.push(await page.textContent('body') ?? '');
+      } finally {
+        await context.close();
+      }
+    })());
+  };
+}
+
+describe('auth code + PKCE in the system browser', () => {
+  it('O1 O2 logs in end to end through Chromium with S256, a fresh state and nonce, and a 127.0.0.1 redirect', async () => {
+    const opened: string[] = [];
+    const texts: string[] = [];
+    const drivers: Promise<void>[] = [];
+    const h = harness({ openBrowser: playwrightBrowser(opened, texts, drivers) });
+    addAuthCode(h);
+    await h.manager.login('web');
+    await h.manager.login('web');
+    await Promise.all(drivers);
+    expect(opened).toHaveLength(2);
+    const [a, b] = opened.map((u) => new URL(u).searchParams);
+    for (const p of [a!, b!]) {
+      expect(p.get('code_challenge_method')).toBe('S256');
+      expect(p.get('code_challenge')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(p.get('state')!.length).toBeGreaterThanOrEqual(22);
+      expect(p.get('nonce')!.length).toBeGreaterThanOrEqual(22);
+      expect(new URL(p.get('redirect_uri')!).hostname).toBe('127.0.0.1');
+    }
+    expect(a!.get('state')).not.toBe(b!.get('state'));
+    expect(a!.get('nonce')).not.toBe(b!.get('nonce'));
+    expect(a!.get('redirect_uri')).not.toBe(b!.get('redirect_uri'));
+    const tokens = h.store.disk.get('web')!.tokens!;
+    expect(tokens.refreshToken).toBeTruthy();
+    expect(tokens.idToken).toBeTruthy();
+    expect((await idp.introspect(tokens.accessToken)).active).toBe(true);
+    expect(texts).toHaveLength(2);
+    for (const text of texts) expect(text).toContain('return to Tokenwarden');
+    const refreshed = await h.manager.ensureFresh('web', { force: true });
+    expect(refreshed).not.toBe(tokens.accessToken);
+  }, 60_000);
+
+  /** A stand-in browser that lands on the redirect URI with a chosen query, as an attacker or a mix-up would. */
+  function landWith(query: (params: URLSearchParams) => Record<string, string>) {
+    return async (url: string): Promise<void> => {
+      const params = new URL(url).searchParams;
+      const target = new URL(params.get('redirect_uri')!);
+      for (const [k, v] of Object.entries(query(params))) target.searchParams.set(k, v);
+      void fetch(target).catch(() => undefined);
+    };
+  }
+
+  it('O1 a wrong state is rejected before any token request', async () => {
+    const h = harness({ openBrowser: landWith(() => ({ code: 'stolen-code', state: 'attacker-state', iss: idp.issuer })) });
+    addAuthCode(h);
+    expect(await codeOf(h.manager.login('web'))).toBe('ERR_IDP');
+    expect(h.counter.tokenCalls()).toHaveLength(0);
+    expect(h.store.disk.get('web')!.tokens).toBeUndefined();
+  });
+
+  it('O3 a missing iss is rejected when the IdP advertises authorization_response_iss_parameter_supported', async () => {
+    const h = harness({ openBrowser: landWith((p) => ({ code: 'some-code', state: p.get('state')! })) });
+    addAuthCode(h);
+    expect(await codeOf(h.manager.login('web'))).toBe('ERR_IDP');
+    expect(h.counter.tokenCalls()).toHaveLength(0);
+  });
+
+  it('O3 a mismatched iss (another IdP) is rejected before any token request', async () => {
+    const h = harness({ openBrowser: landWith((p) => ({ code: 'some-code', state: p.get('state')!, iss: 'https://other-idp.example' })) });
+    addAuthCode(h);
+    expect(await codeOf(h.manager.login('web'))).toBe('ERR_IDP');
+    expect(h.counter.tokenCalls()).toHaveLength(0);
+  });
+
+  it('O1 the provider refuses an authorization request without PKCE', async () => {
+    const response = await fetch(`${idp.issuer}/auth?client_id=${PUBLIC_CLIENT}&response_type=code&scope=openid&redirect_uri=${encodeURIComponent('http://127.0.0.1:1/x')}`, { redirect: 'manual' });
+    expect(response.status).toBeGreaterThanOrEqual(300);
+    const location = response.headers.get('location') ?? (await response.text());
+    expect(location).not.toContain('code=');
+  });
+});
