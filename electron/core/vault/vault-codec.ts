@@ -15,7 +15,7 @@ export interface PreviousState {
   records: Map<string, CredentialRecord>;
 }
 
-/** True when `dek` is this vault's key: a wrong key is a keyslot problem, not file damage (SECURITY R7). */
+/** True when `dek` opens this file's key-check blob. */
 export function keyMatches(file: VaultFile, dek: Uint8Array): boolean {
   try {
     return openString(dek, file.check, checkAad(file.vaultId)) === CHECK_PLAINTEXT;
@@ -26,6 +26,7 @@ export function keyMatches(file: VaultFile, dek: Uint8Array): boolean {
 
 /** Throws ERR_CORRUPT when the MAC or any blob fails; the file's records were validated when written, so only their ids are rechecked. */
 export function decryptVault(file: VaultFile, dek: Uint8Array, macKey: Uint8Array, previous?: PreviousState): Plain {
+  if (!keyMatches(file, dek)) throw new TokenwardenError('ERR_CORRUPT', 'The vault file failed its key check.');
   const expected = Buffer.from(computeMac(macKey, file), 'base64');
   const actual = Buffer.from(file.mac, 'base64');
   if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) {

@@ -246,7 +246,7 @@ export class Vault {
 
   async #unlockExisting(file: VaultFile, providers: KeyProviders): Promise<void> {
     // A keyslot failure throws here, before anything is written (SECURITY R7).
-    const unlocked = await unlockKeyslots(file.keyslots, file.vaultId, providers, (dek) => keyMatches(file, dek));
+    const unlocked = await unlockKeyslots(file.keyslots, file.vaultId, providers);
     const dek = ownKey(unlocked.dek);
     const macKey = deriveMacKey(dek, file.vaultId);
     let result: { file: VaultFile; plain: Plain };

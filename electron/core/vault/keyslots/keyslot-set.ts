@@ -51,14 +51,15 @@ async function createSlot(kind: KeyslotKind, dek: Uint8Array, vaultId: string, p
 }
 
 /**
- * Tries the file's slots in a sensible order and returns the first DEK that `verify` accepts.
+ * Tries the file's slots in a sensible order and returns the first DEK that `verify` accepts. Every slot
+ * authenticates its own wrapping (GCM, or the vault id inside safeStorage's payload), so a DEK returned here is the real one.
  * Throws the single failure's own code, ERR_BAD_PASSPHRASE when a passphrase was wrong, else ERR_LOCKED with every reason.
  */
 export async function unlockKeyslots(
   slots: readonly KeyslotData[],
   vaultId: string,
   providers: KeyProviders,
-  verify: (dek: Buffer) => boolean,
+  verify: (dek: Buffer) => boolean = () => true,
 ): Promise<{ dek: Buffer; kind: KeyslotKind; failures: SlotFailure[] }> {
   const failures: SlotFailure[] = [];
   for (const slot of orderSlots(slots, providers)) {
