@@ -1,0 +1,62 @@
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LoginPrompt } from '../../../shared/model.ts';
+import { PUBLIC_CLIENT, startIdp, type IdpFixture } from '../../fixtures/idp-provider.ts';
+import { harness } from '../../fixtures/idp-harness.ts';
+
+let idp: IdpFixture;
+let browser: Browser;
+beforeAll(async () => {
+  idp = await startIdp();
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+  await idp?.close();
+});
+
+/** What the user does on their phone or laptop: open the link, confirm the code, sign in, consent. */
+async function approveOnAnotherDevice(prompt: LoginPrompt): Promise<void> {
+  const context = await browser.newContext();
+  await context.route((u) => u.hostname !== '127.0.0.1', (route) => route.abort());
+  const page = await context.newPage();
+  try {
+    await page.goto(prompt.verificationUriComplete!, { waitUntil: 'domcontentloaded' });
+    expect(await page.textContent('code')).toBe(prompt.userCode);
+    await Promise.all([page.waitForURL(/\/interaction\//, { waitUntil: 'domcontentloaded' }), page.click('button[autofocus]')]);
+    await page.fill('input[name=login]', 'bob');
+    await page.fill('input[name=password]', 'any-password');
+    await Promise.all([page.waitForLoadState('domcontentloaded'), page.click('button[type=submit]')]);
+    await page.waitForSelector('button[type=submit]:has-text("Continue")');
+    await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/interaction/'), { waitUntil: 'domcontentloaded' }), page.click('button[type=submit]')]);
+  } finally {
+    await context.close();
+  }
+}
+
+describe('device flow against oidc-provider', () => {
+  it('O10 emits a login prompt with the user code and stores tokens once the user approves elsewhere', async () => {
+    const prompts: LoginPrompt[] = [];
+    let approval: Promise<void> | undefined;
+    const h = harness({
+      onEvent: (event) => {
+        if (event.type !== 'login') return;
+        prompts.push(event.prompt);
+        approval = approveOnAnotherDevice(event.prompt);
+      },
+    });
+    h.store.insert({ name: 'tv', kind: 'oauth', allowInsecureLoopback: true, oauth: { issuer: idp.issuer, clientId: PUBLIC_CLIENT, grant: 'device', scope: 'openid offline_access' } });
+    await h.manager.login('tv');
+    await approval;
+    expect(prompts).toHaveLength(1);
+    expect(prompts[0]!.userCode).toMatch(/^[A-Z]{4}-[A-Z]{4}$/);
+    expect(prompts[0]!.verificationUri).toBe(`${idp.issuer}/device`);
+    const tokens = h.store.disk.get('tv')!.tokens!;
+    expect(tokens.refreshToken).toBeTruthy();
+    expect((await idp.introspect(tokens.accessToken)).active).toBe(true);
+    expect(h.counter.tokenCalls().length).toBeGreaterThanOrEqual(1);
+  }, 60_000);
+});
