@@ -1,0 +1,247 @@
+import { execFile } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer as createTlsServer, connect as tlsConnect } from 'node:tls';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { webcrypto } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { loadCa, mintLeaf } from '../../../electron/core/proxy/ca.ts';
+import { startProxy } from '../../../electron/core/proxy/server.ts';
+import { FakeProxyBackend, type FakeCredential } from '../../fixtures/proxy-backend.ts';
+import { rawExchange, basic } from '../../fixtures/proxy-client.ts';
+import { leakedTokens, startHarness, type ProxyHarness } from '../../fixtures/proxy-harness.ts';
+import { authorizationsOf, makeSelfSigned, makeTlsMaterial, startUpstream, type TestUpstream, type TlsMaterial } from '../../fixtures/proxy-upstream.ts';
+
+const run = promisify(execFile);
+
+let dir: string;
+let tls: TlsMaterial;
+let h: ProxyHarness;
+let unbound: TestUpstream;
+let api: FakeCredential;
+let caFile: string;
+let upstreamCaFile: string;
+const outputs: string[] = [];
+
+async function curl(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run('curl', ['-sS', '--noproxy', '', '--max-time', '10', ...args]);
+    outputs.push(stdout, stderr);
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    outputs.push(e.stdout, e.stderr);
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+function proxyUrl(name = 'api', key = h.backend.keyString()): string {
+  return `http://${name}:${key}@127.0.0.1:${h.proxy.port}`;
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'tw-connect-'));
+  tls = await makeTlsMaterial(['localhost', '127.0.0.1']);
+  const upstream = await startUpstream({ tls, hostname: 'localhost' });
+  unbound = await startUpstream({ tls, hostname: 'localhost' });
+  h = await startHarness({ upstream, proxy: { trustedCaPems: [tls.caPem] } });
+  api = h.backend.add({ name: 'api', hosts: [upstream.origin] });
+  caFile = join(dir, 'ca.pem');
+  await writeFile(caFile, await h.proxy.caPem());
+  upstreamCaFile = join(dir, 'upstream-ca.pem');
+  await writeFile(upstreamCaFile, tls.caPem);
+});
+afterEach(() => {
+  h.upstream.calls.length = 0;
+  unbound.calls.length = 0;
+  api.authPolicy = 'reject';
+});
+afterAll(async () => {
+  await h.close();
+  await unbound.close();
+  await rm(dir, { recursive: true, force: true });
+  expect(leakedTokens([...h.logs, ...outputs], h.backend.allTokens())).toEqual([]);
+});
+
+describe('CONNECT with TLS interception for a bound host', () => {
+  it('curl through HTTPS_PROXY reaches the https upstream, which sees exactly one bearer token', async () => {
+    const res = await curl(['--proxy', proxyUrl(), '--cacert', caFile, `${h.upstream.origin}/v1/me?x=1`]);
+    expect(res.stderr).toBe('');
+    expect(res.stdout).toBe('upstream ok');
+    expect(h.upstream.calls).toHaveLength(1);
+    expect(h.upstream.calls[0]!.url).toBe('/v1/me?x=1');
+    expect(authorizationsOf(h.upstream.calls[0]!)).toEqual([`Bearer ${api.token}`]);
+    expect(h.upstream.calls[0]!.headers['proxy-authorization']).toBeUndefined();
+    expect(h.backend.usage.at(-1)).toMatchObject({ name: 'api', mode: 'connect', path: '/v1/me', status: 200 });
+  });
+
+  it('works with an empty NAME when exactly one credential is bound to the host', async () => {
+    const res = await curl(['--proxy', proxyUrl(''), '--cacert', caFile, `${h.upstream.origin}/x`]);
+    expect(res.stdout).toBe('upstream ok');
+    expect(authorizationsOf(h.upstream.calls[0]!)).toEqual([`Bearer ${api.token}`]);
+  });
+
+  it('keeps the tunnel alive for several requests', async () => {
+    const res = await curl(['--proxy', proxyUrl(), '--cacert', caFile, `${h.upstream.origin}/a`, `${h.upstream.origin}/b`]);
+    expect(res.stdout).toBe('upstream okupstream ok');
+    expect(h.upstream.calls.map((c) => c.url)).toEqual(['/a', '/b']);
+  });
+
+  it.each([
+    ['reject', undefined, 200, ['OURS']],
+    ['reject', 'Bearer client', 400, null],
+    ['passthrough', undefined, 200, ['OURS']],
+    ['passthrough', 'Bearer client', 200, ['Bearer client']],
+    ['force', undefined, 200, ['OURS']],
+    ['force', 'Bearer client', 200, ['OURS']],
+  ] as const)('P7 %s with client Authorization %s through CONNECT', async (policy, clientAuth, status, expected) => {
+    api.authPolicy = policy;
+    const res = await curl(['--proxy', proxyUrl(), '--cacert', caFile, '-o', '/dev/null', '-w', '%{http_code}', ...(clientAuth ? ['-H', `Authorization: ${clientAuth}`] : []), `${h.upstream.origin}/p7`]);
+    expect(Number(res.stdout)).toBe(status);
+    if (expected === null) expect(h.upstream.calls).toHaveLength(0);
+    else expect(authorizationsOf(h.upstream.calls[0]!)).toEqual(expected.map((v) => (v === 'OURS' ? `Bearer ${api.token}` : v)));
+  });
+});
+
+describe('P11 CONNECT guards', () => {
+  it('P11 an unbound host gets a blind tunnel: no interception and no Authorization', async () => {
+    const res = await curl(['--proxy', proxyUrl(), '--cacert', upstreamCaFile, `${unbound.origin}/blind`]);
+    expect(res.stdout).toBe('upstream ok');
+    expect(unbound.calls).toHaveLength(1);
+    expect(authorizationsOf(unbound.calls[0]!)).toEqual([]);
+  });
+
+  it('P11 in strict mode an unbound host gets 403 and no connection', async () => {
+    const strict = await startProxy({ backend: h.backend, port: 0, strict: true });
+    const before = unbound.connections;
+    const res = await curl(['--proxy', `http://api:${h.backend.keyString()}@127.0.0.1:${strict.port}`, '--cacert', upstreamCaFile, `${unbound.origin}/strict`]);
+    await strict.close();
+    expect(res.code).not.toBe(0);
+    expect(res.stderr).toMatch(/403/);
+    expect(unbound.connections).toBe(before);
+  });
+
+  it('P11 an upstream with a self-signed certificate gives 502 and no token is sent', async () => {
+    const selfSigned = await startUpstream({ tls: await makeSelfSigned(), hostname: 'localhost' });
+    h.backend.add({ name: 'selfsigned', hosts: [selfSigned.origin] });
+    const res = await curl(['--proxy', proxyUrl('selfsigned'), '--cacert', caFile, '-w', '%{http_code}', '-o', join(dir, 'body.json'), `${selfSigned.origin}/x`]);
+    h.backend.credentials.delete('selfsigned');
+    await selfSigned.close();
+    expect(res.stdout).toBe('502');
+    expect(selfSigned.calls).toHaveLength(0);
+  });
+
+  it('P3 CONNECT without the key gets 407 with Proxy-Authenticate and no tunnel', async () => {
+    const { response } = await rawExchange(h.proxy.port, `CONNECT ${new URL(h.upstream.origin).host} HTTP/1.1\r\nHost: ${new URL(h.upstream.origin).host}\r\n\r\n`);
+    expect(response).toMatch(/^HTTP\/1\.1 407 /);
+    expect(response.toLowerCase()).toContain('proxy-authenticate: basic');
+    expect(response).toContain('ERR_PROXY_AUTH');
+  });
+
+  it('P2 CONNECT whose Host differs from the target gets 421', async () => {
+    const target = new URL(h.upstream.origin).host;
+    const { response } = await rawExchange(h.proxy.port, `CONNECT ${target} HTTP/1.1\r\nHost: evil.example:443\r\nProxy-Authorization: ${basic('api', h.backend.keyString())}\r\n\r\n`);
+    expect(response).toMatch(/^HTTP\/1\.1 421 /);
+  });
+
+  it('CONNECT while locked gets 423', async () => {
+    h.backend.locked = true;
+    const target = new URL(h.upstream.origin).host;
+    const { response } = await rawExchange(h.proxy.port, `CONNECT ${target} HTTP/1.1\r\nHost: ${target}\r\nProxy-Authorization: ${basic('api', 'x')}\r\n\r\n`);
+    h.backend.locked = false;
+    expect(response).toMatch(/^HTTP\/1\.1 423 /);
+    expect(response).toContain('ERR_LOCKED');
+  });
+
+  it('CONNECT with an empty NAME and several bound credentials gets 409 ERR_AMBIGUOUS', async () => {
+    h.backend.add({ name: 'api2', hosts: [h.upstream.origin] });
+    const target = new URL(h.upstream.origin).host;
+    const { response } = await rawExchange(h.proxy.port, `CONNECT ${target} HTTP/1.1\r\nHost: ${target}\r\nProxy-Authorization: ${basic('', h.backend.keyString())}\r\n\r\n`);
+    h.backend.credentials.delete('api2');
+    expect(response).toMatch(/^HTTP\/1\.1 409 /);
+    expect(response).toContain('ERR_AMBIGUOUS');
+    expect(h.upstream.calls).toHaveLength(0);
+  });
+});
+
+describe('P11 the per-install CA', () => {
+  it('P11 openssl shows a critical nameConstraints listing exactly the bound hosts', async () => {
+    const { stdout } = await run('openssl', ['x509', '-noout', '-text', '-in', caFile]);
+    expect(stdout).toMatch(/X509v3 Name Constraints: critical\s+Permitted:\s+DNS:localhost\s*\n\s*X509v3/);
+    expect(stdout).toMatch(/X509v3 Basic Constraints: critical\s+CA:TRUE, pathlen:0/);
+  });
+
+  it('P11 a leaf for evil.example signed by the CA fails Node verification, while a bound host passes', async () => {
+    const ca = await loadCa(h.backend.savedCa!);
+    const keys = (await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign'])) as webcrypto.CryptoKeyPair;
+    const keyDer = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey));
+    const key = `-----BEGIN PRIVATE KEY-----\n${keyDer.toString('base64')}\n-----END PRIVATE KEY-----\n`;
+    async function verify(hostname: string): Promise<{ node: string; openssl: string; signedByCa: boolean }> {
+      const cert = await mintLeaf(ca, hostname, keys.publicKey);
+      const server = createTlsServer({ cert, key }, (s) => s.end());
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      const port = (server.address() as AddressInfo).port;
+      const node = await new Promise<string>((resolve) => {
+        const socket = tlsConnect({ host: '127.0.0.1', port, servername: hostname, ca: [h.backend.savedCa!.certPem] });
+        socket.once('secureConnect', () => {
+          socket.destroy();
+          resolve('ok');
+        });
+        socket.once('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message));
+      });
+      server.close();
+      const leafFile = join(dir, `${hostname}.pem`);
+      await writeFile(leafFile, cert);
+      const openssl = await run('openssl', ['verify', '-CAfile', caFile, leafFile]).then(
+        (r) => r.stdout + r.stderr,
+        (e: { stdout: string; stderr: string }) => e.stdout + e.stderr,
+      );
+      return { node, openssl, signedByCa: new X509Certificate(cert).checkIssued(new X509Certificate(h.backend.savedCa!.certPem)) };
+    }
+    const good = await verify('localhost');
+    expect(good).toEqual({ node: 'ok', openssl: expect.stringContaining(': OK'), signedByCa: true });
+    const evil = await verify('evil.example');
+    // Node has no name for X509_V_ERR_PERMITTED_VIOLATION and reports UNSPECIFIED; openssl names it.
+    expect(evil.node).not.toBe('ok');
+    expect(evil.signedByCa).toBe(true);
+    expect(evil.openssl).toContain('permitted subtree violation');
+  });
+
+  it('P11 two installs have different CA fingerprints', async () => {
+    const a = await startProxy({ backend: h.backend, port: 0 });
+    const other = new FakeProxyBackend();
+    other.add({ name: 'api', hosts: [h.upstream.origin] });
+    const b = await startProxy({ backend: other, port: 0 });
+    const fa = new X509Certificate(await a.caPem()).fingerprint256;
+    const fb = new X509Certificate(await b.caPem()).fingerprint256;
+    await Promise.all([a.close(), b.close()]);
+    expect(fa).toBe(new X509Certificate(h.backend.savedCa!.certPem).fingerprint256);
+    expect(fb).not.toBe(fa);
+  });
+
+  it('P11 the CA is reused while the bound set is unchanged and regenerated (and saved) when it changes', async () => {
+    const first = await h.proxy.caPem();
+    const saves = h.backend.saveCaCalls;
+    expect(await h.proxy.caPem()).toBe(first);
+    expect(h.backend.saveCaCalls).toBe(saves);
+    h.backend.add({ name: 'extra', hosts: ['https://api.extra.test'] });
+    const second = await h.proxy.caPem();
+    h.backend.credentials.delete('extra');
+    expect(second).not.toBe(first);
+    expect(h.backend.saveCaCalls).toBe(saves + 1);
+    expect(h.backend.savedCa!.hostnames).toEqual(['api.extra.test', 'localhost']);
+    const file = join(dir, 'second.pem');
+    await writeFile(file, second);
+    const { stdout } = await run('openssl', ['x509', '-noout', '-ext', 'nameConstraints', '-in', file]);
+    expect(stdout).toContain('DNS:api.extra.test');
+    // Back to the original set: the CA changes again, so curl needs the fresh PEM.
+    await writeFile(caFile, await h.proxy.caPem());
+  });
+
+  it('P11 the CA key is stored only through saveCa, as PKCS#8', () => {
+    expect(h.backend.savedCa!.keyPem).toMatch(/^-----BEGIN PRIVATE KEY-----/);
+  });
+});
