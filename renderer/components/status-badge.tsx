@@ -1,0 +1,16 @@
+/** The status badge: a word plus a colour, never colour alone. */
+import type { CredentialStatus } from '../../shared/model.ts';
+
+const LABELS: Record<CredentialStatus, string> = {
+  valid: 'valid',
+  expiring: 'expiring',
+  expired: 'expired',
+  'needs-login': 'needs login',
+  'refresh-failed': 'refresh failed',
+  revoked: 'revoked',
+  locked: 'locked',
+};
+
+export function StatusBadge({ status }: { status: CredentialStatus }) {
+  return <span className={`badge badge-${status}`}>{LABELS[status]}</span>;
+}

@@ -1,0 +1,81 @@
+/** Rotate: for a static token, paste the replacement; for oauth/exec, confirm a forced new token. */
+import { useId, useState } from 'react';
+import { TokenInput } from '../../../shared/contract.ts';
+import type { CredentialDetail } from '../../../shared/model.ts';
+import { api, errorText } from '../../api.ts';
+import { Modal } from '../../components/modal.tsx';
+
+export function RotateDialog({ detail, onDone, onClose }: { detail: CredentialDetail; onDone: (text: string) => void; onClose: () => void }) {
+  const tokenId = useId();
+  const errId = useId();
+  const [token, setToken] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const isStatic = detail.kind === 'static';
+  const submit = async () => {
+    setError(null);
+    if (isStatic) {
+      const parsed = TokenInput.safeParse(token);
+      if (!parsed.success) {
+        setError(parsed.error.issues[0]?.message ?? 'The token is not valid.');
+        return;
+      }
+    }
+    setBusy(true);
+    try {
+      await api.rotate(detail.name, isStatic ? { token } : {});
+      setToken('');
+      onDone(`Rotated ${detail.name}.`);
+    } catch (err) {
+      setError(errorText(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Modal title={`Rotate ${detail.name}`} onClose={onClose}>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void submit();
+        }}
+      >
+        {isStatic ? (
+          <div className="field">
+            <label htmlFor={tokenId}>New token</label>
+            <input
+              id={tokenId}
+              type="password"
+              autoComplete="off"
+              spellCheck={false}
+              value={token}
+              aria-invalid={error ? true : undefined}
+              aria-describedby={error ? errId : undefined}
+              onChange={(e) => setToken(e.target.value)}
+            />
+            <p className="hint">The old token is replaced in the vault, and revoked at the provider where one is configured.</p>
+          </div>
+        ) : (
+          <p className="confirm-body">
+            {detail.kind === 'oauth'
+              ? 'Tokenwarden will force a new token from the identity provider, then revoke the old access token where the provider has a revocation endpoint.'
+              : 'Tokenwarden will run the command again and store the token it prints.'}
+          </p>
+        )}
+        {error ? (
+          <p id={errId} className="field-error" role="alert">
+            {error}
+          </p>
+        ) : null}
+        <div className="modal-actions">
+          <button type="button" onClick={onClose} disabled={busy}>
+            Cancel
+          </button>
+          <button type="submit" className="primary" disabled={busy}>
+            {busy ? 'Rotating…' : 'Rotate'}
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}

@@ -1,0 +1,62 @@
+/** One row of the token list: name, kind, hosts, scope chips, expiry countdown, status. */
+import { memo, type CSSProperties } from 'react';
+import type { CredentialSummary } from '../../../shared/model.ts';
+import { StatusBadge } from '../../components/status-badge.tsx';
+import { expiryText } from '../../lib/time.ts';
+
+export interface TokenRowProps {
+  item: CredentialSummary;
+  index: number;
+  total: number;
+  selected: boolean;
+  now: number;
+  style: CSSProperties;
+  onSelect: (name: string) => void;
+}
+
+const MAX_CHIPS = 3;
+
+function hostLabel(origin: string): string {
+  return origin.replace(/^https:\/\//, '');
+}
+
+export const TokenRow = memo(function TokenRow({ item, index, total, selected, now, style, onSelect }: TokenRowProps) {
+  const extraHosts = item.hosts.length - 1;
+  const extraScopes = item.scopes.length - MAX_CHIPS;
+  return (
+    <div
+      id={`row-${item.name}`}
+      role="option"
+      aria-selected={selected}
+      aria-posinset={index + 1}
+      aria-setsize={total}
+      className={`row${selected ? ' row-selected' : ''}`}
+      style={style}
+      onClick={() => onSelect(item.name)}
+    >
+      <span className="cell cell-name">
+        <span className="name">{item.name}</span>
+        <span className={`kind kind-${item.kind}`}>{item.kind}</span>
+      </span>
+      <span className="cell cell-hosts" title={item.hosts.join('\n')}>
+        {item.hosts[0] ? hostLabel(item.hosts[0]) : '—'}
+        {extraHosts > 0 ? <span className="more"> +{extraHosts}</span> : null}
+      </span>
+      <span className="cell cell-scopes">
+        {item.scopes.slice(0, MAX_CHIPS).map((s) => (
+          <span key={s} className="chip">
+            {s}
+          </span>
+        ))}
+        {extraScopes > 0 ? <span className="chip chip-more">+{extraScopes}</span> : null}
+        {item.scopes.length === 0 ? <span className="muted">—</span> : null}
+      </span>
+      <span className="cell cell-expiry" title={item.expiresAt ?? 'no expiry'}>
+        {expiryText(item.expiresAt, now)}
+      </span>
+      <span className="cell cell-status">
+        <StatusBadge status={item.status} />
+      </span>
+    </div>
+  );
+});
