@@ -1,4 +1,6 @@
 import { chown, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AppEvent } from '../../../../../shared/model.ts';
 import { connectControl, type ControlClient } from '../../../../../electron/core/control/control-client.ts';
@@ -183,7 +185,7 @@ describe('connectControl', () => {
     it(`says ERR_PROTOCOL when the process on the socket is ${behaviour}`, async () => {
       const foreign = await startForeignServer(tmp.socketPath, behaviour);
       try {
-        const err = await rejection(connectControl(tmp.socketPath, { timeoutMs: behaviour === 'silent' ? 150 : 5000 }));
+        const err = await rejection(connectControl(tmp.socketPath, { timeoutMs: behaviour === 'silent' ? 400 : 5000 }));
         expect(err.code).toBe('ERR_PROTOCOL');
         expect(foreign.connections()).toBe(1);
       } finally {
@@ -191,6 +193,34 @@ describe('connectControl', () => {
       }
     });
   }
+
+  it('never trusts a random answer to ping: always ERR_PROTOCOL, never a hang or a crash', async () => {
+    let reply = '';
+    const foreign = createServer((socket) => {
+      socket.on('error', () => undefined);
+      socket.once('data', () => socket.write(`${reply}\n`));
+    });
+    await new Promise<void>((resolve) => foreign.listen(tmp.socketPath, resolve));
+    try {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.oneof(
+            fc.string({ unit: 'binary', maxLength: 100 }),
+            fc.json(),
+            fc.record({ jsonrpc: fc.constant('2.0'), id: fc.constantFrom(1, 2, '1', null), result: fc.anything() }).map((r) => JSON.stringify(r)),
+          ),
+          async (answer) => {
+            reply = answer;
+            const err = await rejection(connectControl(tmp.socketPath, { timeoutMs: 400 }));
+            expect(err.code).toBe('ERR_PROTOCOL');
+          },
+        ),
+        { numRuns: 60 },
+      );
+    } finally {
+      await new Promise<void>((resolve) => foreign.close(() => resolve()));
+    }
+  });
 
   // Only root can hand a file to another uid; CI and these machines run as root.
   it.skipIf(process.getuid?.() !== 0)('refuses to talk to a socket owned by another user (ERR_FORBIDDEN)', async () => {
