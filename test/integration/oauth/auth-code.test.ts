@@ -3,6 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenwardenError } from '../../../electron/core/errors.ts';
 import { PUBLIC_CLIENT, startIdp, type IdpFixture } from '../../fixtures/idp-provider.ts';
 import { harness, type Harness } from '../../fixtures/idp-harness.ts';
+import { startIntrospectingUpstream, startLifecycleProxy } from '../../fixtures/idp-proxy.ts';
+import { send } from '../../fixtures/proxy-client.ts';
+import { tempHome, unlockedVault } from '../../fixtures/vault-helpers.ts';
+import { TokenManager } from '../../../electron/core/lifecycle/token-manager.ts';
 
 let idp: IdpFixture;
 let browser: Browser;
@@ -91,6 +95,36 @@ describe('auth code + PKCE in the system browser', () => {
     for (const text of texts) expect(text).toContain('return to Tokenwarden');
     const refreshed = await h.manager.ensureFresh('web', { force: true });
     expect(refreshed).not.toBe(tokens.accessToken);
+  }, 60_000);
+
+  it('O1 a browser login, stored in the real vault, is injected by the proxy and accepted by a resource server that introspects it', async () => {
+    const { home, cleanup } = tempHome('tw-oauth-authcode-');
+    const upstream = await startIntrospectingUpstream(idp);
+    const vault = await unlockedVault(home);
+    const drivers: Promise<void>[] = [];
+    const manager = new TokenManager({ store: vault, openBrowser: playwrightBrowser([], [], drivers) });
+    const proxy = await startLifecycleProxy(vault, manager);
+    try {
+      await vault.insert({
+        name: 'web',
+        kind: 'oauth',
+        hosts: [upstream.origin],
+        authPolicy: 'reject',
+        allowInsecureLoopback: true,
+        oauth: { issuer: idp.issuer, clientId: PUBLIC_CLIENT, grant: 'auth-code', scope: 'openid offline_access' },
+      });
+      await manager.login('web');
+      await Promise.all(drivers);
+      const res = await send(proxy.proxy.port, { path: '/web/profile', headers: { 'x-tokenwarden-key': proxy.key } });
+      expect(res.status).toBe(200);
+      expect(upstream.accepted).toBe(1);
+      expect(upstream.calls[0]!.headers.authorization).toBe(`Bearer ${vault.get('web')!.tokens!.accessToken}`);
+    } finally {
+      manager.stop();
+      await proxy.close();
+      await upstream.close();
+      cleanup();
+    }
   }, 60_000);
 
   /** A stand-in browser that lands on the redirect URI with a chosen query, as an attacker or a mix-up would. */
