@@ -126,3 +126,5 @@ export async function startControlServer(options: ControlServerOptions): Promise
     },
   };
 }
+
+export type { ControlHandler } from './control-handler.ts';
