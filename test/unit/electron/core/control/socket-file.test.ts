@@ -1,3 +1,4 @@
+import type * as FsPromises from 'node:fs/promises';
 import { lstat, stat, mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -6,7 +7,7 @@ import { makeTempHome, type TempHome } from '../../../../fixtures/control-harnes
 
 // chmod becomes a no-op, so these tests see what bind() alone produced: the umask must do the work.
 vi.mock('node:fs/promises', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('node:fs/promises')>();
+  const actual = await importOriginal<typeof FsPromises>();
   return { ...actual, chmod: vi.fn(async () => undefined) };
 });
 
@@ -70,7 +71,7 @@ describe('inspectSocketFile and preparePrivateDir', () => {
   it.skipIf(process.getuid?.() !== 0)('refuses a directory that belongs to another user', async () => {
     const dir = path.join(tmp.home, 'theirs');
     await mkdir(dir, { mode: 0o700 });
-    const { chown } = await vi.importActual<typeof import('node:fs/promises')>('node:fs/promises');
+    const { chown } = await vi.importActual<typeof FsPromises>('node:fs/promises');
     await chown(dir, 4242, 4242);
     await expect(preparePrivateDir(path.join(dir, 'control.sock'))).rejects.toMatchObject({ code: 'ERR_FORBIDDEN' });
   });
