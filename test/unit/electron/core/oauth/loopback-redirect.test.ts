@@ -1,0 +1,62 @@
+import { request } from 'node:http';
+import { describe, expect, it } from 'vitest';
+import { TokenwardenError } from '../../../../../electron/core/errors.ts';
+import { callbackPathFor, REDIRECT_TIMEOUT_MS, startLoopbackRedirect } from '../../../../../electron/core/oauth/loopback-redirect.ts';
+import { ManualClock } from '../../../../fixtures/idp-clock.ts';
+
+function hit(port: number, path: string, options: { host?: string; method?: string } = {}): Promise<{ status: number; body: string } | { error: string }> {
+  return new Promise((resolve) => {
+    const req = request({ host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers: { host: options.host ?? `127.0.0.1:${port}` }, setHost: false, agent: false }, (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => (body += c.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', (err: NodeJS.ErrnoException) => resolve({ error: err.code ?? err.message }));
+    req.end();
+  });
+}
+
+const ISSUER_A = 'https://idp-a.example';
+const ISSUER_B = 'https://idp-b.example';
+
+describe('O2 loopback redirect listener', () => {
+  it('O2 binds 127.0.0.1 with the IP literal, refuses wrong path, Host and method, accepts one GET, then closes', async () => {
+    const clock = new ManualClock(0);
+    const listener = await startLoopbackRedirect({ path: callbackPathFor(ISSUER_A), timers: clock.timers });
+    const url = new URL(listener.redirectUri);
+    expect(url.hostname).toBe('127.0.0.1');
+    const port = Number(url.port);
+    expect(await hit(port, '/other?code=x')).toMatchObject({ status: 404 });
+    expect(await hit(port, `${url.pathname}?code=x`, { host: `localhost:${port}` })).toMatchObject({ status: 404 });
+    expect(await hit(port, `${url.pathname}?code=x`, { method: 'POST' })).toMatchObject({ status: 404 });
+    const ok = await hit(port, `${url.pathname}?code=the-code&state=s1`);
+    expect(ok).toMatchObject({ status: 200 });
+    expect((ok as { body: string }).body).toContain('return to Tokenwarden');
+    const result = await listener.result;
+    expect(result.searchParams.get('code')).toBe('the-code');
+    await listener.close();
+    const second = await hit(port, `${url.pathname}?code=again`);
+    expect('error' in second ? second.error : second.status).toMatch(/ECONNREFUSED|404/);
+  });
+
+  it("O3 IdP A's code arriving at IdP B's callback path is refused", async () => {
+    expect(callbackPathFor(ISSUER_A)).not.toBe(callbackPathFor(ISSUER_B));
+    const listener = await startLoopbackRedirect({ path: callbackPathFor(ISSUER_B) });
+    const port = Number(new URL(listener.redirectUri).port);
+    expect(await hit(port, `${callbackPathFor(ISSUER_A)}?code=from-a&iss=${encodeURIComponent(ISSUER_A)}`)).toMatchObject({ status: 404 });
+    await listener.close();
+  });
+
+  it('O2 after 5 minutes the login fails with ERR_TIMEOUT and no listener remains', async () => {
+    const clock = new ManualClock(0);
+    const listener = await startLoopbackRedirect({ path: '/callback/x', timers: clock.timers });
+    const port = Number(new URL(listener.redirectUri).port);
+    expect(clock.pendingDelays()).toEqual([REDIRECT_TIMEOUT_MS]);
+    clock.advance(REDIRECT_TIMEOUT_MS);
+    const err = await listener.result.catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TokenwardenError);
+    expect((err as TokenwardenError).code).toBe('ERR_TIMEOUT');
+    await listener.close();
+    expect(await hit(port, '/callback/x?code=late')).toEqual({ error: 'ECONNREFUSED' });
+  });
+});
