@@ -12,7 +12,8 @@ import { tokenSetFrom, type TokenResponseLike } from '../oauth/token-set.ts';
 import { Backoff } from './backoff.ts';
 import type { CredentialStore } from './credential-store.ts';
 import { GrantRunner } from './grants.ts';
-import { isExpired, isRefreshDue, refreshDueAt, statusOf } from './refresh-policy.ts';
+import { isExpired, isRefreshDue, statusOf } from './refresh-policy.ts';
+import { RefreshScheduler } from './refresh-scheduler.ts';
 import { SingleFlight } from './single-flight.ts';
 
 type Timers = { setTimeout: typeof setTimeout; clearTimeout: typeof clearTimeout };
@@ -30,8 +31,6 @@ export interface TokenManagerOptions {
   execTimeoutMs?: number;
 }
 
-const MAX_TIMER_MS = 2 ** 31 - 1;
-
 export class TokenManager {
   readonly #store: CredentialStore;
   readonly #now: () => number;
@@ -42,8 +41,7 @@ export class TokenManager {
   readonly #backoff: Backoff;
   readonly #grants: GrantRunner;
   readonly #execTimeoutMs: number;
-  readonly #scheduled = new Map<string, ReturnType<typeof setTimeout>>();
-  readonly #wanted = new Set<string>();
+  readonly #scheduler: RefreshScheduler;
 
   constructor(options: TokenManagerOptions) {
     this.#store = options.store;
@@ -52,6 +50,13 @@ export class TokenManager {
     this.#onEvent = options.onEvent ?? (() => undefined);
     this.#backoff = new Backoff({ random: options.random ?? Math.random });
     this.#execTimeoutMs = options.execTimeoutMs ?? 30_000;
+    this.#scheduler = new RefreshScheduler({
+      store: this.#store,
+      now: this.#now,
+      timers: this.#timers,
+      blockedUntil: (name, issuer, now) => this.#backoff.blockedUntil(name, issuer, now),
+      refresh: (name) => this.ensureFresh(name),
+    });
     this.#grants = new GrantRunner({
       discovery: new OAuthDiscovery({ now: this.#now, ...(options.fetch ? { fetch: options.fetch } : {}) }),
       idTokens: new IdTokenVerifier(options.fetch ? { fetch: options.fetch } : {}),
@@ -159,67 +164,15 @@ export class TokenManager {
 
   /** Refreshes in the background just before a refresh would be due, so requests seldom wait. */
   schedule(name: string): void {
-    this.#wanted.add(name);
-    this.#clearTimer(name);
-    let record: CredentialRecord | undefined;
-    try {
-      record = this.#store.get(name);
-    } catch {
-      return;
-    }
-    if (!record?.tokens || record.kind === 'static' || record.state === 'needs-login' || record.state === 'revoked') return;
-    const due = refreshDueAt(record.tokens);
-    if (due === undefined) return;
-    const now = this.#now();
-    const at = Math.max(due, this.#backoff.blockedUntil(name, record.oauth?.issuer, now));
-    const delay = Math.min(MAX_TIMER_MS, Math.max(0, at - now));
-    const timer = this.#timers.setTimeout(() => {
-      this.#scheduled.delete(name);
-      this.ensureFresh(name)
-        .catch(() => undefined)
-        .finally(() => {
-          if (!this.#wanted.has(name) || this.#scheduled.has(name)) return;
-          // A failed attempt leaves the due time in the past; never spin.
-          const retry = this.#timers.setTimeout(() => {
-            this.#scheduled.delete(name);
-            if (this.#wanted.has(name)) this.schedule(name);
-          }, this.#retryDelay(name));
-          (retry as { unref?: () => void }).unref?.();
-          this.#scheduled.set(name, retry);
-        });
-    }, delay);
-    (timer as { unref?: () => void }).unref?.();
-    this.#scheduled.set(name, timer);
+    this.#scheduler.schedule(name);
   }
 
   unschedule(name: string): void {
-    this.#wanted.delete(name);
-    this.#clearTimer(name);
+    this.#scheduler.unschedule(name);
   }
 
   stop(): void {
-    this.#wanted.clear();
-    for (const name of [...this.#scheduled.keys()]) this.#clearTimer(name);
-  }
-
-  #retryDelay(name: string): number {
-    let record: CredentialRecord | undefined;
-    try {
-      record = this.#store.get(name);
-    } catch {
-      return 60_000;
-    }
-    const now = this.#now();
-    const blocked = this.#backoff.blockedUntil(name, record?.oauth?.issuer, now);
-    const due = record?.tokens ? refreshDueAt(record.tokens) : undefined;
-    const next = Math.max(blocked, due ?? 0);
-    return Math.min(MAX_TIMER_MS, Math.max(1_000, next - now));
-  }
-
-  #clearTimer(name: string): void {
-    const timer = this.#scheduled.get(name);
-    if (timer !== undefined) this.#timers.clearTimeout(timer);
-    this.#scheduled.delete(name);
+    this.#scheduler.stop();
   }
 
   #require(name: string): CredentialRecord {
@@ -259,7 +212,7 @@ export class TokenManager {
     const tokens = tokenSetFrom(response, this.#now(), previous, record.oauth?.scope);
     await this.#persist(name, tokens);
     this.#backoff.succeed(name, issuer);
-    if (this.#wanted.has(name)) this.schedule(name);
+    if (this.#scheduler.isWanted(name)) this.schedule(name);
     return tokens.accessToken;
   }
 
