@@ -127,7 +127,7 @@ export class TokenManager {
       return { ...rest, state: 'revoked', updatedAt: new Date(this.#now()).toISOString() };
     });
     if (record.kind !== 'oauth' || !record.oauth) {
-      return { name, outcome: 'unsupported', detail: 'This kind of credential has no revocation endpoint; the token was removed locally and stays valid until it expires or you revoke it at its issuer.' };
+      return { name, outcome: 'unsupported', detail: 'Tokenwarden knows no revocation endpoint for this kind of credential; the token stays valid until it expires or you revoke it where it was issued.' };
     }
     if (!tokens) return { name, outcome: 'confirmed', detail: 'There were no tokens to revoke.' };
     try {
@@ -136,7 +136,7 @@ export class TokenManager {
       return { name, ...result };
     } catch (err) {
       const detail = err instanceof TokenwardenError ? err.message : 'the identity provider could not be reached';
-      return { name, outcome: 'not-confirmed', detail: `Revocation not confirmed (${detail}). The tokens were removed locally but may stay valid until they expire.` };
+      return { name, outcome: 'not-confirmed', detail: `Revocation not confirmed (${detail}); the tokens may stay valid at the identity provider until they expire.` };
     }
   }
 

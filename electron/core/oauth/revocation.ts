@@ -45,7 +45,7 @@ async function revokeOne(input: RevokeTokensInput, token: string, hint: string):
 /** Refresh token first (it kills the grant), then the access token. */
 export async function revokeTokens(input: RevokeTokensInput): Promise<{ outcome: RevokeOutcome; detail: string }> {
   if (!input.config.serverMetadata().revocation_endpoint) {
-    return { outcome: 'unsupported', detail: 'The identity provider has no revocation endpoint; the tokens were removed locally and stay valid until they expire.' };
+    return { outcome: 'unsupported', detail: 'The identity provider has no revocation endpoint, so the tokens stay valid there until they expire.' };
   }
   const results: Array<{ outcome: TokenOutcome; why: string }> = [];
   if (input.refreshToken) results.push(await revokeOne(input, input.refreshToken, 'refresh_token'));
@@ -53,10 +53,10 @@ export async function revokeTokens(input: RevokeTokensInput): Promise<{ outcome:
   if (results.length === 0) return { outcome: 'confirmed', detail: 'There were no tokens to revoke.' };
   const reasons = results.filter((r) => r.outcome !== 'confirmed').map((r) => r.why);
   if (results.some((r) => r.outcome === 'not-confirmed')) {
-    return { outcome: 'not-confirmed', detail: `Revocation not confirmed (${reasons.join('; ')}). The tokens were removed locally but may stay valid at the identity provider until they expire.` };
+    return { outcome: 'not-confirmed', detail: `Revocation not confirmed (${reasons.join('; ')}); the tokens may stay valid at the identity provider until they expire.` };
   }
   if (results.some((r) => r.outcome === 'unsupported')) {
-    return { outcome: 'unsupported', detail: `Revocation partly unsupported (${reasons.join('; ')}). The tokens were removed locally.` };
+    return { outcome: 'unsupported', detail: `Revocation partly unsupported (${reasons.join('; ')}).` };
   }
-  return { outcome: 'confirmed', detail: 'The identity provider confirmed the revocation; the tokens were removed locally.' };
+  return { outcome: 'confirmed', detail: 'The identity provider confirmed the revocation.' };
 }
