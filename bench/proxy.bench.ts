@@ -1,0 +1,368 @@
+/** bench:proxy — gateway and CONNECT throughput and added latency against bare Node, nginx and mitmproxy, measured in one run. */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { connect as netConnect, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect as tlsConnect } from 'node:tls';
+import type { ProxyBackend, ProxyCredential } from '../electron/core/proxy/backend.ts';
+import { startProxy } from '../electron/core/proxy/server.ts';
+import { makeTlsMaterial } from '../test/fixtures/proxy-upstream.ts';
+import { round, writeResults } from './bench-kit.ts';
+
+const SELF = import.meta.filename;
+const DURATION_S = Number(process.env.BENCH_PROXY_SECONDS ?? 5);
+const TOKEN = `bench-token-${randomBytes(16).toString('hex')}`;
+
+// ---- child roles: each server under test runs in its own process, like the real owner does ----
+
+/** A lean in-memory backend: one static credential, usage counted, nothing retained per request. */
+function benchBackend(origin: string, key: Buffer): ProxyBackend {
+  const cred: ProxyCredential = { name: 'bench', hosts: [origin], authPolicy: 'force', allowInsecureLoopback: true };
+  let ca: { certPem: string; keyPem: string; hostnames: string[] } | undefined;
+  return {
+    credential: (name) => (name === 'bench' ? cred : undefined),
+    credentialsForOrigin: (o) => (o === origin ? [cred] : []),
+    accessToken: async () => TOKEN,
+    isLocked: () => false,
+    proxyKey: () => key,
+    boundHostnames: () => [new URL(origin).hostname],
+    loadCa: () => ca,
+    saveCa: async (next) => {
+      ca = next;
+    },
+    recordUsage: () => undefined,
+  };
+}
+
+async function childRole(role: string, arg: string): Promise<void> {
+  // A clean exit on SIGTERM lets --cpu-prof write its profile.
+  process.on('SIGTERM', () => process.exit(0));
+  if (role === 'hello') {
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain', 'content-length': 2 });
+      res.end('ok');
+    });
+    server.keepAliveTimeout = 60_000;
+    server.listen(0, '127.0.0.1', () => console.log(`READY ${(server.address() as AddressInfo).port}`));
+    return;
+  }
+  if (role === 'proxy') {
+    const config = JSON.parse(arg) as { origin: string; key: string; trustedCaPems?: string[]; caFile?: string };
+    const proxy = await startProxy({
+      backend: benchBackend(config.origin, Buffer.from(config.key, 'base64url')),
+      port: 0,
+      ...(config.trustedCaPems ? { trustedCaPems: config.trustedCaPems } : {}),
+    });
+    if (config.caFile) writeFileSync(config.caFile, await proxy.caPem());
+    console.log(`READY ${proxy.port}`);
+  }
+}
+
+// ---- process helpers ----
+
+const children: ChildProcess[] = [];
+
+function startNode(role: string, arg = ''): Promise<{ port: number; child: ChildProcess }> {
+  const extra = process.env.BENCH_PROXY_PROF && role === 'proxy' ? ['--cpu-prof', '--cpu-prof-dir', join(import.meta.dirname, 'results', 'prof')] : [];
+  const child = spawn(process.execPath, [...extra, SELF, '--role', role, arg], { stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /READY (\d+)/.exec(out);
+      if (m) resolve({ port: Number(m[1]), child });
+    });
+    child.once('exit', (code) => reject(new Error(`${role} exited ${code}`)));
+  });
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+/** Start-up polling for external servers (nginx, mitmdump): bounded, and only before measuring. */
+async function waitForPort(port: number, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = netConnect(port, '127.0.0.1');
+      s.once('connect', () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`port ${port} never opened`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function has(bin: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${bin}`]).status === 0;
+}
+
+async function stop(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+// ---- load generation ----
+
+interface Load {
+  rps: number;
+  p50Ms: number;
+  p99Ms: number;
+  errors: number;
+}
+
+function toMs(text: string): number {
+  const m = /([\d.]+)(us|ms|s)/.exec(text);
+  if (!m) return NaN;
+  const v = Number(m[1]);
+  return m[2] === 'us' ? v / 1000 : m[2] === 's' ? v * 1000 : v;
+}
+
+/** wrk when installed (C, so the generator steals little CPU), autocannon otherwise. */
+async function load(url: string, connections: number, headers: Record<string, string> = {}): Promise<Load> {
+  if (has('wrk')) {
+    const args = ['-t', connections >= 16 ? '2' : '1', '-c', String(connections), '-d', `${DURATION_S}s`, '--latency'];
+    for (const [k, v] of Object.entries(headers)) args.push('-H', `${k}: ${v}`);
+    const out = spawnSync('wrk', [...args, url], { encoding: 'utf8' }).stdout;
+    const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN);
+    const errors = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0) + Number(/Socket errors:.*?(\d+)/.exec(out)?.[1] ?? 0);
+    return { rps, p50Ms: toMs(/\s50%\s+(\S+)/.exec(out)?.[1] ?? ''), p99Ms: toMs(/\s99%\s+(\S+)/.exec(out)?.[1] ?? ''), errors };
+  }
+  const moduleName = 'autocannon';
+  const { default: autocannon } = (await import(moduleName)) as unknown as { default: (o: object) => Promise<{ requests: { average: number }; latency: { p50: number; p99: number }; non2xx: number; errors: number }> };
+  const r = await autocannon({ url, connections, duration: DURATION_S, headers });
+  return { rps: r.requests.average, p50Ms: r.latency.p50, p99Ms: r.latency.p99, errors: r.non2xx + r.errors };
+}
+
+/** CONNECT load: each connection tunnels once, speaks TLS, then sends keep-alive requests one at a time. */
+async function connectLoad(proxyPort: number, proxyAuth: string | undefined, target: string, servername: string, ca: string[], connections: number): Promise<Load> {
+  const deadline = performance.now() + DURATION_S * 1000;
+  const latencies: number[] = [];
+  let errors = 0;
+  const request = Buffer.from(`GET / HTTP/1.1\r\nHost: ${target}\r\nUser-Agent: bench\r\n\r\n`);
+  async function one(): Promise<void> {
+    const raw = netConnect(proxyPort, '127.0.0.1');
+    await new Promise<void>((resolve, reject) => {
+      raw.once('connect', () => raw.write(`CONNECT ${target} HTTP/1.1\r\nHost: ${target}\r\n${proxyAuth ? `Proxy-Authorization: ${proxyAuth}\r\n` : ''}\r\n`));
+      let head = '';
+      const onData = (d: Buffer): void => {
+        head += d.toString('latin1');
+        if (head.includes('\r\n\r\n')) {
+          raw.off('data', onData);
+          if (/^HTTP\/1\.[01] 200/.test(head)) resolve();
+          else reject(new Error(`CONNECT refused: ${head.split('\r\n')[0]}`));
+        }
+      };
+      raw.on('data', onData);
+      raw.once('error', reject);
+    });
+    const socket = tlsConnect({ socket: raw, servername, ca, ALPNProtocols: ['http/1.1'] });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('secureConnect', resolve);
+      socket.once('error', reject);
+    });
+    let buffer = '';
+    let started = 0;
+    let done: (() => void) | undefined;
+    socket.on('data', (d: Buffer) => {
+      buffer += d.toString('latin1');
+      const end = buffer.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      const headerText = buffer.slice(0, end);
+      const length = Number(/content-length:\s*(\d+)/i.exec(headerText)?.[1] ?? -1);
+      const chunked = /transfer-encoding:\s*chunked/i.test(headerText);
+      const bodyStart = end + 4;
+      let complete = -1;
+      if (length >= 0 && buffer.length >= bodyStart + length) complete = bodyStart + length;
+      else if (chunked) {
+        const z = buffer.indexOf('0\r\n\r\n', bodyStart);
+        if (z >= 0) complete = z + 5;
+      }
+      if (complete < 0) return;
+      if (!/^HTTP\/1\.1 200/.test(headerText)) errors++;
+      buffer = buffer.slice(complete);
+      latencies.push(performance.now() - started);
+      done?.();
+    });
+    let fail: ((err: Error) => void) | undefined;
+    socket.on('error', (err) => fail?.(err));
+    while (performance.now() < deadline) {
+      await new Promise<void>((resolve, reject) => {
+        done = resolve;
+        fail = reject;
+        started = performance.now();
+        socket.write(request);
+      });
+    }
+    socket.destroy();
+  }
+  const t0 = performance.now();
+  const results = await Promise.allSettled(Array.from({ length: connections }, one));
+  errors += results.filter((r) => r.status === 'rejected').length;
+  const elapsed = (performance.now() - t0) / 1000;
+  latencies.sort((a, b) => a - b);
+  const pick = (q: number): number => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
+  return { rps: latencies.length / elapsed, p50Ms: pick(0.5), p99Ms: pick(0.99), errors };
+}
+
+// ---- references ----
+
+function nginxConf(dir: string, plainPort: number, proxyPort: number, tlsPort: number): string {
+  return `worker_processes 1;
+daemon off;
+pid ${dir}/nginx.pid;
+error_log ${dir}/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path ${dir}/body; proxy_temp_path ${dir}/proxy; fastcgi_temp_path ${dir}/fcgi; uwsgi_temp_path ${dir}/uwsgi; scgi_temp_path ${dir}/scgi;
+  keepalive_requests 1000000;
+  upstream origin { server 127.0.0.1:${plainPort}; keepalive 64; }
+  server { listen 127.0.0.1:${plainPort}; location / { default_type text/plain; return 200 "ok"; } }
+  server { listen 127.0.0.1:${tlsPort} ssl; ssl_certificate ${dir}/leaf.pem; ssl_certificate_key ${dir}/leaf.key;
+           location / { default_type text/plain; return 200 "ok"; } }
+  server { listen 127.0.0.1:${proxyPort};
+           location / { proxy_pass http://origin; proxy_http_version 1.1; proxy_set_header Connection "";
+                        proxy_set_header Authorization "Bearer ${TOKEN}"; } }
+}
+`;
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'tw-bench-proxy-'));
+  const results: Record<string, unknown> = {};
+  const notes: string[] = [];
+  const key = randomBytes(32);
+  const keyString = key.toString('base64url');
+  let nginx: ChildProcess | undefined;
+  try {
+    if (!has('nginx')) throw new Error('nginx is required as the upstream (apt-get install nginx-light)');
+    const tls = await makeTlsMaterial(['localhost']);
+    writeFileSync(join(dir, 'leaf.pem'), tls.certPem);
+    writeFileSync(join(dir, 'leaf.key'), tls.keyPem, { mode: 0o600 });
+    writeFileSync(join(dir, 'upstream-ca.pem'), tls.caPem);
+    const [plainPort, nginxProxyPort, tlsPort] = [await freePort(), await freePort(), await freePort()];
+    writeFileSync(join(dir, 'nginx.conf'), nginxConf(dir, plainPort, nginxProxyPort, tlsPort));
+    nginx = spawn('nginx', ['-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log')], { stdio: 'ignore' });
+    children.push(nginx);
+    await Promise.all([waitForPort(plainPort), waitForPort(nginxProxyPort), waitForPort(tlsPort)]);
+    const origin = `http://127.0.0.1:${plainPort}`;
+
+    const measured: Record<string, Record<number, Load>> = {};
+    const record = (name: string, c: number, l: Load): void => {
+      (measured[name] ??= {})[c] = l;
+      console.log(`${name.padEnd(22)} c=${String(c).padEnd(3)} ${Math.round(l.rps).toString().padStart(7)} req/s  p50 ${l.p50Ms.toFixed(2)} ms  p99 ${l.p99Ms.toFixed(2)} ms  errors ${l.errors}`);
+    };
+
+    for (const c of [8, 32]) record('direct nginx', c, await load(`${origin}/`, c));
+
+    const hello = await startNode('hello');
+    for (const c of [8, 32]) record('bare node http', c, await load(`http://127.0.0.1:${hello.port}/`, c));
+    await stop(hello.child);
+
+    for (const c of [8, 32]) record('nginx proxy + header', c, await load(`http://127.0.0.1:${nginxProxyPort}/`, c));
+
+    const gateway = await startNode('proxy', JSON.stringify({ origin, key: keyString }));
+    for (const c of [8, 32]) record('tokenwarden gateway', c, await load(`http://127.0.0.1:${gateway.port}/bench/`, c, { 'X-Tokenwarden-Key': keyString }));
+    await stop(gateway.child);
+
+    if (has('mitmdump')) {
+      const port = await freePort();
+      const mitm = spawn('mitmdump', ['-q', '--listen-host', '127.0.0.1', '-p', String(port), '--set', `confdir=${join(dir, 'mitm')}`, '--mode', `reverse:${origin}/`, '--modify-headers', `/~q/Authorization/Bearer ${TOKEN}`], { stdio: 'ignore' });
+      children.push(mitm);
+      await waitForPort(port);
+      for (const c of [8, 32]) record('mitmdump reverse', c, await load(`http://127.0.0.1:${port}/`, c));
+      await stop(mitm);
+    } else notes.push('mitmdump is not installed: the mitmproxy references were skipped.');
+
+    // CONNECT/TLS: TLS to the proxy, our leaf, then re-encryption to nginx over TLS, verified against the test CA.
+    const target = `localhost:${tlsPort}`;
+    const caFile = join(dir, 'tw-ca.pem');
+    const upstreamCa = tls.caPem;
+    const intercept = await startNode('proxy', JSON.stringify({ origin: `https://${target}`, key: keyString, trustedCaPems: [upstreamCa], caFile }));
+    const auth = `Basic ${Buffer.from(`bench:${keyString}`).toString('base64')}`;
+    for (const c of [8, 32]) record('tokenwarden CONNECT', c, await connectLoad(intercept.port, auth, target, 'localhost', [readFileSync(caFile, 'utf8')], c));
+    await stop(intercept.child);
+
+    if (has('mitmdump')) {
+      const port = await freePort();
+      const confdir = join(dir, 'mitm-connect');
+      const mitm = spawn('mitmdump', ['-q', '--listen-host', '127.0.0.1', '-p', String(port), '--set', `confdir=${confdir}`, '--set', `ssl_verify_upstream_trusted_ca=${join(dir, 'upstream-ca.pem')}`, '--modify-headers', `/~q/Authorization/Bearer ${TOKEN}`], { stdio: 'ignore' });
+      children.push(mitm);
+      await waitForPort(port);
+      const mitmCa = join(confdir, 'mitmproxy-ca-cert.pem');
+      for (let i = 0; i < 50 && !existsSync(mitmCa); i++) await new Promise((r) => setTimeout(r, 100));
+      for (const c of [8, 32]) record('mitmdump CONNECT', c, await connectLoad(port, undefined, target, 'localhost', [readFileSync(mitmCa, 'utf8')], c));
+      await stop(mitm);
+    }
+
+    const rps = (name: string, c: number): number => measured[name]?.[c]?.rps ?? NaN;
+    const ratio = (a: number, b: number): number => round(a / b, 2);
+    const rows: (string | number)[][] = [];
+    const goals: Record<string, { value: number; goal: string; met: boolean }> = {};
+    for (const c of [8, 32]) {
+      const gw = rps('tokenwarden gateway', c);
+      const entries: [string, string, number][] = [
+        ['bare Node 24 http hello', 'bare node http', 0.5],
+        ['nginx reverse proxy + Authorization', 'nginx proxy + header', 0.35],
+        ['mitmdump --mode reverse --modify-headers', 'mitmdump reverse', 10],
+      ];
+      for (const [label, name, goal] of entries) {
+        const ref = rps(name, c);
+        if (Number.isNaN(ref)) continue;
+        const value = ratio(gw, ref);
+        goals[`gateway_vs_${name.replace(/\W+/g, '_')}_c${c}`] = { value, goal: `>= ${goal}x`, met: value >= goal };
+        rows.push([`Gateway vs ${label}`, c, Math.round(gw), Math.round(ref), `${value}x`, `>= ${goal}x`, value >= goal ? 'met' : 'missed']);
+      }
+      const tw = rps('tokenwarden CONNECT', c);
+      const mitm = rps('mitmdump CONNECT', c);
+      if (!Number.isNaN(mitm)) {
+        const value = ratio(tw, mitm);
+        goals[`connect_vs_mitmproxy_c${c}`] = { value, goal: '>= 5x', met: value >= 5 };
+        rows.push(['CONNECT/TLS vs mitmdump CONNECT', c, Math.round(tw), Math.round(mitm), `${value}x`, '>= 5x', value >= 5 ? 'met' : 'missed']);
+      }
+    }
+    const added = round((measured['tokenwarden gateway']?.[8]?.p99Ms ?? NaN) - (measured['direct nginx']?.[8]?.p99Ms ?? NaN), 2);
+    goals.added_p99_ms_c8 = { value: added, goal: '<= 1 ms', met: added <= 1 };
+    rows.push(['Added p99 latency, gateway vs direct (ms)', 8, measured['tokenwarden gateway']?.[8]?.p99Ms ?? NaN, measured['direct nginx']?.[8]?.p99Ms ?? NaN, `+${added} ms`, '<= 1 ms', added <= 1 ? 'met' : 'missed']);
+
+    results.loads = measured;
+    results.goals = goals;
+    results.generator = has('wrk') ? 'wrk' : 'autocannon';
+    results.durationSeconds = DURATION_S;
+    notes.push(
+      `Load: ${results.generator} for ${DURATION_S} s per point on loopback; CONNECT points use a Node client (CONNECT once per connection, TLS, then keep-alive GETs).`,
+      'Upstream: nginx `return 200` (1 worker). Every server under test runs in its own process; all share the same cores with the load generator, so ratios matter more than absolute numbers.',
+      'Tokenwarden runs single-process with the force policy, a key check, usage events and hop-by-hop stripping on every request.',
+    );
+    const file = writeResults('proxy', results, {
+      title: 'Loopback proxy throughput and latency (ratios measured in the same run)',
+      columns: ['Comparison', 'Connections', 'Tokenwarden req/s (or p99 ms)', 'Reference req/s (or p99 ms)', 'Ratio', 'Goal', 'Status'],
+      rows,
+      notes,
+    });
+    console.log(`wrote ${file}`);
+  } finally {
+    for (const child of children) await stop(child);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const roleIndex = process.argv.indexOf('--role');
+if (roleIndex > 0) await childRole(process.argv[roleIndex + 1]!, process.argv[roleIndex + 2] ?? '');
+else await main();
