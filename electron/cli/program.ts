@@ -43,6 +43,10 @@ export function buildProgram(io: CliIo): { program: Command; exitCode: () => num
 /** Runs one CLI invocation and returns the exit code; never throws. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const { program, exitCode } = buildProgram(io);
+  if (argv.length === 0) {
+    io.out(program.helpInformation());
+    return 0;
+  }
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode();

@@ -6,7 +6,7 @@ import type { ControlApi } from '../../shared/contract.ts';
 import type { AppEvent } from '../../shared/model.ts';
 import { connectControl, createControlApi } from '../core/control/index.ts';
 import { createService } from '../core/create-service.ts';
-import { resolveDataDir } from '../core/data-dir.ts';
+import { ensureDataDir, resolveDataDir } from '../core/data-dir.ts';
 import { TokenwardenError } from '../core/errors.ts';
 import { acquireOwnerLock, readOwnerLock } from '../core/vault/owner-lock.ts';
 import { promptHidden, type CliIo } from './io.ts';
@@ -40,6 +40,7 @@ export async function openSession(io: CliIo, options: SessionOptions = {}): Prom
       close: async () => client.close(),
     };
   }
+  await ensureDataDir(home);
   const lock = await acquireOwnerLock(home, { role: 'cli', waitMs: CLI_LOCK_WAIT_MS });
   try {
     const service = await createService({ home, env: io.env, proxy: false, autoUnlock: false, ownerPid: process.pid });

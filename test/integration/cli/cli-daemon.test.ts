@@ -59,8 +59,11 @@ describe('CLI with a running daemon', () => {
     for (const payload of ['{not json\n', `${'x'.repeat(10 * 1024 * 1024)}\n`]) {
       const socket = createConnection(socketPath);
       socket.on('error', () => undefined);
-      socket.end(payload);
-      await once(socket, 'close');
+      socket.write(payload);
+      // Each abuse gets a coded JSON-RPC error line back instead of a crash.
+      const [answer] = (await once(socket, 'data')) as [Buffer];
+      expect(answer.toString()).toMatch(/"code":"(ERR_PROTOCOL|ERR_TOO_LARGE)"/);
+      socket.destroy();
     }
     expect((await cli.run(['list', '--json'])).code).toBe(0);
   });
