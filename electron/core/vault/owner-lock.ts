@@ -1,6 +1,6 @@
 /** One owner per data directory: an O_EXCL `owner.lock` file naming the holder's pid; stale locks of dead pids are taken over safely. */
 import { randomBytes } from 'node:crypto';
-import { closeSync, constants, linkSync, openSync, readFileSync, renameSync, unlinkSync, writeSync, fsyncSync } from 'node:fs';
+import { closeSync, constants, fsyncSync, linkSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { TokenwardenError } from '../errors.ts';
 
@@ -49,7 +49,7 @@ export async function acquireOwnerLock(home: string, options: AcquireOptions): P
     if (holder === undefined) continue; // released between our create and read: try again at once
     const parsed = parseInfo(holder);
     if (!parsed || !isAlive(parsed.pid)) {
-      takeOverStale(path, holder);
+      if (!takeOverStale(path, holder)) await new Promise((resolve) => setTimeout(resolve, 5));
       continue;
     }
     const remaining = deadline - Date.now();
@@ -102,30 +102,47 @@ function tryCreate(path: string, text: string): boolean {
   }
 }
 
+const TAKEOVER_STALE_MS = 10_000;
+
 /**
- * Two processes may both see the same stale lock. Each renames it to a private name first (only one rename wins),
- * then checks it moved the stale content it saw; if it grabbed a fresh lock instead, it links that one back.
+ * Two processes may both see the same stale lock. Removal happens only under a short O_EXCL `owner.lock.takeover`
+ * mutex and only if the file still holds the stale text: a fresh lock can only appear after the stale file is gone,
+ * so a live owner's lock is never removed. Returns false when another process holds the mutex.
  */
-function takeOverStale(path: string, staleText: string): void {
-  const aside = `${path}.stale-${process.pid}-${randomBytes(4).toString('hex')}`;
+function takeOverStale(path: string, staleText: string): boolean {
+  const mutex = `${path}.takeover`;
+  let fd: number;
   try {
-    renameSync(path, aside);
+    fd = openSync(mutex, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o600);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw err;
-  }
-  const moved = readRaw(aside);
-  if (moved !== staleText) {
-    try {
-      linkSync(aside, path);
-    } catch {
-      // Someone created a new lock meanwhile; theirs stands and the one we moved is gone — its owner will see that on release.
-    }
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    // A process that died inside the few microseconds it holds the mutex must not block everyone forever.
+    const age = Date.now() - (statOrUndefined(mutex)?.mtimeMs ?? Date.now());
+    if (age > TAKEOVER_STALE_MS) unlinkQuietly(mutex);
+    return false;
   }
   try {
-    unlinkSync(aside);
+    closeSync(fd);
+    if (readRaw(path) === staleText) unlinkQuietly(path);
+  } finally {
+    unlinkQuietly(mutex);
+  }
+  return true;
+}
+
+function unlinkQuietly(path: string): void {
+  try {
+    unlinkSync(path);
   } catch {
     // already gone
+  }
+}
+
+function statOrUndefined(path: string) {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
   }
 }
 
@@ -134,13 +151,7 @@ function ownerLock(path: string, info: OwnerInfo, text: string): OwnerLock {
   const release = () => {
     if (released) return;
     released = true;
-    if (readRaw(path) === text) {
-      try {
-        unlinkSync(path);
-      } catch {
-        // already gone
-      }
-    }
+    if (readRaw(path) === text) unlinkQuietly(path);
   };
   return { path, info, release };
 }
