@@ -126,10 +126,6 @@ export class RequestPipeline {
     const { body, replayable } = await this.#body(req, scan);
     const ours = !(policy === 'passthrough' && scan.authorization !== undefined);
     const authorization = ours ? `Bearer ${await this.#backend.accessToken(credential.name)}` : scan.authorization;
-    const controller = new AbortController();
-    res.once('close', () => {
-      if (!res.writableFinished) controller.abort();
-    });
     return forward(
       this.#upstreams,
       {
@@ -140,7 +136,6 @@ export class RequestPipeline {
         authorization,
         body,
         refresh: ours && replayable ? () => this.#backend.accessToken(credential.name, { force: true }) : undefined,
-        signal: controller.signal,
       },
       res,
     );
