@@ -4,8 +4,6 @@
  */
 import type { ControlApi } from '../../shared/contract.ts';
 import type { AppEvent } from '../../shared/model.ts';
-import { connectControl, createControlApi } from '../core/control/index.ts';
-import { createService } from '../core/create-service.ts';
 import { ensureDataDir, resolveDataDir } from '../core/data-dir.ts';
 import { TokenwardenError } from '../core/errors.ts';
 import { acquireOwnerLock, readOwnerLock } from '../core/vault/owner-lock.ts';
@@ -31,6 +29,8 @@ export async function openSession(io: CliIo, options: SessionOptions = {}): Prom
   const home = resolveDataDir(io.env);
   const owner = readOwnerLock(home);
   if (owner && owner.role !== 'cli' && owner.socketPath) {
+    // Each path imports only what it uses: a CLI start is dominated by module loading.
+    const { connectControl, createControlApi } = await import('../core/control/index.ts');
     const client = await connectControl(owner.socketPath);
     return {
       api: createControlApi(client),
@@ -43,6 +43,7 @@ export async function openSession(io: CliIo, options: SessionOptions = {}): Prom
   await ensureDataDir(home);
   const lock = await acquireOwnerLock(home, { role: 'cli', waitMs: CLI_LOCK_WAIT_MS });
   try {
+    const { createService } = await import('../core/create-service.ts');
     const service = await createService({ home, env: io.env, proxy: false, autoUnlock: false, ownerPid: process.pid });
     if (options.unlock !== false) await unlockLocal(service, io);
     return {

@@ -3,7 +3,6 @@ import type { ClipboardPort } from './clipboard/clipboard-guard.ts';
 import { ClipboardGuard } from './clipboard/clipboard-guard.ts';
 import { ensureDataDir } from './data-dir.ts';
 import { TokenManager } from './lifecycle/token-manager.ts';
-import { startProxy } from './proxy/server.ts';
 import { TokenwardenService } from './service.ts';
 import { createProxyBackend } from './service-proxy-backend.ts';
 import type { SafeStoragePort } from './vault/safe-storage-keyslot.ts';
@@ -56,6 +55,8 @@ export async function createService(options: CreateServiceOptions): Promise<Toke
     await service.unlock().catch((err: unknown) => options.log?.(`vault stays locked: ${(err as Error).message}`));
   }
   if (options.proxy) {
+    // Loaded on demand: in-process CLI commands never start a proxy and shouldn't pay for TLS/X.509 code.
+    const { startProxy } = await import('./proxy/server.ts');
     const proxy = await startProxy({
       backend: createProxyBackend(service),
       port: options.proxy.port,
