@@ -122,7 +122,7 @@ export function AddDialog({ onClose, onAdded }: AddDialogProps) {
                 <textarea
                   {...p}
                   className="mono secret-input"
-                  rows={3}
+                  rows={2}
                   autoComplete="off"
                   spellCheck={false}
                   value={values.token}

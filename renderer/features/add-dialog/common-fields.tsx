@@ -24,7 +24,7 @@ export function CommonFields({ values, errors, onChange }: { values: CommonValue
         )}
       </Field>
       <div className="field-row">
-        <Field label="If the request already has Authorization" error={errors.authPolicy}>
+        <Field label="If the client sends Authorization" error={errors.authPolicy}>
           {(p) => (
             <select {...p} value={values.authPolicy} onChange={(e) => onChange({ ...values, authPolicy: e.target.value as AuthPolicy })}>
               {AUTH_POLICIES.map((a) => (

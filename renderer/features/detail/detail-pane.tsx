@@ -80,6 +80,9 @@ export function DetailPane({ detail, loading, onNotify, onRemoved, onChanged }: 
         <h2>{detail.name}</h2>
         <StatusBadge status={detail.status} />
         <span className={`kind kind-${detail.kind}`}>{detail.kind}</span>
+        <button type="button" className="danger-quiet push-right" disabled={busy !== null} onClick={() => setDialog('remove')}>
+          Remove
+        </button>
       </div>
       <div className="actions" role="toolbar" aria-label="Actions">
         {needsLogin ? (
@@ -98,9 +101,6 @@ export function DetailPane({ detail, loading, onNotify, onRemoved, onChanged }: 
         </button>
         <button type="button" disabled={busy !== null || detail.tokenTail === null} onClick={() => void copy()}>
           Copy token
-        </button>
-        <button type="button" className="danger-quiet" disabled={busy !== null} onClick={() => setDialog('remove')}>
-          Remove
         </button>
       </div>
 

@@ -26,9 +26,10 @@ export function LockScreen({ status, onUnlocked }: { status: VaultStatus | null;
   return (
     <main className="lock" aria-labelledby="lock-title">
       <div className="lock-card">
-        <div className="lock-icon" aria-hidden="true">
-          🔒
-        </div>
+        <svg className="lock-icon" viewBox="0 0 24 24" width="32" height="32" aria-hidden="true" focusable="false">
+          <rect x="4" y="10" width="16" height="11" rx="2.5" fill="currentColor" />
+          <path d="M8 10V7.5a4 4 0 0 1 8 0V10" fill="none" stroke="currentColor" strokeWidth="2.2" />
+        </svg>
         <h1 id="lock-title">Tokenwarden is locked</h1>
         <p className="muted">
           The vault key is not in memory, so no token can be read and the proxy answers 423 (Locked) without calling any upstream.

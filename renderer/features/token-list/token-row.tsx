@@ -14,7 +14,20 @@ export interface TokenRowProps {
   onSelect: (name: string) => void;
 }
 
-const MAX_CHIPS = 3;
+// Chips are shown while they fit a character budget that matches the column at its minimum width;
+// the rest is summarised as +N rather than clipped mid-word.
+const CHIP_BUDGET = 24;
+
+function visibleScopes(scopes: string[]): string[] {
+  const out: string[] = [];
+  let used = 0;
+  for (const s of scopes) {
+    if (out.length > 0 && used + s.length > CHIP_BUDGET) break;
+    out.push(s);
+    used += s.length + 3;
+  }
+  return out;
+}
 
 function hostLabel(origin: string): string {
   return origin.replace(/^https:\/\//, '');
@@ -22,7 +35,8 @@ function hostLabel(origin: string): string {
 
 export const TokenRow = memo(function TokenRow({ item, index, total, selected, now, style, onSelect }: TokenRowProps) {
   const extraHosts = item.hosts.length - 1;
-  const extraScopes = item.scopes.length - MAX_CHIPS;
+  const shown = visibleScopes(item.scopes);
+  const extraScopes = item.scopes.length - shown.length;
   return (
     <div
       id={`row-${item.name}`}
@@ -43,7 +57,7 @@ export const TokenRow = memo(function TokenRow({ item, index, total, selected, n
         {extraHosts > 0 ? <span className="more"> +{extraHosts}</span> : null}
       </span>
       <span className="cell cell-scopes">
-        {item.scopes.slice(0, MAX_CHIPS).map((s) => (
+        {shown.map((s) => (
           <span key={s} className="chip">
             {s}
           </span>
