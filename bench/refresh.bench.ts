@@ -127,7 +127,7 @@ try {
       `Goal: exactly 1 token call and 0 errors for the expired burst — ${results.goalMet ? 'met' : 'NOT met'}.`,
       `p99 with the refresh is ${results.p99Ratio}x the p99 with a valid token; the difference includes the ${TOKEN_LATENCY_MS} ms token endpoint latency that every request waits for once.`,
       'Real proxy (gateway mode), real vault, single-flight TokenManager, local http upstream; all on 127.0.0.1.',
-      `Each burst opens 1000 new client connections at once; a discarded warm-up burst runs first. Latency is dominated by that connection storm on a shared 2-core machine (1-minute load average ${results.loadAverage1m} at the end), not by the refresh; p99 varies by about ±40% between runs.`,
+      `Each burst opens 1000 new client connections at once; a discarded warm-up burst runs first. Latency is dominated by that connection storm on a shared 2-core machine (1-minute load average ${results.loadAverage1m} at the end), not by the refresh; p99 varies by up to 3x between runs.`,
     ],
   });
   console.log(JSON.stringify(results, null, 2));

@@ -29,6 +29,8 @@ export interface TokenManagerOptions {
   allowInsecureLoopbackIssuer?: (issuer: string) => boolean;
   /** Exec credentials' command timeout. */
   execTimeoutMs?: number;
+  /** Connect + total limit for each IdP request (R5); default 10 s. */
+  idpTimeoutSeconds?: number;
 }
 
 export class TokenManager {
@@ -58,7 +60,7 @@ export class TokenManager {
       refresh: (name) => this.ensureFresh(name),
     });
     this.#grants = new GrantRunner({
-      discovery: new OAuthDiscovery({ now: this.#now, ...(options.fetch ? { fetch: options.fetch } : {}) }),
+      discovery: new OAuthDiscovery({ now: this.#now, timeoutSeconds: options.idpTimeoutSeconds ?? 10, ...(options.fetch ? { fetch: options.fetch } : {}) }),
       idTokens: new IdTokenVerifier(options.fetch ? { fetch: options.fetch } : {}),
       now: this.#now,
       timers: this.#timers,

@@ -193,3 +193,24 @@ describe('R5/R6 IdP outages', () => {
     expect(h.counter.tokenCalls()).toHaveLength(3);
   });
 });
+
+describe('R5 IdP timeouts', () => {
+  it('R5 aborts a hanging token endpoint at the limit, serves the valid token, then refuses once expired', async () => {
+    const h = harness({ idpTimeoutSeconds: 1 });
+    addClientCredentials(h, idp);
+    await h.manager.login('cc');
+    const original = h.store.get('cc')!.tokens!.accessToken;
+    // The endpoint never answers; only openid-client's own timeout (via the request's signal) can end the call.
+    h.counter.intercept = (call, init) =>
+      call.url.endsWith('/token')
+        ? new Promise<Response>((_resolve, reject) => {
+            init?.signal?.addEventListener('abort', () => reject(init.signal!.reason));
+          })
+        : undefined;
+    h.clock.advance(100_000);
+    const started = performance.now();
+    expect(await h.manager.ensureFresh('cc')).toBe(original);
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(h.store.get('cc')!.lastError?.message).toMatch(/unreachable|timed out|aborted/i);
+  });
+});
