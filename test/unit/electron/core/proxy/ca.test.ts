@@ -1,0 +1,89 @@
+import { X509Certificate } from 'node:crypto';
+import { AsnConvert } from '@peculiar/asn1-schema';
+import { NameConstraints } from '@peculiar/asn1-x509';
+import { describe, expect, it } from 'vitest';
+import { canonicalHostnames, CertificateAuthority, generateCa, loadCa, mintLeaf, nameConstraintsExtension } from '../../../../../electron/core/proxy/ca.ts';
+import { FakeProxyBackend } from '../../../../fixtures/proxy-backend.ts';
+import { webcrypto } from 'node:crypto';
+
+function permitted(hostnames: string[]): string[] {
+  const ext = nameConstraintsExtension(hostnames);
+  const nc = AsnConvert.parse(ext.value, NameConstraints);
+  return (nc.permittedSubtrees ?? []).map((s) => s.base.dNSName ?? `ip:${s.base.iPAddress}`);
+}
+
+describe('P11 CA construction', () => {
+  it('canonicalHostnames lower-cases, strips brackets, sorts and dedupes', () => {
+    expect(canonicalHostnames(['B.test', 'a.test', '[::1]', 'b.test', ''])).toEqual(['::1', 'a.test', 'b.test']);
+  });
+
+  it('P11 nameConstraints is critical and permits exactly the hosts (DNS names and single IPs)', () => {
+    expect(nameConstraintsExtension(['a.test']).critical).toBe(true);
+    expect(permitted(['a.test', '127.0.0.1', '::1'])).toEqual(['a.test', 'ip:127.0.0.1/32', 'ip:::1/128']);
+  });
+
+  it('P11 with nothing bound, the CA permits only the reserved name "invalid"', () => {
+    expect(permitted([])).toEqual(['invalid']);
+  });
+
+  it('P11 generateCa makes a pathlen-0 CA with a PKCS#8 key and fresh identity each time', async () => {
+    const a = await generateCa(['api.test']);
+    const b = await generateCa(['api.test']);
+    const cert = new X509Certificate(a.certPem);
+    expect(cert.ca).toBe(true);
+    expect(a.keyPem).toMatch(/^-----BEGIN PRIVATE KEY-----\n/);
+    expect(a.hostnames).toEqual(['api.test']);
+    expect(cert.fingerprint256).not.toBe(new X509Certificate(b.certPem).fingerprint256);
+    expect(cert.subject).not.toBe(new X509Certificate(b.certPem).subject);
+  });
+
+  it('P11 mintLeaf puts the host in the SAN (DNS or IP) and is signed by the CA', async () => {
+    const material = await generateCa(['api.test', '127.0.0.1']);
+    const ca = await loadCa(material);
+    const keys = (await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign'])) as webcrypto.CryptoKeyPair;
+    const dns = new X509Certificate(await mintLeaf(ca, 'api.test', keys.publicKey));
+    const ip = new X509Certificate(await mintLeaf(ca, '127.0.0.1', keys.publicKey));
+    expect(dns.subjectAltName).toBe('DNS:api.test');
+    expect(ip.subjectAltName).toBe('IP Address:127.0.0.1');
+    expect(dns.ca).toBe(false);
+    expect(dns.checkIssued(new X509Certificate(material.certPem))).toBe(true);
+    expect(dns.checkHost('api.test')).toBe('api.test');
+  });
+});
+
+describe('P11 CertificateAuthority lifecycle', () => {
+  it('creates and saves a CA on first use, reuses a stored one that matches, and regenerates when the bound set changes', async () => {
+    const backend = new FakeProxyBackend();
+    backend.add({ name: 'a', hosts: ['https://a.test'] });
+    const ca = new CertificateAuthority(backend);
+    const first = await ca.caPem();
+    expect(backend.saveCaCalls).toBe(1);
+    expect(await ca.caPem()).toBe(first);
+
+    const again = new CertificateAuthority(backend);
+    expect(await again.caPem()).toBe(first);
+    expect(backend.saveCaCalls).toBe(1);
+
+    backend.add({ name: 'b', hosts: ['https://b.test:8443'] });
+    const second = await ca.caPem();
+    expect(second).not.toBe(first);
+    expect(backend.savedCa?.hostnames).toEqual(['a.test', 'b.test']);
+    expect(backend.saveCaCalls).toBe(2);
+  });
+
+  it('caches one TLS context per host and drops the cache when the CA changes', async () => {
+    const backend = new FakeProxyBackend();
+    backend.add({ name: 'a', hosts: ['https://a.test'] });
+    const ca = new CertificateAuthority(backend);
+    const one = await ca.secureContext('a.test');
+    expect(await ca.secureContext('A.TEST')).toBe(one);
+    backend.add({ name: 'b', hosts: ['https://b.test'] });
+    expect(await ca.secureContext('a.test')).not.toBe(one);
+  });
+
+  it('throws ERR_LOCKED while the vault is locked', async () => {
+    const backend = new FakeProxyBackend();
+    backend.locked = true;
+    expect(() => new CertificateAuthority(backend).current()).toThrow(expect.objectContaining({ code: 'ERR_LOCKED' }));
+  });
+});
