@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ProxyRejection } from '../../../../../electron/core/proxy/proxy-error.ts';
+import type { ProxyRejection } from '../../../../../electron/core/proxy/proxy-error.ts';
 import { assertTransport, credentialFor, routeForward, routeGateway } from '../../../../../electron/core/proxy/router.ts';
 import { FakeProxyBackend } from '../../../../fixtures/proxy-backend.ts';
 
