@@ -108,8 +108,11 @@ export class TokenManager {
       return;
     }
     const old = record.tokens?.accessToken;
+    const sameGrant = Boolean(record.tokens?.refreshToken);
     const fresh = await this.ensureFresh(name, { force: true });
-    if (!old || old === fresh) return;
+    // RFC 7009 §2.1 lets an IdP revoke the whole grant with one access token (oidc-provider does),
+    // which would kill the set just refreshed; only independent tokens (client credentials) are revoked.
+    if (!old || old === fresh || sameGrant) return;
     // Best effort: the old token already stopped being injected; the IdP may not support revoking it.
     try {
       const config = await this.#grants.configFor(record);

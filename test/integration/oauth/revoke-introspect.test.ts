@@ -133,3 +133,43 @@ describe('O12 introspect', () => {
     expect((await h.manager.introspect('rt')).active).toBe(false);
   });
 });
+
+describe('rotate', () => {
+  it('rotate (client credentials) switches to a new token at once and revokes the old one at the IdP', async () => {
+    const h = harness();
+    addClientCredentials(h, idp);
+    await h.manager.login('cc');
+    const old = await h.manager.ensureFresh('cc');
+    await h.manager.rotate('cc');
+    const fresh = await h.manager.ensureFresh('cc');
+    expect(fresh).not.toBe(old);
+    expect((await idp.introspect(old)).active).toBe(false);
+    expect((await idp.introspect(fresh)).active).toBe(true);
+    const revocations = h.counter.calls.filter((c) => c.url.endsWith('/token/revocation'));
+    expect(revocations.map((c) => new URLSearchParams(c.body).get('token_type_hint'))).toEqual(['access_token']);
+  });
+
+  it('rotate (refresh chain) does not revoke the old access token, which at this IdP would revoke the new set too', async () => {
+    const h = harness();
+    addRefreshImport(h, idp, await idp.mintRefreshToken());
+    const old = await h.manager.ensureFresh('rt');
+    const oldRefresh = h.store.get('rt')!.tokens!.refreshToken!;
+    await h.manager.rotate('rt');
+    const fresh = await h.manager.ensureFresh('rt');
+    expect(fresh).not.toBe(old);
+    expect(h.store.get('rt')!.tokens!.refreshToken).not.toBe(oldRefresh);
+    expect(h.counter.calls.some((c) => c.url.endsWith('/token/revocation'))).toBe(false);
+    expect((await idp.introspect(fresh)).active).toBe(true);
+  });
+
+  it('rotate (oauth) fails loudly instead of keeping the old token when the IdP refuses', async () => {
+    const h = harness();
+    addClientCredentials(h, idp);
+    await h.manager.login('cc');
+    const old = h.store.get('cc')!.tokens!.accessToken;
+    h.counter.intercept = (call) => (call.url.endsWith('/token') ? jsonResponse(503, { error: 'temporarily_unavailable' }) : undefined);
+    expect(await codeOf(h.manager.rotate('cc'))).toBe('ERR_IDP');
+    expect(h.counter.calls.some((c) => c.url.endsWith('/token/revocation'))).toBe(false);
+    expect((await idp.introspect(old)).active).toBe(true);
+  });
+});
