@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { removeStaleTemps, writeFileAtomic } from '../../../../../electron/core/vault/atomic-file.ts';
-import { PASSPHRASE, staticCredential, tempHome, unlockedVault } from '../../../../fixtures/vault-helpers.ts';
+import { staticCredential, tempHome, unlockedVault } from '../../../../fixtures/vault-helpers.ts';
 
 const cleanups: Array<() => void> = [];
 afterAll(() => cleanups.splice(0).forEach((c) => c()));
