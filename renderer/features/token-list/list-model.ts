@@ -24,10 +24,12 @@ export function matches(s: CredentialSummary, needle: string): boolean {
 
 export function filterAndSort(items: CredentialSummary[], query: string, sort: SortKey): CredentialSummary[] {
   const needle = query.trim().toLowerCase();
-  const out = needle ? items.filter((s) => matches(s, needle)) : items.slice();
-  const byName = (a: CredentialSummary, b: CredentialSummary) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-  if (sort === 'name') out.sort(byName);
-  else if (sort === 'status') out.sort((a, b) => STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status) || byName(a, b));
-  else out.sort((a, b) => expiryValue(a) - expiryValue(b) || byName(a, b));
-  return out;
+  const filtered = needle ? items.filter((s) => matches(s, needle)) : items;
+  // Keys are computed once per item, not once per comparison: Date.parse in a comparator dominates at 10,000 rows.
+  const keyed = filtered.map((item) => ({
+    item,
+    key: sort === 'status' ? STATUS_ORDER.indexOf(item.status) : sort === 'expiry' ? expiryValue(item) : 0,
+  }));
+  keyed.sort((a, b) => a.key - b.key || (a.item.name < b.item.name ? -1 : a.item.name > b.item.name ? 1 : 0));
+  return keyed.map((k) => k.item);
 }
