@@ -1,5 +1,5 @@
 /** AES-256-GCM envelope: 96-bit random IV, 128-bit tag, caller-supplied AAD; sealed as base64(iv | ciphertext | tag) (SECURITY S3). */
-import { createCipheriv, createDecipheriv, randomBytes as nodeRandomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createSecretKey, randomBytes as nodeRandomBytes, type KeyObject } from 'node:crypto';
 import { TokenwardenError } from '../errors.ts';
 
 export const KEY_BYTES = 32;
@@ -8,12 +8,21 @@ export const TAG_BYTES = 16;
 
 export type RandomBytes = (size: number) => Buffer;
 
+/** Raw bytes, or a KeyObject made once per unlock: importing a raw key on every call was a third of open time at 10,000 records. */
+export type Key = Uint8Array | KeyObject;
+
+/** Node wipes a KeyObject's memory when it is freed; the vault drops its reference on lock. */
+export function keyObject(key: Uint8Array): KeyObject {
+  assertKey(key);
+  return createSecretKey(key);
+}
+
 export interface SealOptions {
   randomBytes?: RandomBytes;
 }
 
 /** Encrypts `plaintext` under `key` with a fresh IV. The AAD binds the blob to its slot (record id + format version). */
-export function seal(key: Uint8Array, plaintext: Uint8Array | string, aad: string, options: SealOptions = {}): string {
+export function seal(key: Key, plaintext: Uint8Array | string, aad: string, options: SealOptions = {}): string {
   assertKey(key);
   const iv = (options.randomBytes ?? nodeRandomBytes)(IV_BYTES);
   if (iv.length !== IV_BYTES) throw new TokenwardenError('ERR_INTERNAL', 'The IV source returned the wrong length.');
@@ -25,11 +34,11 @@ export function seal(key: Uint8Array, plaintext: Uint8Array | string, aad: strin
 }
 
 /** Decrypts a sealed blob; any tampering, a wrong key or a wrong AAD throws ERR_CORRUPT. */
-export function open(key: Uint8Array, sealed: string, aad: string): Buffer {
+export function open(key: Key, sealed: string, aad: string): Buffer {
   assertKey(key);
-  const raw = Buffer.from(sealed, 'base64');
-  // Buffer.from silently skips bad base64 characters, so round-trip to catch a flipped character.
-  if (raw.length < IV_BYTES + TAG_BYTES || raw.toString('base64') !== sealed) {
+  const raw = typeof sealed === 'string' ? Buffer.from(sealed, 'base64') : Buffer.alloc(0);
+  // Buffer.from silently skips bad base64 characters; then the decoded length no longer matches the text length.
+  if (raw.length < IV_BYTES + TAG_BYTES || raw.length !== decodedLength(sealed)) {
     throw new TokenwardenError('ERR_CORRUPT', 'An encrypted block is malformed.');
   }
   const iv = raw.subarray(0, IV_BYTES);
@@ -45,7 +54,12 @@ export function open(key: Uint8Array, sealed: string, aad: string): Buffer {
   }
 }
 
-export function openString(key: Uint8Array, sealed: string, aad: string): string {
+function decodedLength(text: string): number {
+  const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
+  return text.length % 4 === 0 ? (text.length / 4) * 3 - padding : -1;
+}
+
+export function openString(key: Key, sealed: string, aad: string): string {
   const plain = open(key, sealed, aad);
   const text = plain.toString('utf8');
   plain.fill(0);
@@ -64,6 +78,7 @@ export function newKey(randomBytes: RandomBytes = nodeRandomBytes): Buffer {
   return randomBytes(KEY_BYTES);
 }
 
-function assertKey(key: Uint8Array): void {
-  if (key.length !== KEY_BYTES) throw new TokenwardenError('ERR_INTERNAL', 'An encryption key has the wrong length.');
+function assertKey(key: Key): void {
+  const size = key instanceof Uint8Array ? key.length : key.symmetricKeySize;
+  if (size !== KEY_BYTES) throw new TokenwardenError('ERR_INTERNAL', 'An encryption key has the wrong length.');
 }

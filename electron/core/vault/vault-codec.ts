@@ -2,8 +2,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import { TokenwardenError } from '../errors.ts';
 import type { CredentialRecord } from '../credentials/credential-record.ts';
-import { openString, seal, type RandomBytes } from './envelope.ts';
-import { CHECK_PLAINTEXT, checkAad, computeMac, recordAad, secretAad, type KeyslotData, type VaultFile } from './vault-file.ts';
+import { openString, seal, type Key, type RandomBytes } from './envelope.ts';
+import { CHECK_PLAINTEXT, FORMAT_VERSION, VAULT_FORMAT, checkAad, computeMac, recordAad, secretAad, type KeyslotData, type VaultFile } from './vault-file.ts';
 
 export interface Plain {
   records: Map<string, CredentialRecord>;
@@ -16,7 +16,7 @@ export interface PreviousState {
 }
 
 /** True when `dek` opens this file's key-check blob. */
-export function keyMatches(file: VaultFile, dek: Uint8Array): boolean {
+export function keyMatches(file: VaultFile, dek: Key): boolean {
   try {
     return openString(dek, file.check, checkAad(file.vaultId)) === CHECK_PLAINTEXT;
   } catch {
@@ -25,7 +25,7 @@ export function keyMatches(file: VaultFile, dek: Uint8Array): boolean {
 }
 
 /** Throws ERR_CORRUPT when the MAC or any blob fails; the file's records were validated when written, so only their ids are rechecked. */
-export function decryptVault(file: VaultFile, dek: Uint8Array, macKey: Uint8Array, previous?: PreviousState): Plain {
+export function decryptVault(file: VaultFile, dek: Key, macKey: Uint8Array, previous?: PreviousState): Plain {
   if (!keyMatches(file, dek)) throw new TokenwardenError('ERR_CORRUPT', 'The vault file failed its key check.');
   const expected = Buffer.from(computeMac(macKey, file), 'base64');
   const actual = Buffer.from(file.mac, 'base64');
@@ -53,6 +53,21 @@ export function decryptVault(file: VaultFile, dek: Uint8Array, macKey: Uint8Arra
   return { records, secrets };
 }
 
+/** A new, empty vault file: its key check and MAC, no records. */
+export function createVaultFile(vaultId: string, dek: Key, macKey: Uint8Array, keyslots: KeyslotData[], randomBytes?: RandomBytes): VaultFile {
+  const body = {
+    format: VAULT_FORMAT,
+    version: FORMAT_VERSION,
+    vaultId,
+    revision: 0,
+    keyslots,
+    check: seal(dek, CHECK_PLAINTEXT, checkAad(vaultId), { randomBytes }),
+    records: {},
+    secrets: {},
+  } satisfies Omit<VaultFile, 'mac'>;
+  return { ...body, mac: computeMac(macKey, body) };
+}
+
 /** A write: `null` removes a record or secret. */
 export interface Changes {
   records?: Map<string, CredentialRecord | null>;
@@ -61,7 +76,7 @@ export interface Changes {
 }
 
 /** Returns the next file: only changed blobs are sealed again, the rest are copied as ciphertext; revision and MAC are renewed. */
-export function applyChanges(file: VaultFile, changes: Changes, dek: Uint8Array, macKey: Uint8Array, randomBytes?: RandomBytes): VaultFile {
+export function applyChanges(file: VaultFile, changes: Changes, dek: Key, macKey: Uint8Array, randomBytes?: RandomBytes): VaultFile {
   const records: Record<string, string> = { ...file.records };
   for (const [id, record] of changes.records ?? []) {
     if (record) records[id] = seal(dek, JSON.stringify(record), recordAad(id), { randomBytes });

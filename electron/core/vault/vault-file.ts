@@ -38,8 +38,9 @@ export const VaultFileSchema = z
     keyslots: z.array(KeyslotSchema).min(1),
     /** A constant sealed under the DEK: tells "this slot gave the wrong key" apart from "the records are damaged". */
     check: b64,
-    records: z.record(z.string().regex(RECORD_ID_PATTERN), b64),
-    secrets: z.record(z.string().regex(SECRET_KEY_PATTERN), b64),
+    // Checked by hand in parseVaultFile: zod over 10,000 entries cost more than decrypting them.
+    records: z.custom<Record<string, string>>((v) => isBlobMap(v, RECORD_ID_PATTERN)),
+    secrets: z.custom<Record<string, string>>((v) => isBlobMap(v, SECRET_KEY_PATTERN)),
     /** HMAC over the header and every blob's tag: a dropped, added or rolled-back blob fails even though each blob is valid. */
     mac: b64,
   })
@@ -78,8 +79,26 @@ export function parseVaultFile(text: string): VaultFile {
   return parsed.data;
 }
 
+/** Blob contents are checked when opened (length + GCM tag); here only the shape and the key syntax. */
+function isBlobMap(value: unknown, keyPattern: RegExp): boolean {
+  if (!value || typeof value !== 'object' || Array.isArray(value) || Object.getPrototypeOf(value) !== Object.prototype) return false;
+  for (const key in value) {
+    if (!Object.hasOwn(value, key) || !keyPattern.test(key) || typeof (value as Record<string, unknown>)[key] !== 'string') return false;
+  }
+  return true;
+}
+
+/**
+ * JSON.stringify, but the two big maps are written by hand: keys match safe patterns and values are base64, so no
+ * escaping is needed, and concatenation is several times faster than stringify on a 15 MB object.
+ */
 export function serializeVaultFile(file: VaultFile): string {
-  return JSON.stringify(file);
+  const map = (m: Record<string, string>) => `{${Object.entries(m).map(([k, v]) => `"${k}":"${v}"`).join(',')}}`;
+  const { records, secrets, mac, ...head } = file;
+  for (const [k, v] of Object.entries({ ...records, ...secrets })) {
+    if (!/^[A-Za-z0-9_.:-]+$/.test(k) || !/^[A-Za-z0-9+/=]*$/.test(v.slice(0, 64))) return JSON.stringify(file);
+  }
+  return `${JSON.stringify(head).slice(0, -1)},"records":${map(records)},"secrets":${map(secrets)},"mac":${JSON.stringify(mac)}}`;
 }
 
 /** Separate key for the MAC, derived from the DEK, so one key never serves two algorithms. */
@@ -88,9 +107,9 @@ export function deriveMacKey(dek: Uint8Array, vaultId: string): Buffer {
 }
 
 export function computeMac(macKey: Uint8Array, file: Omit<VaultFile, 'mac'>): string {
-  const hmac = createHmac('sha256', macKey);
-  hmac.update(`${file.format}\n${file.version}\n${file.vaultId}\n${file.revision}\ncheck ${tagOf(file.check)}\n`);
-  for (const [id, blob] of Object.entries(file.records)) hmac.update(`r ${id} ${tagOf(blob)}\n`);
-  for (const [key, blob] of Object.entries(file.secrets)) hmac.update(`s ${key} ${tagOf(blob)}\n`);
-  return hmac.digest('base64');
+  const parts = [`${file.format}\n${file.version}\n${file.vaultId}\n${file.revision}\ncheck ${tagOf(file.check)}\n`];
+  for (const id in file.records) parts.push(`r ${id} ${tagOf(file.records[id]!)}\n`);
+  for (const key in file.secrets) parts.push(`s ${key} ${tagOf(file.secrets[key]!)}\n`);
+  // One update call: thousands of small ones cost more in native-call overhead than the hashing itself.
+  return createHmac('sha256', macKey).update(parts.join('')).digest('base64');
 }

@@ -1,12 +1,12 @@
 /** The encrypted vault: one AES-256-GCM blob per record under a DEK wrapped by keyslots; locked until unlocked; atomic, serialised writes. */
-import { randomBytes as nodeRandomBytes } from 'node:crypto';
+import { randomBytes as nodeRandomBytes, type KeyObject } from 'node:crypto';
 import { join } from 'node:path';
 import type { KeyslotKind } from '../../../shared/model.ts';
 import { ensureDataDir } from '../data-dir.ts';
 import { TokenwardenError, isTokenwardenError } from '../errors.ts';
 import type { CredentialRecord, CredentialRecordInput } from '../credentials/credential-record.ts';
 import { removeStaleTemps, writeFileAtomic } from './atomic-file.ts';
-import { KEY_BYTES, seal, type RandomBytes } from './envelope.ts';
+import { KEY_BYTES, keyObject, type Key, type RandomBytes } from './envelope.ts';
 import { createKeyslots, describeFailure, unlockKeyslots, UNLOCK_HINT, type KeyProviders } from './keyslots/keyslot-set.ts';
 import type { KeyringPort } from './keyslots/os-keyring-keyslot.ts';
 import type { ScryptParams } from './keyslots/passphrase-keyslot.ts';
@@ -14,10 +14,9 @@ import type { SafeStoragePort } from './keyslots/safe-storage-keyslot.ts';
 
 export type { KeyringPort, SafeStoragePort };
 import { validateRecord } from './record-validation.ts';
-import { applyChanges, decryptVault, deepFreeze, keyMatches, type Changes, type Plain, type PreviousState } from './vault-codec.ts';
+import { applyChanges, createVaultFile, decryptVault, deepFreeze, keyMatches, type Changes, type Plain, type PreviousState } from './vault-codec.ts';
 import {
-  CHECK_PLAINTEXT, FORMAT_VERSION, SECRET_KEY_PATTERN, VAULT_FILE_NAME, VAULT_FORMAT,
-  checkAad, computeMac, deriveMacKey, serializeVaultFile, type VaultFile,
+  SECRET_KEY_PATTERN, VAULT_FILE_NAME, deriveMacKey, serializeVaultFile, type VaultFile,
 } from './vault-file.ts';
 import { loadVaultFile, recoverFromBackup, vaultPaths, type VaultPaths } from './vault-storage.ts';
 import { WriteQueue } from './write-queue.ts';
@@ -49,6 +48,7 @@ export class Vault {
   readonly #queue = new WriteQueue();
   #file: VaultFile | undefined;
   #dek: Buffer | undefined;
+  #dekKey: KeyObject | undefined;
   #macKey: Buffer | undefined;
   /** Bumped by lock/unlock, so a write that finishes after lock() never puts plaintext back in memory. */
   #session = 0;
@@ -85,7 +85,7 @@ export class Vault {
   }
 
   isLocked(): boolean {
-    return this.#dek === undefined;
+    return this.#dekKey === undefined;
   }
 
   keyslotKinds(): KeyslotKind[] {
@@ -119,6 +119,7 @@ export class Vault {
     this.#dek?.fill(0);
     this.#macKey?.fill(0);
     this.#dek = undefined;
+    this.#dekKey = undefined;
     this.#macKey = undefined;
     this.#records.clear();
     this.#ids.clear();
@@ -180,17 +181,17 @@ export class Vault {
       const loaded = await loadVaultFile(this.#paths, this.#clock);
       this.#warn(...loaded.warnings);
       const previous = this.#file;
-      if (!this.#dek || !this.#macKey || !previous || !loaded.file) {
+      if (!this.#dekKey || !this.#macKey || !previous || !loaded.file) {
         if (!loaded.file) this.lock();
         this.#file = loaded.file;
         return;
       }
-      if (loaded.file.vaultId !== previous.vaultId || !keyMatches(loaded.file, this.#dek)) {
+      if (loaded.file.vaultId !== previous.vaultId || !keyMatches(loaded.file, this.#dekKey)) {
         this.lock();
         this.#file = loaded.file;
         throw new TokenwardenError('ERR_LOCKED', `The vault was replaced or re-keyed by another process; unlock it again. ${UNLOCK_HINT}`);
       }
-      const result = await this.#decryptOrRecover(loaded.file, this.#dek, this.#macKey, { sealed: previous.records, records: this.#records });
+      const result = await this.#decryptOrRecover(loaded.file, this.#dekKey, this.#macKey, { sealed: previous.records, records: this.#records });
       this.#file = result.file;
       this.#setPlain(result.plain);
     });
@@ -228,17 +229,7 @@ export class Vault {
     const fallback = slots.map((s) => s.kind).join(' and ');
     this.#warn(...reasons.map((r) => `${r} The vault is protected by the ${fallback} keyslot instead.`));
     const macKey = deriveMacKey(dek, vaultId);
-    const body = {
-      format: VAULT_FORMAT,
-      version: FORMAT_VERSION,
-      vaultId,
-      revision: 0,
-      keyslots: slots,
-      check: seal(dek, CHECK_PLAINTEXT, checkAad(vaultId), { randomBytes: this.#options.randomBytes }),
-      records: {},
-      secrets: {},
-    } as const;
-    const file: VaultFile = { ...body, keyslots: [...slots], records: {}, secrets: {}, mac: computeMac(macKey, body) };
+    const file = createVaultFile(vaultId, dek, macKey, slots, this.#options.randomBytes);
     await writeFileAtomic(this.path, serializeVaultFile(file), { backupPath: this.#paths.backup });
     this.#file = file;
     this.#setUnlocked(dek, macKey, { records: new Map(), secrets: new Map() });
@@ -251,7 +242,7 @@ export class Vault {
     const macKey = deriveMacKey(dek, file.vaultId);
     let result: { file: VaultFile; plain: Plain };
     try {
-      result = await this.#decryptOrRecover(file, dek, macKey);
+      result = await this.#decryptOrRecover(file, keyObject(dek), macKey);
     } catch (err) {
       dek.fill(0);
       macKey.fill(0);
@@ -263,7 +254,7 @@ export class Vault {
     await this.#addMissingSlots(providers);
   }
 
-  async #decryptOrRecover(file: VaultFile, dek: Buffer, macKey: Buffer, previous?: PreviousState): Promise<{ file: VaultFile; plain: Plain }> {
+  async #decryptOrRecover(file: VaultFile, dek: Key, macKey: Buffer, previous?: PreviousState): Promise<{ file: VaultFile; plain: Plain }> {
     try {
       return { file, plain: decryptVault(file, dek, macKey, previous) };
     } catch (err) {
@@ -318,6 +309,7 @@ export class Vault {
 
   #setUnlocked(dek: Buffer, macKey: Buffer, plain: Plain): void {
     this.#dek = dek;
+    this.#dekKey = keyObject(dek);
     this.#macKey = macKey;
     this.#session++;
     this.#setPlain(plain);
@@ -329,11 +321,11 @@ export class Vault {
     this.#ids = new Map([...plain.records].map(([id, record]) => [record.name, id]));
   }
 
-  #keys(): { dek: Buffer; macKey: Buffer } {
-    if (!this.#dek || !this.#macKey) {
+  #keys(): { dek: KeyObject; macKey: Buffer } {
+    if (!this.#dekKey || !this.#macKey) {
       throw new TokenwardenError('ERR_LOCKED', `The vault is locked. ${UNLOCK_HINT}`);
     }
-    return { dek: this.#dek, macKey: this.#macKey };
+    return { dek: this.#dekKey, macKey: this.#macKey };
   }
 
   #require(name: string): CredentialRecord {

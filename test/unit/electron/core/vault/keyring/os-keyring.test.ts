@@ -73,7 +73,7 @@ describe.runIf(!expected)('without a Secret Service the passphrase keyslot is us
   it('no passphrase either: ERR_LOCKED naming the keyring failure and how to unlock; nothing written', async () => {
     const h = home();
     const vault = await open(h);
-    const err = await vault.unlock().catch((e: unknown) => e as Error);
+    const err = (await vault.unlock().catch((e: unknown) => e)) as Error;
     expect(err).toMatchObject({ code: 'ERR_LOCKED' });
     expect(err.message).toMatch(/OS keyring is not reachable/);
     expect(err.message).toContain('TOKENWARDEN_PASSPHRASE');
