@@ -1,0 +1,90 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { API_METHODS } from '../../../../shared/contract.ts';
+// @ts-expect-error -- plain JS build script without types
+import { buildElectron } from '../../../../scripts/build-electron.js';
+
+const repo = path.resolve(import.meta.dirname, '../../../..');
+let dir: string;
+let report: {
+  order: string[];
+  schemes: { scheme: string; privileges: Record<string, boolean> }[];
+  protocols: string[];
+  channels: string[];
+  windows: { webPreferences: Record<string, unknown>; loaded: string[] }[];
+  calls: Record<string, { ok: boolean; value?: unknown; error?: { code: string } }>;
+  errors: string[];
+};
+let exitCode: number | null;
+
+beforeAll(async () => {
+  // Inside the repo (.tmp is git-ignored) so the bundle resolves its one native external,
+  // @napi-rs/keyring, from node_modules the way the packaged app does.
+  mkdirSync(path.join(repo, '.tmp'), { recursive: true });
+  dir = mkdtempSync(path.join(repo, '.tmp', 'glue-'));
+  await buildElectron({ outdir: path.join(dir, 'dist') });
+  const userData = path.join(dir, 'user-data');
+  mkdirSync(userData, { recursive: true });
+  // Port 0: the glue test must not collide with a real owner on 8787.
+  writeFileSync(path.join(userData, 'settings.json'), JSON.stringify({ proxyPort: 0 }));
+  const reportFile = path.join(dir, 'report.json');
+  const child = spawn(process.execPath, ['--require', path.join(repo, 'test/fixtures/e2e-fake-electron.cjs'), path.join(dir, 'dist/main/index.cjs')], {
+    env: {
+      ...process.env,
+      FAKE_ELECTRON_APP_ROOT: dir,
+      FAKE_ELECTRON_USER_DATA: userData,
+      FAKE_ELECTRON_REPORT: reportFile,
+      TOKENWARDEN_HOME: path.join(dir, 'home'),
+      TOKENWARDEN_PASSPHRASE: 'glue test passphrase',
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  exitCode = await new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  report = JSON.parse(readFileSync(reportFile, 'utf8'));
+}, 60_000);
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('electron/main/index.ts glue (bundled, against a fake electron module)', () => {
+  it('boots and quits cleanly', () => {
+    expect(report.errors).toEqual([]);
+    expect(exitCode).toBe(0);
+    expect(report.order).toContain('exit:0');
+  });
+
+  it('E1 E2 enables the sandbox and registers the app:// scheme before ready, and takes the single-instance lock', () => {
+    const at = (s: string) => report.order.indexOf(s);
+    expect(at('enableSandbox')).toBeGreaterThanOrEqual(0);
+    expect(at('enableSandbox')).toBeLessThan(at('whenReady'));
+    expect(at('registerSchemesAsPrivileged')).toBeLessThan(at('whenReady'));
+    expect(at('requestSingleInstanceLock')).toBeLessThan(at('whenReady'));
+    expect(report.schemes).toEqual([{ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) }]);
+    expect(report.protocols).toEqual(['app']);
+  });
+
+  it('E1 E4 creates one hardened window loading app://bundle/index.html with the bundled preload', () => {
+    expect(report.windows).toHaveLength(1);
+    const w = report.windows[0]!;
+    expect(w.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false });
+    expect(String(w.webPreferences.preload)).toMatch(/dist[\\/]preload[\\/]index\.cjs$/);
+    expect(w.loaded).toEqual(['app://bundle/index.html']);
+    for (const step of ['windowOpenHandler', 'permissionRequestHandler', 'permissionCheckHandler']) expect(report.order).toContain(step);
+  });
+
+  it('E5 registers exactly the API channels, refuses a foreign frame and bad arguments, and serves the real service', () => {
+    expect([...report.channels].sort()).toEqual(API_METHODS.map((m) => `tw:${m}`).sort());
+    expect(report.calls.foreign).toMatchObject({ ok: false, error: { code: 'ERR_FORBIDDEN' } });
+    expect(report.calls.badArg).toMatchObject({ ok: false, error: { code: 'ERR_INVALID_INPUT' } });
+    expect(report.calls.add).toMatchObject({ ok: true, value: { name: 'glue', tokenTail: '1234' } });
+    expect(report.calls.list).toMatchObject({ ok: true, value: [{ name: 'glue' }] });
+  });
+
+  it('S2 with the basic_text backend the vault stays on the passphrase keyslot only', () => {
+    expect(report.calls.status).toMatchObject({ ok: true, value: { locked: false } });
+    const keyslots = (report.calls.status!.value as { keyslots: string[] }).keyslots;
+    expect(keyslots).toContain('passphrase');
+    expect(keyslots).not.toContain('safe-storage');
+  });
+});
