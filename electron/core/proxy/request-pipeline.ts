@@ -93,7 +93,12 @@ export class RequestPipeline {
       }
       if (url.charCodeAt(0) !== 0x2f) throw new ProxyRejection('ERR_BAD_REQUEST', 'Inside a tunnel only origin-form targets are accepted.', { close: true });
       this.#assertUnlocked();
-      return { mode: 'connect', credential: tunnel.credential, origin: tunnel.origin, path: url };
+      // A tunnel can outlive its binding: re-check on every request so an unbound or removed credential stops at once.
+      const credential = this.#backend.credential(tunnel.credential.name);
+      if (!credential || !credential.hosts.includes(tunnel.origin)) {
+        throw new ProxyRejection('ERR_HOST_NOT_BOUND', `${tunnel.origin} is no longer bound to credential "${tunnel.credential.name}".`, { close: true });
+      }
+      return { mode: 'connect', credential, origin: tunnel.origin, path: url };
     }
     if (url.charCodeAt(0) === 0x2f) {
       // P2: checked before the key and before routing; a rebinding page carries its own hostname here.

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer as createTlsServer, connect as tlsConnect } from 'node:tls';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -103,6 +103,40 @@ describe('CONNECT with TLS interception for a bound host', () => {
     expect(Number(res.stdout)).toBe(status);
     if (expected === null) expect(h.upstream.calls).toHaveLength(0);
     else expect(authorizationsOf(h.upstream.calls[0]!)).toEqual(expected.map((v) => (v === 'OURS' ? `Bearer ${api.token}` : v)));
+  });
+});
+
+describe('tunnel lifetime', () => {
+  it('P5 a tunnel stops injecting as soon as its credential is unbound, even on a kept-alive connection', async () => {
+    const target = new URL(h.upstream.origin).host;
+    const raw = connect(h.proxy.port, '127.0.0.1');
+    await new Promise<void>((resolve, reject) => {
+      raw.once('connect', () => raw.write(`CONNECT ${target} HTTP/1.1\r\nHost: ${target}\r\nProxy-Authorization: ${basic('api', h.backend.keyString())}\r\n\r\n`));
+      raw.once('data', (d: Buffer) => (d.toString().startsWith('HTTP/1.1 200') ? resolve() : reject(new Error(d.toString()))));
+    });
+    const socket = tlsConnect({ socket: raw, servername: 'localhost', ca: [await h.proxy.caPem()] });
+    let text = '';
+    let onResponse: (() => void) | undefined;
+    socket.on('data', (d: Buffer) => {
+      text += d.toString();
+      if (/\r\n\r\n[\s\S]*(\r\n0\r\n\r\n|\})$/.test(text)) onResponse?.();
+    });
+    socket.on('error', () => undefined);
+    const ask = (): Promise<string> =>
+      new Promise((resolve) => {
+        text = '';
+        onResponse = () => resolve(text);
+        socket.write(`GET /t HTTP/1.1\r\nHost: ${target}\r\n\r\n`);
+      });
+    expect(await ask()).toMatch(/^HTTP\/1\.1 200 /);
+    const saved = h.backend.credentials.get('api')!;
+    h.backend.credentials.delete('api');
+    const second = await ask();
+    h.backend.credentials.set('api', saved);
+    socket.destroy();
+    expect(second).toMatch(/^HTTP\/1\.1 403 /);
+    expect(second).toContain('ERR_HOST_NOT_BOUND');
+    expect(h.upstream.calls).toHaveLength(1);
   });
 });
 
