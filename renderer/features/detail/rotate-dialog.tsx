@@ -57,9 +57,11 @@ export function RotateDialog({ detail, onDone, onClose }: { detail: CredentialDe
           </div>
         ) : (
           <p className="confirm-body">
-            {detail.kind === 'oauth'
-              ? 'Tokenwarden will force a new token from the identity provider, then revoke the old access token where the provider has a revocation endpoint.'
-              : 'Tokenwarden will run the command again and store the token it prints.'}
+            {detail.kind === 'exec'
+              ? 'Tokenwarden will run the command again and store the token it prints.'
+              : detail.oauth?.grant === 'client-credentials'
+                ? 'Tokenwarden will force a new token from the identity provider, then revoke the old access token where the provider has a revocation endpoint.'
+                : 'Tokenwarden will force a new token from the identity provider. The old access token stops being used now but is not revoked, because at many providers that would end the whole grant; it expires on its own. Use Revoke to end the grant.'}
           </p>
         )}
         {error ? (
