@@ -61,6 +61,51 @@ describe('gateway mode', () => {
   });
 });
 
+describe('streaming', () => {
+  it('streams a large response through with backpressure and the bytes intact', async () => {
+    const chunk = Buffer.alloc(64 * 1024, 7);
+    h.upstream.handler = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/octet-stream' });
+      let sent = 0;
+      const pump = (): void => {
+        while (sent < 128) {
+          sent++;
+          if (!res.write(chunk)) return void res.once('drain', pump);
+        }
+        res.end();
+      };
+      pump();
+    };
+    const { request } = await import('node:http');
+    const total = await new Promise<number>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port: h.proxy.port, path: '/api/big', headers: { 'x-tokenwarden-key': h.backend.keyString() } }, (res) => {
+        let bytes = 0;
+        let bad = 0;
+        res.on('data', (c: Buffer) => {
+          bytes += c.length;
+          if (c.some((b) => b !== 7)) bad++;
+        });
+        res.on('end', () => (bad ? reject(new Error('corrupt')) : resolve(bytes)));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(total).toBe(128 * 64 * 1024);
+  });
+
+  it('answers HEAD, 204 and 304 without a body', async () => {
+    for (const [method, status] of [['HEAD', 200], ['GET', 204], ['GET', 304]] as const) {
+      h.upstream.handler = (_req, res) => {
+        res.writeHead(status, { 'content-length': status === 200 ? '11' : '0', etag: '"x"' });
+        res.end();
+      };
+      const res = await gw('/api/x', {}, { method });
+      expect(res.status).toBe(status);
+      expect(res.body).toBe('');
+    }
+  });
+});
+
 describe('guards: each rejects before any upstream call', () => {
   it.each([
     ['a foreign Host', 'evil.example:PORT'],
