@@ -88,17 +88,50 @@ function isBlobMap(value: unknown, keyPattern: RegExp): boolean {
   return true;
 }
 
-/**
- * JSON.stringify, but the two big maps are written by hand: keys match safe patterns and values are base64, so no
- * escaping is needed, and concatenation is several times faster than stringify on a 15 MB object.
- */
 export function serializeVaultFile(file: VaultFile): string {
-  const map = (m: Record<string, string>) => `{${Object.entries(m).map(([k, v]) => `"${k}":"${v}"`).join(',')}}`;
-  const { records, secrets, mac, ...head } = file;
-  for (const [k, v] of Object.entries({ ...records, ...secrets })) {
-    if (!/^[A-Za-z0-9_.:-]+$/.test(k) || !/^[A-Za-z0-9+/=]*$/.test(v.slice(0, 64))) return JSON.stringify(file);
+  return encodeVaultFile(file).toString('utf8');
+}
+
+const SAFE_KEY = /^[A-Za-z0-9_.:-]+$/;
+
+/**
+ * Encodes records as cached `"id":"blob"` byte fragments: a persist then re-encodes only the changed record, where
+ * JSON.stringify or string building re-encoded all 15 MB at 10,000 credentials (>100 ms per write).
+ */
+export class FragmentCache {
+  #cache = new Map<string, { blob: string; bytes: Buffer }>();
+
+  fragment(key: string, blob: string): Buffer {
+    const hit = this.#cache.get(key);
+    if (hit && hit.blob === blob) return hit.bytes;
+    // Keys match the id pattern; blobs are base64 (sealed here, or proven so by the decoded-length check when opened),
+    // so no JSON escaping is needed. The quote/backslash scan is a cheap last guard; a full regex cost 100 ms at 15 MB.
+    if (!SAFE_KEY.test(key) || blob.includes('"') || blob.includes('\\')) throw new TokenwardenError('ERR_INTERNAL', 'A vault entry cannot be encoded.');
+    const bytes = Buffer.from(`"${key}":"${blob}"`, 'latin1');
+    this.#cache.set(key, { blob, bytes });
+    return bytes;
   }
-  return `${JSON.stringify(head).slice(0, -1)},"records":${map(records)},"secrets":${map(secrets)},"mac":${JSON.stringify(mac)}}`;
+
+  /** Drops fragments of entries that no longer exist. */
+  retain(keys: Record<string, string>): void {
+    for (const key of this.#cache.keys()) if (!Object.hasOwn(keys, key)) this.#cache.delete(key);
+  }
+}
+
+const COMMA = Buffer.from(',');
+
+export function encodeVaultFile(file: VaultFile, cache: FragmentCache = new FragmentCache()): Buffer {
+  const { records, secrets, mac, ...head } = file;
+  const parts: Buffer[] = [Buffer.from(`${JSON.stringify(head).slice(0, -1)},"records":{`)];
+  let first = true;
+  for (const id in records) {
+    if (!first) parts.push(COMMA);
+    parts.push(cache.fragment(id, records[id]!));
+    first = false;
+  }
+  cache.retain(records);
+  parts.push(Buffer.from(`},"secrets":${JSON.stringify(secrets)},"mac":${JSON.stringify(mac)}}`));
+  return Buffer.concat(parts);
 }
 
 /** Separate key for the MAC, derived from the DEK, so one key never serves two algorithms. */

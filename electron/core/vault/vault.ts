@@ -16,7 +16,7 @@ export type { KeyringPort, SafeStoragePort };
 import { validateRecord } from './record-validation.ts';
 import { applyChanges, createVaultFile, decryptVault, deepFreeze, keyMatches, type Changes, type Plain, type PreviousState } from './vault-codec.ts';
 import {
-  SECRET_KEY_PATTERN, VAULT_FILE_NAME, deriveMacKey, serializeVaultFile, type VaultFile,
+  FragmentCache, SECRET_KEY_PATTERN, VAULT_FILE_NAME, deriveMacKey, encodeVaultFile, type VaultFile,
 } from './vault-file.ts';
 import { loadVaultFile, recoverFromBackup, vaultPaths, type VaultPaths } from './vault-storage.ts';
 import { WriteQueue } from './write-queue.ts';
@@ -46,6 +46,7 @@ export class Vault {
   readonly #clock: () => Date;
   readonly #random: RandomBytes;
   readonly #queue = new WriteQueue();
+  readonly #fragments = new FragmentCache();
   #file: VaultFile | undefined;
   #dek: Buffer | undefined;
   #dekKey: KeyObject | undefined;
@@ -230,7 +231,7 @@ export class Vault {
     this.#warn(...reasons.map((r) => `${r} The vault is protected by the ${fallback} keyslot instead.`));
     const macKey = deriveMacKey(dek, vaultId);
     const file = createVaultFile(vaultId, dek, macKey, slots, this.#options.randomBytes);
-    await writeFileAtomic(this.path, serializeVaultFile(file), { backupPath: this.#paths.backup });
+    await writeFileAtomic(this.path, encodeVaultFile(file, this.#fragments), { backupPath: this.#paths.backup });
     this.#file = file;
     this.#setUnlocked(dek, macKey, { records: new Map(), secrets: new Map() });
   }
@@ -290,7 +291,7 @@ export class Vault {
     if (!file) throw new TokenwardenError('ERR_INTERNAL', 'The vault is not initialised.');
     const session = this.#session;
     const next = applyChanges(file, changes, dek, macKey, this.#options.randomBytes);
-    await writeFileAtomic(this.path, serializeVaultFile(next), { backupPath: this.#paths.backup });
+    await writeFileAtomic(this.path, encodeVaultFile(next, this.#fragments), { backupPath: this.#paths.backup });
     this.#file = next;
     if (this.#session !== session) return;
     for (const [id, record] of changes.records ?? []) {
