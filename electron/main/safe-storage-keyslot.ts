@@ -50,7 +50,9 @@ export function createSafeStorageKeyslot(safeStorage: SafeStorageLike, platform:
   };
   const backend = safeStorage.getSelectedStorageBackend;
   return {
-    isEncryptionAvailable: () => refusalReason() === null,
+    // Electron's own answer plus the real backend name, so the vault's check can name `basic_text` in the
+    // warning it shows the user; encrypt/decrypt below refuse it on their own as well.
+    isEncryptionAvailable: () => safeStorage.isEncryptionAvailable(),
     ...(backend ? { getSelectedStorageBackend: () => backend.call(safeStorage) } : {}),
     refusalReason,
     shouldReEncrypt: () => reEncrypt,

@@ -86,5 +86,7 @@ describe('electron/main/index.ts glue (bundled, against a fake electron module)'
     const keyslots = (report.calls.status!.value as { keyslots: string[] }).keyslots;
     expect(keyslots).toContain('passphrase');
     expect(keyslots).not.toContain('safe-storage');
+    // The user is told why, through the status the lock screen and banners show.
+    expect((report.calls.status!.value as { warnings: string[] }).warnings.join(' ')).toMatch(/basic_text/);
   });
 });

@@ -1,4 +1,8 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { Vault } from '../../../../electron/core/vault/vault.ts';
 import { BASIC_TEXT_REFUSAL, createSafeStorageKeyslot, platformGuarantee, type SafeStorageLike } from '../../../../electron/main/safe-storage-keyslot.ts';
 
 function fakeSafeStorage(backend: string, overrides: Partial<SafeStorageLike> = {}) {
@@ -28,10 +32,10 @@ function fakeSafeStorage(backend: string, overrides: Partial<SafeStorageLike> = 
 }
 
 describe('safeStorage keyslot', () => {
-  it('S2 refuses the basic_text backend on Linux: unavailable, and encrypt/decrypt reject without touching safeStorage', async () => {
+  it('S2 refuses the basic_text backend on Linux: it names the backend, and encrypt/decrypt reject without touching safeStorage', async () => {
     const { s, log } = fakeSafeStorage('basic_text');
     const slot = createSafeStorageKeyslot(s, 'linux');
-    expect(slot.isEncryptionAvailable()).toBe(false);
+    expect(slot.getSelectedStorageBackend?.()).toBe('basic_text');
     expect(slot.refusalReason()).toBe(BASIC_TEXT_REFUSAL);
     expect(slot.refusalReason()).toMatch(/passphrase/);
     await expect(slot.encryptString('dek')).rejects.toMatchObject({ code: 'ERR_KEYRING_UNAVAILABLE' });
@@ -66,9 +70,28 @@ describe('safeStorage keyslot', () => {
 
   it('S2 an unavailable safeStorage is refused too; macOS has no basic_text check', async () => {
     const { s } = fakeSafeStorage('unknown', { isEncryptionAvailable: () => false });
-    expect(createSafeStorageKeyslot(s, 'darwin').isEncryptionAvailable()).toBe(false);
+    const off = createSafeStorageKeyslot(s, 'darwin');
+    expect(off.isEncryptionAvailable()).toBe(false);
+    await expect(off.encryptString('dek')).rejects.toMatchObject({ code: 'ERR_KEYRING_UNAVAILABLE' });
     const { s: mac } = fakeSafeStorage('basic_text');
-    expect(createSafeStorageKeyslot(mac, 'darwin').isEncryptionAvailable()).toBe(true);
+    expect(createSafeStorageKeyslot(mac, 'darwin').refusalReason()).toBeNull();
     expect(platformGuarantee('win32')).toMatch(/not against other programs/);
+  });
+});
+
+describe('safeStorage keyslot with the real vault', () => {
+  it('S2 basic_text: the vault is created on the passphrase keyslot only and warns why', async () => {
+    const home = mkdtempSync(path.join(tmpdir(), 'tw-ss-'));
+    try {
+      const { s, log } = fakeSafeStorage('basic_text');
+      const vault = await Vault.open({ home, env: { TOKENWARDEN_PASSPHRASE: 'pass phrase for s2' }, keyring: false, safeStorage: createSafeStorageKeyslot(s, 'linux') });
+      await vault.unlock();
+      expect(vault.keyslotKinds()).toEqual(['passphrase']);
+      expect(vault.warnings().join(' ')).toMatch(/basic_text/);
+      expect(log).toEqual([]);
+      expect(readFileSync(vault.path, 'utf8')).not.toContain('safe-storage');
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 });
