@@ -23,6 +23,15 @@ test.beforeAll(async () => {
     },
     timeout: 60_000,
   });
+  // E3: log every http(s) request any renderer makes from here on; the app should make none.
+  await app.evaluate(({ session }) => {
+    const g = globalThis as unknown as { __twHttp: string[] };
+    g.__twHttp = [];
+    session.defaultSession.webRequest.onBeforeRequest((details, callback) => {
+      if (/^https?:/i.test(details.url)) g.__twHttp.push(details.url);
+      callback({});
+    });
+  });
 });
 
 test.afterAll(async () => {
@@ -66,6 +75,10 @@ test('E4 navigation away and window.open are refused; permissions are denied', a
   // A round trip through the same context: had the navigation gone ahead, this would throw (context destroyed).
   expect(await page.evaluate(() => location.href)).toBe(before);
   expect(page.url()).toBe(before);
+  await page.evaluate(() => {
+    location.href = 'file:///etc/passwd';
+  });
+  expect(await page.evaluate(() => location.href)).toBe(before);
   await page.evaluate(() => window.open('https://evil.example/'));
   expect(app.windows()).toHaveLength(1);
   expect(await page.evaluate(() => Notification.requestPermission())).toBe('denied');
@@ -77,4 +90,46 @@ test('E5 IPC round trip: the real service answers through the preload bridge', a
   expect(status.ok).toBe(true);
   expect(status.value.locked).toBe(false);
   await expect(page.getByRole('heading', { name: 'No credentials yet' })).toBeVisible();
+});
+
+test('E3 the renderer made no http(s) request, even when it tries one', async () => {
+  const page = await app.firstWindow();
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'No credentials yet' })).toBeVisible();
+  expect(await page.evaluate(() => fetch('https://example.com/').then(() => 'resolved', () => 'rejected'))).toBe('rejected');
+  const seen = await app.evaluate(() => (globalThis as unknown as { __twHttp: string[] }).__twHttp);
+  expect(seen).toEqual([]);
+});
+
+test('S6 powerMonitor lock-screen locks the vault and the window shows the lock screen', async () => {
+  const page = await app.firstWindow();
+  await app.evaluate(({ powerMonitor }) => {
+    powerMonitor.emit('lock-screen');
+  });
+  await expect(page.getByRole('heading', { name: 'Tokenwarden is locked' })).toBeVisible();
+  await page.getByLabel('Passphrase').fill('electron smoke passphrase');
+  await page.getByRole('button', { name: 'Unlock' }).click();
+  await expect(page.getByRole('heading', { name: 'No credentials yet' })).toBeVisible();
+});
+
+test('S2 with --password-store=basic the vault stays on the passphrase keyslot and the user is told why', async () => {
+  test.skip(process.platform !== 'linux', 'basic_text is a Linux backend');
+  const basicHome = mkdtempSync(path.join(tmpdir(), 'tw-electron-basic-'));
+  const executablePath = process.env.TW_ELECTRON_EXECUTABLE;
+  const basic = await electron.launch({
+    ...(executablePath ? { executablePath, args: ['--password-store=basic'] } : { args: ['.', '--password-store=basic'] }),
+    env: { ...process.env, TOKENWARDEN_HOME: basicHome, TOKENWARDEN_PASSPHRASE: 'electron smoke passphrase' },
+    timeout: 60_000,
+  });
+  try {
+    const page = await basic.firstWindow();
+    await expect(page.getByRole('note').filter({ hasText: 'basic_text' })).toBeVisible();
+    const status = await page.evaluate(() =>
+      (window as unknown as { tokenwarden: { status(): Promise<{ value: { keyslots: string[] } }> } }).tokenwarden.status(),
+    );
+    expect(status.value.keyslots).toEqual(['passphrase']);
+  } finally {
+    await basic.close();
+    rmSync(basicHome, { recursive: true, force: true });
+  }
 });
