@@ -1,14 +1,14 @@
 /** bench:proxy — gateway and CONNECT throughput and added latency against bare Node, nginx and mitmproxy, measured in one run. */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { connect as netConnect, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { availableParallelism, loadavg, setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect as tlsConnect } from 'node:tls';
 import type { ProxyBackend, ProxyCredential } from '../electron/core/proxy/backend.ts';
 import { startProxy } from '../electron/core/proxy/server.ts';
+import { connectLoad, freePort, has, load, waitForPort, type Load } from '../test/fixtures/proxy-load.ts';
 import { makeTlsMaterial } from '../test/fixtures/proxy-upstream.ts';
 import { round, writeResults } from './bench-kit.ts';
 
@@ -81,144 +81,11 @@ function startNode(role: string, arg = ''): Promise<{ port: number; child: Child
   });
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as AddressInfo).port;
-  await new Promise((r) => server.close(r));
-  return port;
-}
-
-/** Start-up polling for external servers (nginx, mitmdump): bounded, and only before measuring. */
-async function waitForPort(port: number, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = netConnect(port, '127.0.0.1');
-      s.once('connect', () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    if (Date.now() > deadline) throw new Error(`port ${port} never opened`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-function has(bin: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${bin}`]).status === 0;
-}
-
 async function stop(child: ChildProcess | undefined): Promise<void> {
   if (!child || child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((r) => child.once('exit', r));
   child.kill('SIGTERM');
   await exited;
-}
-
-// ---- load generation ----
-
-interface Load {
-  rps: number;
-  p50Ms: number;
-  p99Ms: number;
-  errors: number;
-}
-
-function toMs(text: string): number {
-  const m = /([\d.]+)(us|ms|s)/.exec(text);
-  if (!m) return NaN;
-  const v = Number(m[1]);
-  return m[2] === 'us' ? v / 1000 : m[2] === 's' ? v * 1000 : v;
-}
-
-/** wrk when installed (C, so the generator steals little CPU), autocannon otherwise. */
-async function load(url: string, connections: number, headers: Record<string, string> = {}): Promise<Load> {
-  if (has('wrk')) {
-    const args = ['-t', connections >= 16 ? '2' : '1', '-c', String(connections), '-d', `${DURATION_S}s`, '--latency'];
-    for (const [k, v] of Object.entries(headers)) args.push('-H', `${k}: ${v}`);
-    const out = spawnSync('wrk', [...args, url], { encoding: 'utf8' }).stdout;
-    const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN);
-    const errors = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0) + Number(/Socket errors:.*?(\d+)/.exec(out)?.[1] ?? 0);
-    return { rps, p50Ms: toMs(/\s50%\s+(\S+)/.exec(out)?.[1] ?? ''), p99Ms: toMs(/\s99%\s+(\S+)/.exec(out)?.[1] ?? ''), errors };
-  }
-  const moduleName = 'autocannon';
-  const { default: autocannon } = (await import(moduleName)) as unknown as { default: (o: object) => Promise<{ requests: { average: number }; latency: { p50: number; p99: number }; non2xx: number; errors: number }> };
-  const r = await autocannon({ url, connections, duration: DURATION_S, headers });
-  return { rps: r.requests.average, p50Ms: r.latency.p50, p99Ms: r.latency.p99, errors: r.non2xx + r.errors };
-}
-
-/** CONNECT load: each connection tunnels once, speaks TLS, then sends keep-alive requests one at a time. */
-async function connectLoad(proxyPort: number, proxyAuth: string | undefined, target: string, servername: string, ca: string[], connections: number): Promise<Load> {
-  const deadline = performance.now() + DURATION_S * 1000;
-  const latencies: number[] = [];
-  let errors = 0;
-  const request = Buffer.from(`GET / HTTP/1.1\r\nHost: ${target}\r\nUser-Agent: bench\r\n\r\n`);
-  async function one(): Promise<void> {
-    const raw = netConnect(proxyPort, '127.0.0.1');
-    await new Promise<void>((resolve, reject) => {
-      raw.once('connect', () => raw.write(`CONNECT ${target} HTTP/1.1\r\nHost: ${target}\r\n${proxyAuth ? `Proxy-Authorization: ${proxyAuth}\r\n` : ''}\r\n`));
-      let head = '';
-      const onData = (d: Buffer): void => {
-        head += d.toString('latin1');
-        if (head.includes('\r\n\r\n')) {
-          raw.off('data', onData);
-          if (/^HTTP\/1\.[01] 200/.test(head)) resolve();
-          else reject(new Error(`CONNECT refused: ${head.split('\r\n')[0]}`));
-        }
-      };
-      raw.on('data', onData);
-      raw.once('error', reject);
-    });
-    const socket = tlsConnect({ socket: raw, servername, ca, ALPNProtocols: ['http/1.1'] });
-    await new Promise<void>((resolve, reject) => {
-      socket.once('secureConnect', resolve);
-      socket.once('error', reject);
-    });
-    let buffer = '';
-    let started = 0;
-    let done: (() => void) | undefined;
-    socket.on('data', (d: Buffer) => {
-      buffer += d.toString('latin1');
-      const end = buffer.indexOf('\r\n\r\n');
-      if (end < 0) return;
-      const headerText = buffer.slice(0, end);
-      const length = Number(/content-length:\s*(\d+)/i.exec(headerText)?.[1] ?? -1);
-      const chunked = /transfer-encoding:\s*chunked/i.test(headerText);
-      const bodyStart = end + 4;
-      let complete = -1;
-      if (length >= 0 && buffer.length >= bodyStart + length) complete = bodyStart + length;
-      else if (chunked) {
-        const z = buffer.indexOf('0\r\n\r\n', bodyStart);
-        if (z >= 0) complete = z + 5;
-      }
-      if (complete < 0) return;
-      if (!/^HTTP\/1\.1 200/.test(headerText)) errors++;
-      buffer = buffer.slice(complete);
-      latencies.push(performance.now() - started);
-      done?.();
-    });
-    let fail: ((err: Error) => void) | undefined;
-    socket.on('error', (err) => fail?.(err));
-    while (performance.now() < deadline) {
-      await new Promise<void>((resolve, reject) => {
-        done = resolve;
-        fail = reject;
-        started = performance.now();
-        socket.write(request);
-      });
-    }
-    socket.destroy();
-  }
-  const t0 = performance.now();
-  const results = await Promise.allSettled(Array.from({ length: connections }, one));
-  errors += results.filter((r) => r.status === 'rejected').length;
-  const elapsed = (performance.now() - t0) / 1000;
-  latencies.sort((a, b) => a - b);
-  const pick = (q: number): number => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
-  return { rps: latencies.length / elapsed, p50Ms: pick(0.5), p99Ms: pick(0.99), errors };
 }
 
 // ---- references ----
@@ -285,12 +152,12 @@ async function main(): Promise<void> {
     const auth = `Basic ${Buffer.from(`bench:${keyString}`).toString('base64')}`;
     const twCa = [readFileSync(caFile, 'utf8')];
     // c=1 is a latency probe without queueing; c=8 and c=32 are the throughput points.
-    for (const c of [1, 8, 32]) points.push({ name: 'direct nginx', c, run: () => load(`${origin}/`, c) });
-    for (const c of [8, 32]) points.push({ name: 'bare node http', c, run: () => load(`http://127.0.0.1:${hello.port}/`, c) });
-    for (const c of [8, 32]) points.push({ name: 'nginx proxy + header', c, run: () => load(`http://127.0.0.1:${nginxProxyPort}/`, c) });
-    for (const c of [1, 8, 32]) points.push({ name: 'tokenwarden gateway', c, run: () => load(`http://127.0.0.1:${gateway.port}/bench/`, c, { 'X-Tokenwarden-Key': keyString }) });
+    for (const c of [1, 8, 32]) points.push({ name: 'direct nginx', c, run: () => load(`${origin}/`, c, DURATION_S) });
+    for (const c of [8, 32]) points.push({ name: 'bare node http', c, run: () => load(`http://127.0.0.1:${hello.port}/`, c, DURATION_S) });
+    for (const c of [8, 32]) points.push({ name: 'nginx proxy + header', c, run: () => load(`http://127.0.0.1:${nginxProxyPort}/`, c, DURATION_S) });
+    for (const c of [1, 8, 32]) points.push({ name: 'tokenwarden gateway', c, run: () => load(`http://127.0.0.1:${gateway.port}/bench/`, c, DURATION_S, { 'X-Tokenwarden-Key': keyString }) });
     // CONNECT/TLS: TLS to the proxy, our leaf, then re-encryption to nginx over TLS, verified against the test CA.
-    for (const c of [8, 32]) points.push({ name: 'tokenwarden CONNECT', c, run: () => connectLoad(intercept.port, auth, target, 'localhost', twCa, c) });
+    for (const c of [8, 32]) points.push({ name: 'tokenwarden CONNECT', c, run: () => connectLoad(intercept.port, auth, target, 'localhost', twCa, c, DURATION_S) });
 
     if (has('mitmdump')) {
       const reversePort = await freePort();
@@ -303,8 +170,8 @@ async function main(): Promise<void> {
       const mitmCa = join(confdir, 'mitmproxy-ca-cert.pem');
       for (let i = 0; i < 50 && !existsSync(mitmCa); i++) await new Promise((r) => setTimeout(r, 100));
       const mitmCaPem = [readFileSync(mitmCa, 'utf8')];
-      for (const c of [8, 32]) points.push({ name: 'mitmdump reverse', c, run: () => load(`http://127.0.0.1:${reversePort}/`, c) });
-      for (const c of [8, 32]) points.push({ name: 'mitmdump CONNECT', c, run: () => connectLoad(connectPort, undefined, target, 'localhost', mitmCaPem, c) });
+      for (const c of [8, 32]) points.push({ name: 'mitmdump reverse', c, run: () => load(`http://127.0.0.1:${reversePort}/`, c, DURATION_S) });
+      for (const c of [8, 32]) points.push({ name: 'mitmdump CONNECT', c, run: () => connectLoad(connectPort, undefined, target, 'localhost', mitmCaPem, c, DURATION_S) });
     } else notes.push('mitmdump is not installed: the mitmproxy references were skipped.');
 
     const measured: Record<string, Record<number, Load>> = {};
