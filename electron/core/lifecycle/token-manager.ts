@@ -255,6 +255,9 @@ export class TokenManager {
     await this.#noteError(name, 'ERR_IDP', failure.detail);
     if (failure.kind === 'refused') {
       this.#onEvent({ type: 'alert', level: 'error', code: 'ERR_IDP', name, message: `Refreshing ${name} failed: ${failure.detail}` });
+    } else if (record.state !== 'refresh-failed') {
+      // Once per outage, not once per retry.
+      this.#onEvent({ type: 'alert', level: 'warning', code: 'ERR_IDP', name, message: `Cannot refresh ${name} (${failure.detail}); the current token is used until it expires.` });
     }
     if (force) throw new TokenwardenError('ERR_IDP', `Refreshing ${name} failed: ${failure.detail}; retry in ${Math.ceil(wait / 1000)} s.`);
     return this.#fallback(record, failure.detail);

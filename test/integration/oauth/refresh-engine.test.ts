@@ -164,6 +164,7 @@ describe('R5/R6 IdP outages', () => {
       expect(await codeOf(h.manager.ensureFresh('cc'))).toBe('ERR_TOKEN_UNAVAILABLE');
       expect(h.store.disk.get('cc')!.tokens!.accessToken).toBe(original);
       expect(h.manager.statusOf(h.store.get('cc')!, h.clock.now())).toBe('refresh-failed');
+      expect(h.events.filter((e) => e.type === 'alert' && e.level === 'warning' && e.name === 'cc')).toHaveLength(1);
     } finally {
       await idp.start();
     }
