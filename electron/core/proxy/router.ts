@@ -80,10 +80,19 @@ export function credentialFor(backend: ProxyBackend, name: string, origin: strin
   return bound[0];
 }
 
+/** Plain-http origins already found to be loopback; the flag is re-read on every call, so in-place edits stay safe. */
+const acceptedHttp = new WeakMap<ProxyCredential, Set<string>>();
+
 /** P5: https upstreams only, except loopback http for credentials that explicitly allow it. */
 export function assertTransport(credential: ProxyCredential, origin: string): void {
   if (origin.startsWith('https://')) return;
+  if (credential.allowInsecureLoopback && acceptedHttp.get(credential)?.has(origin)) return;
   const parsed = parseOrigin(origin);
-  if (parsed && parsed.scheme === 'http' && credential.allowInsecureLoopback && isLoopbackHostname(parsed.hostname)) return;
+  if (parsed && parsed.scheme === 'http' && credential.allowInsecureLoopback && isLoopbackHostname(parsed.hostname)) {
+    let accepted = acceptedHttp.get(credential);
+    if (!accepted) acceptedHttp.set(credential, (accepted = new Set()));
+    accepted.add(origin);
+    return;
+  }
   throw new ProxyRejection('ERR_HOST_NOT_BOUND', `Credential "${credential.name}" is never sent over plain http to ${origin}.`);
 }

@@ -81,4 +81,11 @@ describe('P5 assertTransport', () => {
     const outcome = code(() => assertTransport({ name: 'n', hosts: [origin], authPolicy: 'reject', allowInsecureLoopback: allow }, origin));
     expect(outcome === 'none').toBe(ok);
   });
+
+  it('P5 turning allowInsecureLoopback off on the same object takes effect at once', () => {
+    const cred = { name: 'n', hosts: ['http://127.0.0.1:9'], authPolicy: 'reject' as const, allowInsecureLoopback: true };
+    expect(code(() => assertTransport(cred, 'http://127.0.0.1:9'))).toBe('none');
+    cred.allowInsecureLoopback = false;
+    expect(code(() => assertTransport(cred, 'http://127.0.0.1:9'))).toBe('ERR_HOST_NOT_BOUND');
+  });
 });
