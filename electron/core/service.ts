@@ -1,5 +1,4 @@
 /** TokenwardenService: the one API behind IPC, the control socket, the CLI and (later) MCP. */
-import { randomBytes } from 'node:crypto';
 import {
   AddInput,
   RotateInput,
@@ -26,10 +25,9 @@ import { TokenwardenError } from './errors.ts';
 import { parse } from './validate.ts';
 import type { TokenManager } from './lifecycle/token-manager.ts';
 import type { ProxyServer } from './proxy/server.ts';
+import { ProxyKey } from './proxy-key.ts';
 import { UsageTracker } from './usage-tracker.ts';
 import type { Vault } from './vault/vault.ts';
-
-const PROXY_KEY_SECRET = 'proxy-key';
 
 export interface ServiceParts {
   home: string;
@@ -51,8 +49,8 @@ export class TokenwardenService implements ControlApi {
   readonly #ownerPid: number | null;
   readonly #strict: boolean;
   readonly usage: UsageTracker;
+  readonly #proxyKey: ProxyKey;
   #proxy: ProxyServer | undefined;
-  #proxyKey: Buffer | undefined;
 
   constructor(parts: ServiceParts) {
     this.#home = parts.home;
@@ -63,6 +61,7 @@ export class TokenwardenService implements ControlApi {
     this.#ownerPid = parts.ownerPid ?? null;
     this.#strict = parts.strictProxy ?? false;
     this.usage = new UsageTracker({ vault: parts.vault, now: this.#now });
+    this.#proxyKey = new ProxyKey(parts.vault);
   }
 
   /** The proxy is attached after construction because it needs the service as its backend. */
@@ -157,7 +156,7 @@ export class TokenwardenService implements ControlApi {
     await this.usage.flush().catch(() => undefined);
     this.#manager.stop();
     this.#clipboard?.clearNow();
-    this.#proxyKey = undefined;
+    this.#proxyKey.forget();
     this.#vault.lock();
     this.emit({ type: 'locked', locked: true });
     return this.status();
@@ -166,7 +165,7 @@ export class TokenwardenService implements ControlApi {
   async unlock(secret?: string): Promise<VaultStatus> {
     if (this.#vault.isLocked()) {
       await this.#vault.unlock(secret);
-      await this.ensureProxyKey();
+      await this.#proxyKey.ensure();
       for (const record of this.#vault.list()) this.#manager.schedule(record.name);
       this.emit({ type: 'locked', locked: false });
     }
@@ -251,26 +250,12 @@ export class TokenwardenService implements ControlApi {
 
   async rotateProxyKey(): Promise<ProxyInfo> {
     this.#requireUnlocked();
-    await this.#vault.setSecret(PROXY_KEY_SECRET, randomBytes(32).toString('base64url'));
-    this.#proxyKey = undefined;
+    await this.#proxyKey.rotate();
     return this.proxyInfo();
   }
 
-  /** Created on first use: a 256-bit per-install secret (SECURITY P3). Cached while unlocked. */
   proxyKeyBuffer(): Buffer {
-    this.#requireUnlocked();
-    if (this.#proxyKey) return this.#proxyKey;
-    const stored = this.#vault.getSecret(PROXY_KEY_SECRET);
-    if (!stored) throw new TokenwardenError('ERR_LOCKED', 'The proxy key is not initialised; unlock the vault.');
-    this.#proxyKey = Buffer.from(stored, 'utf8');
-    return this.#proxyKey;
-  }
-
-  /** Makes sure the per-install proxy key exists; called once after unlock by the owner. */
-  async ensureProxyKey(): Promise<void> {
-    if (!this.#vault.isLocked() && !this.#vault.getSecret(PROXY_KEY_SECRET)) {
-      await this.#vault.setSecret(PROXY_KEY_SECRET, randomBytes(32).toString('base64url'));
-    }
+    return this.#proxyKey.current();
   }
 
   async close(): Promise<void> {

@@ -80,4 +80,17 @@ describe('daemon proxy end to end', () => {
     expect(open.status).toBe(200);
     expect(seen.length).toBe(before + 1);
   });
+
+  it('P3 `tkw proxy-key --rotate` retires the old key at once', async () => {
+    const oldKey = await proxyKey();
+    const rotated = await cli.run(['proxy-key', '--rotate']);
+    expect(rotated.code).toBe(0);
+    expect(rotated.stdout).not.toContain(oldKey);
+    const newKey = await proxyKey();
+    expect(newKey).not.toBe(oldKey);
+    const before = seen.length;
+    expect((await fetch(`http://127.0.0.1:${daemon.port}/local/x`, { headers: { 'X-Tokenwarden-Key': oldKey } })).status).toBe(401);
+    expect(seen.length).toBe(before);
+    expect((await fetch(`http://127.0.0.1:${daemon.port}/local/x`, { headers: { 'X-Tokenwarden-Key': newKey } })).status).toBe(200);
+  });
 });
