@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { median, round, writeResults } from './bench-kit.ts';
-import { newKey } from '../electron/core/vault/envelope.ts';
+import { keyObject, newKey } from '../electron/core/vault/envelope.ts';
 import { DEFAULT_SCRYPT, createPassphraseSlot, unwrapPassphraseSlot } from '../electron/core/vault/keyslots/passphrase-keyslot.ts';
-import { applyChanges, createVaultFile } from '../electron/core/vault/vault-codec.ts';
+import { applyChanges, createVaultFile, decryptVault } from '../electron/core/vault/vault-codec.ts';
 import { deriveMacKey, serializeVaultFile, type VaultFile } from '../electron/core/vault/vault-file.ts';
 import { Vault } from '../electron/core/vault/vault.ts';
 import type { CredentialRecord } from '../electron/core/credentials/credential-record.ts';
@@ -36,7 +36,7 @@ function record(i: number): CredentialRecord {
 }
 
 /** Builds a real vault file in one pass (inserting 10,000 records one by one would write 10,000 files). */
-async function buildVault(home: string, count: number): Promise<void> {
+async function buildVault(home: string, count: number): Promise<Buffer> {
   const dek = newKey();
   const vaultId = 'bench-vault-0000000001';
   const slot = await createPassphraseSlot(dek, PASSPHRASE, vaultId, DEFAULT_SCRYPT);
@@ -46,19 +46,22 @@ async function buildVault(home: string, count: number): Promise<void> {
   const file = applyChanges(empty, { records }, dek, macKey);
   mkdirSync(home, { recursive: true, mode: 0o700 });
   writeFileSync(join(home, 'vault.json'), serializeVaultFile(file), { mode: 0o600 });
+  return dek;
 }
 
 async function measure(count: number) {
   const base = mkdtempSync(join(tmpdir(), 'tw-bench-vault-'));
   const home = join(base, 'home');
   try {
-    await buildVault(home, count);
+    const dek = await buildVault(home, count);
     const size = statSync(join(home, 'vault.json')).size;
     const open: number[] = [];
     const unlock: number[] = [];
     const kdf: number[] = [];
+    const decrypt: number[] = [];
     const list: number[] = [];
     const persist: number[] = [];
+    const firstPersist: number[] = [];
     for (let run = 0; run < RUNS; run++) {
       let t = performance.now();
       const vault = await Vault.open({ home, keyring: false, env: {} });
@@ -75,24 +78,32 @@ async function measure(count: number) {
       t = performance.now();
       (await unwrapPassphraseSlot(file.keyslots[0] as never, PASSPHRASE, file.vaultId)).fill(0);
       kdf.push(performance.now() - t);
+      // Decrypt + verify alone (key check, MAC, every record), as unlock does it after the KDF.
       t = performance.now();
-      await vault.update(`cred-${run}`, (r) => ({ ...r, lastUsedAt: new Date().toISOString() }));
-      persist.push(performance.now() - t);
+      decryptVault(file, keyObject(dek), deriveMacKey(dek, file.vaultId));
+      decrypt.push(performance.now() - t);
+      // The first write after open, then steady-state writes (the owner process keeps the vault open).
+      for (let write = 0; write < 4; write++) {
+        t = performance.now();
+        await vault.update(`cred-${run * 4 + write}`, (r) => ({ ...r, lastUsedAt: new Date().toISOString() }));
+        (write === 0 ? firstPersist : persist).push(performance.now() - t);
+      }
       vault.lock();
     }
-    const m = { open: median(open), unlock: median(unlock), kdf: median(kdf), list: median(list), persist: median(persist) };
-    const decrypt = Math.max(0, m.unlock - m.kdf);
+    const m = { decrypt: median(decrypt), open: median(open), unlock: median(unlock), kdf: median(kdf), list: median(list), persist: median(persist), firstPersist: median(firstPersist) };
     return {
       count,
       fileBytes: size,
       readParseMs: round(m.open),
       kdfMs: round(m.kdf),
-      decryptVerifyMs: round(decrypt),
+      decryptVerifyMs: round(m.decrypt),
+      unlockMs: round(m.unlock),
       listMs: round(m.list),
-      openWithoutKdfMs: round(m.open + decrypt + m.list),
+      openWithoutKdfMs: round(m.open + m.decrypt + m.list),
       openWithKdfMs: round(m.open + m.unlock + m.list),
       persistMs: round(m.persist),
-      runs: { open, unlock, kdf, list, persist },
+      firstPersistMs: round(m.firstPersist),
+      runs: { open, unlock, kdf, decrypt, list, persist, firstPersist },
     };
   } finally {
     rmSync(base, { recursive: true, force: true });
@@ -103,15 +114,15 @@ const results = [];
 for (const count of SIZES) {
   const r = await measure(count);
   results.push(r);
-  console.log(`${count}: read+parse ${r.readParseMs} ms, kdf ${r.kdfMs} ms, decrypt+verify ${r.decryptVerifyMs} ms, list ${r.listMs} ms, open w/o KDF ${r.openWithoutKdfMs} ms, persist ${r.persistMs} ms, file ${(r.fileBytes / 1e6).toFixed(2)} MB`);
+  console.log(`${count}: read+parse ${r.readParseMs} ms, kdf ${r.kdfMs} ms, decrypt+verify ${r.decryptVerifyMs} ms, list ${r.listMs} ms, open w/o KDF ${r.openWithoutKdfMs} ms, persist ${r.persistMs} ms (first after open ${r.firstPersistMs} ms), file ${(r.fileBytes / 1e6).toFixed(2)} MB`);
 }
 
-const at10k = results.find((r) => r.count === 10_000)!;
+const at10k = results.find((r) => r.count === 10_000) ?? results.at(-1)!;
 const notes = [
   `Median of ${RUNS} runs per size. Records are half static tokens, half OAuth records with a ~900-character JWT plus refresh token; scrypt N=2^15, r=8, p=1 (stored in the file).`,
-  'Open = Vault.open (read + JSON parse + shape check) + unlock (scrypt KDF, key check, file MAC, AES-GCM decrypt of every record) + list(). KDF time is reported separately because it is a fixed, deliberate cost independent of the vault size.',
-  'Persist = update() of one record: only that record is re-encrypted (the others are copied as ciphertext), then the whole file is written to a temp file, fsynced, the previous file hard-linked to vault.json.bak, renamed into place and the directory fsynced.',
-  `Goals at 10,000: open <= 150 ms (${at10k.openWithoutKdfMs <= 150 ? 'met' : 'missed'} without the KDF: ${at10k.openWithoutKdfMs} ms; ${at10k.openWithKdfMs} ms with it), persist <= 50 ms (${at10k.persistMs <= 50 ? 'met' : 'missed'}: ${at10k.persistMs} ms).`,
+  'Open = Vault.open (read + JSON parse + shape check) + unlock (scrypt KDF, then key check, file MAC and AES-GCM decrypt + JSON parse of every record) + list(). The KDF and decrypt + verify are timed on their own in the same run; "open without KDF" = read + parse + decrypt + verify + list, "open with KDF" = measured open + unlock + list. The KDF is a fixed, deliberate cost independent of vault size (and absent with the os-keyring or safe-storage keyslot).',
+  'Persist = update() of one record, median of the 2nd-4th writes after open (steady state of an owner process): only that record is sealed again; every other record is written from cached bytes (primed from the file read at open), with one vectored write to a temp file, fsync, hard-link of the previous file to vault.json.bak, rename and directory fsync.',
+  `Goals at ${at10k.count.toLocaleString('en-US')}: open <= 150 ms (${at10k.openWithoutKdfMs <= 150 ? 'met' : 'missed'} without the KDF: ${at10k.openWithoutKdfMs} ms; ${at10k.openWithKdfMs} ms with it), persist <= 50 ms (${at10k.persistMs <= 50 ? 'met' : 'missed'}: ${at10k.persistMs} ms).`,
 ];
 if (at10k.persistMs > 50 || at10k.openWithoutKdfMs > 150) {
   notes.push(
@@ -123,7 +134,7 @@ const file = writeResults(
   { sizes: results },
   {
     title: 'Vault open and persist',
-    columns: ['Credentials', 'File size', 'Read + parse', 'scrypt KDF', 'Decrypt + verify', 'list()', 'Open without KDF', 'Open with KDF', 'Persist one record'],
+    columns: ['Credentials', 'File size', 'Read + parse', 'scrypt KDF', 'Decrypt + verify', 'list()', 'Open without KDF', 'Open with KDF', 'Persist one record', 'First persist after open'],
     rows: results.map((r) => [
       r.count.toLocaleString('en-US'),
       `${(r.fileBytes / 1e6).toFixed(2)} MB`,
@@ -134,6 +145,7 @@ const file = writeResults(
       `${r.openWithoutKdfMs} ms`,
       `${r.openWithKdfMs} ms`,
       `${r.persistMs} ms`,
+      `${r.firstPersistMs} ms`,
     ]),
     notes,
   },

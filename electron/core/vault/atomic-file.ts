@@ -1,7 +1,7 @@
 /** Crash-safe file replacement: temp file in the same dir, fsync, rename, fsync dir; never a truncating fallback (SECURITY R1). */
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { copyFile, link, open, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { copyFile, link, open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 export interface AtomicWriteOptions {
@@ -18,13 +18,15 @@ export function tempPathFor(path: string): string {
   return `${path}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
 }
 
-export async function writeFileAtomic(path: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<void> {
+/** `data` may be byte parts, written with one vectored write. */
+export async function writeFileAtomic(path: string, data: string | Uint8Array | readonly Uint8Array[], options: AtomicWriteOptions = {}): Promise<void> {
   const mode = options.mode ?? 0o600;
   const tmp = tempPathFor(path);
   const handle = await open(tmp, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, mode);
   try {
     try {
-      await handle.writeFile(data);
+      if (Array.isArray(data)) await writeAll(handle, data as readonly Uint8Array[]);
+      else await handle.writeFile(data as string | Uint8Array);
       await handle.sync();
     } finally {
       await handle.close();
@@ -36,6 +38,12 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, o
     throw err;
   }
   await fsyncDir(dirname(path));
+}
+
+async function writeAll(handle: FileHandle, parts: readonly Uint8Array[]): Promise<void> {
+  const total = parts.reduce((sum, part) => sum + part.byteLength, 0);
+  const { bytesWritten } = await handle.writev(parts as Uint8Array[]);
+  if (bytesWritten !== total) throw Object.assign(new Error('short write'), { code: 'EIO' });
 }
 
 async function keepBackup(path: string, backupPath: string, mode: number): Promise<void> {

@@ -112,6 +112,25 @@ export class FragmentCache {
     return bytes;
   }
 
+  /**
+   * Seeds the cache with slices of the bytes the file was read from, so the first write after open does not
+   * re-encode every record either. Stops quietly (cache stays cold) if the layout is not the compact one we write.
+   */
+  prime(raw: Buffer, records: Record<string, string>): void {
+    let pos = raw.indexOf('"records":{');
+    if (pos < 0) return;
+    for (const id in records) {
+      const blob = records[id]!;
+      const head = `"${id}":"`;
+      const start = raw.indexOf(head, pos, 'latin1');
+      const end = start + head.length + blob.length + 1;
+      // Equal length, a closing quote and no escapes: the raw bytes are exactly the ASCII blob JSON.parse returned.
+      if (start < 0 || raw[end - 1] !== 0x22 || raw.subarray(start, end).includes(0x5c)) return;
+      this.#cache.set(id, { blob, bytes: raw.subarray(start, end) });
+      pos = end;
+    }
+  }
+
   /** Drops fragments of entries that no longer exist. */
   retain(keys: Record<string, string>): void {
     for (const key of this.#cache.keys()) if (!Object.hasOwn(keys, key)) this.#cache.delete(key);
@@ -121,6 +140,11 @@ export class FragmentCache {
 const COMMA = Buffer.from(',');
 
 export function encodeVaultFile(file: VaultFile, cache: FragmentCache = new FragmentCache()): Buffer {
+  return Buffer.concat(encodeVaultFileParts(file, cache));
+}
+
+/** The file as byte parts for a vectored write; concatenating 15 MB first cost more than the write itself. */
+export function encodeVaultFileParts(file: VaultFile, cache: FragmentCache = new FragmentCache()): Buffer[] {
   const { records, secrets, mac, ...head } = file;
   const parts: Buffer[] = [Buffer.from(`${JSON.stringify(head).slice(0, -1)},"records":{`)];
   let first = true;
@@ -131,7 +155,7 @@ export function encodeVaultFile(file: VaultFile, cache: FragmentCache = new Frag
   }
   cache.retain(records);
   parts.push(Buffer.from(`},"secrets":${JSON.stringify(secrets)},"mac":${JSON.stringify(mac)}}`));
-  return Buffer.concat(parts);
+  return parts;
 }
 
 /** Separate key for the MAC, derived from the DEK, so one key never serves two algorithms. */

@@ -16,7 +16,7 @@ export type { KeyringPort, SafeStoragePort };
 import { validateRecord } from './record-validation.ts';
 import { applyChanges, createVaultFile, decryptVault, deepFreeze, keyMatches, type Changes, type Plain, type PreviousState } from './vault-codec.ts';
 import {
-  FragmentCache, SECRET_KEY_PATTERN, VAULT_FILE_NAME, deriveMacKey, encodeVaultFile, type VaultFile,
+  FragmentCache, SECRET_KEY_PATTERN, VAULT_FILE_NAME, deriveMacKey, encodeVaultFileParts, type VaultFile,
 } from './vault-file.ts';
 import { loadVaultFile, recoverFromBackup, vaultPaths, type VaultPaths } from './vault-storage.ts';
 import { WriteQueue } from './write-queue.ts';
@@ -77,6 +77,7 @@ export class Vault {
     const vault = new Vault(path, options, keyring);
     const loaded = await loadVaultFile(vault.#paths, vault.#clock);
     vault.#file = loaded.file;
+    if (loaded.file && loaded.bytes) vault.#fragments.prime(loaded.bytes, loaded.file.records);
     vault.#warn(...loaded.warnings);
     return vault;
   }
@@ -180,6 +181,7 @@ export class Vault {
   reload(): Promise<void> {
     return this.#queue.run(async () => {
       const loaded = await loadVaultFile(this.#paths, this.#clock);
+      if (loaded.file && loaded.bytes) this.#fragments.prime(loaded.bytes, loaded.file.records);
       this.#warn(...loaded.warnings);
       const previous = this.#file;
       if (!this.#dekKey || !this.#macKey || !previous || !loaded.file) {
@@ -231,7 +233,7 @@ export class Vault {
     this.#warn(...reasons.map((r) => `${r} The vault is protected by the ${fallback} keyslot instead.`));
     const macKey = deriveMacKey(dek, vaultId);
     const file = createVaultFile(vaultId, dek, macKey, slots, this.#options.randomBytes);
-    await writeFileAtomic(this.path, encodeVaultFile(file, this.#fragments), { backupPath: this.#paths.backup });
+    await writeFileAtomic(this.path, encodeVaultFileParts(file, this.#fragments), { backupPath: this.#paths.backup });
     this.#file = file;
     this.#setUnlocked(dek, macKey, { records: new Map(), secrets: new Map() });
   }
@@ -291,7 +293,7 @@ export class Vault {
     if (!file) throw new TokenwardenError('ERR_INTERNAL', 'The vault is not initialised.');
     const session = this.#session;
     const next = applyChanges(file, changes, dek, macKey, this.#options.randomBytes);
-    await writeFileAtomic(this.path, encodeVaultFile(next, this.#fragments), { backupPath: this.#paths.backup });
+    await writeFileAtomic(this.path, encodeVaultFileParts(next, this.#fragments), { backupPath: this.#paths.backup });
     this.#file = next;
     if (this.#session !== session) return;
     for (const [id, record] of changes.records ?? []) {

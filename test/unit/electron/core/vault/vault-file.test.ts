@@ -26,6 +26,22 @@ describe('vault file format', () => {
     expect(parseVaultFile(serializeVaultFile(file))).toEqual(file);
   });
 
+  it('a cache primed from the file bytes encodes to identical bytes, and a non-compact layout leaves it cold but correct', () => {
+    const file = { ...sample(), records: { 'record-id-0000000001': 'QUJD', 'record-id-0000000002': 'REVGRw==' } };
+    const bytes = encodeVaultFile(file);
+    const primed = new FragmentCache();
+    primed.prime(bytes, file.records);
+    expect(encodeVaultFile(file, primed).equals(bytes)).toBe(true);
+    const pretty = Buffer.from(JSON.stringify(file, null, 2));
+    const cold = new FragmentCache();
+    cold.prime(pretty, file.records);
+    expect(encodeVaultFile(file, cold).equals(bytes)).toBe(true);
+    const escaped = Buffer.from(bytes.toString('latin1').replace('"QUJD"', '"\\u0051UJD"'), 'latin1');
+    const guarded = new FragmentCache();
+    guarded.prime(escaped, file.records);
+    expect(encodeVaultFile(file, guarded).equals(bytes)).toBe(true);
+  });
+
   it('refuses to encode a blob that would need JSON escaping', () => {
     const file = { ...sample(), records: { 'record-id-0000000001': 'QU"JD' } };
     expect(() => encodeVaultFile(file)).toThrow(expect.objectContaining({ code: 'ERR_INTERNAL' }));
