@@ -22,7 +22,10 @@ const common = {
   sourcemap: false,
   legalComments: 'none',
   logLevel: 'warning',
-  // import.meta.url has no meaning in CommonJS: map it to the bundle file's own URL.
+};
+
+/** Main only: import.meta has no meaning in CommonJS, so it is mapped to the bundle file's own location. */
+const mainShims = {
   define: { 'import.meta.url': 'import_meta_url', 'import.meta.dirname': '__dirname', 'import.meta.filename': '__filename' },
   banner: { js: `/* ${pkg.name} ${pkg.version} */\nconst import_meta_url = require('node:url').pathToFileURL(__filename).href;` },
 };
@@ -30,6 +33,7 @@ const common = {
 export async function buildElectron({ outdir = path.join(root, 'dist') } = {}) {
   const main = await build({
     ...common,
+    ...mainShims,
     entryPoints: [path.join(root, 'electron/main/index.ts')],
     outfile: path.join(outdir, 'main/index.cjs'),
     external: ['electron', ...NATIVE_EXTERNALS],
@@ -37,6 +41,7 @@ export async function buildElectron({ outdir = path.join(root, 'dist') } = {}) {
   });
   const preload = await build({
     ...common,
+    banner: { js: `/* ${pkg.name} ${pkg.version} preload */` },
     entryPoints: [path.join(root, 'electron/preload/index.ts')],
     outfile: path.join(outdir, 'preload/index.cjs'),
     // The sandboxed preload may require only 'electron' (and a few polyfilled built-ins): nothing else is external.

@@ -90,3 +90,37 @@ describe('electron/main/index.ts glue (bundled, against a fake electron module)'
     expect((report.calls.status!.value as { warnings: string[] }).warnings.join(' ')).toMatch(/basic_text/);
   });
 });
+
+describe('dist/preload/index.cjs (bundled) in a sandbox-like context', () => {
+  it('E5 requires only electron and exposes exactly the API methods plus onEvent as "tokenwarden"', async () => {
+    const { runInNewContext } = await import('node:vm');
+    const code = readFileSync(path.join(dir, 'dist/preload/index.cjs'), 'utf8');
+    const required: string[] = [];
+    const exposed: { key: string; api: Record<string, unknown> }[] = [];
+    const invoked: unknown[][] = [];
+    const fakeElectron = {
+      contextBridge: { exposeInMainWorld: (key: string, api: Record<string, unknown>) => exposed.push({ key, api }) },
+      ipcRenderer: {
+        invoke: async (...args: unknown[]) => invoked.push(args),
+        on: () => undefined,
+        removeListener: () => undefined,
+      },
+    };
+    const module = { exports: {} };
+    // A sandboxed preload has no Node: no process, no Buffer, and require() knows only a few modules.
+    runInNewContext(code, {
+      module,
+      exports: module.exports,
+      require: (id: string) => {
+        required.push(id);
+        if (id === 'electron') return fakeElectron;
+        throw new Error(`sandboxed preload cannot require ${id}`);
+      },
+    });
+    expect(required).toEqual(['electron']);
+    expect(exposed.map((e) => e.key)).toEqual(['tokenwarden']);
+    expect(Object.keys(exposed[0]!.api).sort()).toEqual([...API_METHODS, 'onEvent'].sort());
+    await (exposed[0]!.api.get as (n: string) => Promise<unknown>)('gh');
+    expect(invoked).toEqual([['tw:get', 'gh']]);
+  });
+});
