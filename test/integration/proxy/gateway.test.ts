@@ -93,6 +93,17 @@ describe('streaming', () => {
     expect(total).toBe(128 * 64 * 1024);
   });
 
+  it('forwards an empty POST (Content-Length: 0) and a GET with Content-Length: 0', async () => {
+    for (const method of ['POST', 'GET']) {
+      const res = await gw('/api/empty', { 'content-length': '0' }, { method });
+      expect(res.status).toBe(200);
+    }
+    expect(h.upstream.calls.map((c) => [c.method, c.body.length])).toEqual([
+      ['POST', 0],
+      ['GET', 0],
+    ]);
+  });
+
   it('answers HEAD, 204 and 304 without a body', async () => {
     for (const [method, status] of [['HEAD', 200], ['GET', 204], ['GET', 304]] as const) {
       h.upstream.handler = (_req, res) => {
