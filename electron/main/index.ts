@@ -10,7 +10,7 @@ import { startAutoLock } from './auto-lock.ts';
 import { createElectronClipboard } from './clipboard.ts';
 import { registerIpc } from './ipc.ts';
 import { createNotifier } from './notifications.ts';
-import { createOpenExternal } from './open-external.ts';
+import { createOpenExternal, issuerOrigins } from './open-external.ts';
 import { createSafeStorageKeyslot } from './safe-storage-keyslot.ts';
 import { createSettingsStore } from './settings-store.ts';
 import { TRAY_ICON_DATA_URL } from './tray-icon.ts';
@@ -45,24 +45,17 @@ async function start(): Promise<void> {
     clipboard: createElectronClipboard(clipboard, (entries) => new ClipboardItem(entries)),
     clipboardClearMs: prefs.clipboardClearSeconds * 1000,
     openBrowser: async (url: string) => {
+      // A login right after `add` can outrun the allow-list refresh that the `changed` event starts.
+      if (await openExternal(url)) return;
+      await refreshAllowList();
       if (!(await openExternal(url))) throw new TokenwardenError('ERR_FORBIDDEN', 'That login URL is not on the allowed https list.');
     },
   });
   // The allow-list follows the configured issuers: login can open their pages and nothing else.
-  const refreshAllowList = async (): Promise<void> => {
-    const next = new Set<string>(prefs.externalOrigins);
-    try {
-      for (const s of await service.list()) {
-        if (s.kind !== 'oauth') continue;
-        const issuer = (await service.get(s.name)).oauth?.issuer;
-        if (issuer) next.add(new URL(issuer).origin);
-      }
-    } catch {
-      // Locked: keep the previous list.
-      return;
-    }
-    allowedOrigins = next;
-  };
+  async function refreshAllowList(): Promise<void> {
+    // While locked the list cannot be read; the previous allow-list stays.
+    allowedOrigins = await issuerOrigins(service, prefs.externalOrigins).catch(() => allowedOrigins);
+  }
 
   registerAppProtocol(protocol, path.join(appRoot, 'dist', 'renderer'));
 

@@ -1,4 +1,5 @@
 /** shell.openExternal behind an exact https origin allow-list: used only to send the user to an IdP login page (SECURITY E4). */
+import type { TokenwardenApi } from '../../shared/contract.ts';
 
 export interface ShellLike {
   openExternal(url: string): Promise<void>;
@@ -32,4 +33,20 @@ export function createOpenExternal(shell: ShellLike, allowList: AllowList): (url
     await shell.openExternal(url);
     return true;
   };
+}
+
+/** The allow-list: the origins of configured OAuth issuers plus any the user added in settings. */
+export async function issuerOrigins(api: Pick<TokenwardenApi, 'list' | 'get'>, extra: Iterable<string> = []): Promise<Set<string>> {
+  const origins = new Set<string>(extra);
+  for (const summary of await api.list()) {
+    if (summary.kind !== 'oauth') continue;
+    const issuer = (await api.get(summary.name)).oauth?.issuer;
+    if (!issuer) continue;
+    try {
+      origins.add(new URL(issuer).origin);
+    } catch {
+      // A stored issuer that is not a URL adds nothing.
+    }
+  }
+  return origins;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createOpenExternal, isAllowedExternalUrl } from '../../../../electron/main/open-external.ts';
+import { createOpenExternal, isAllowedExternalUrl, issuerOrigins } from '../../../../electron/main/open-external.ts';
 
 describe('openExternal allow-list', () => {
   const allowed = ['https://login.example.com', 'https://idp.test:8443'];
@@ -31,5 +31,22 @@ describe('openExternal allow-list', () => {
     expect(await open('https://idp.test:8443/device')).toBe(true);
     expect(seen).toEqual(['https://login.example.com/authorize?client_id=x', 'https://idp.test:8443/device']);
     expect(isAllowedExternalUrl('https://LOGIN.example.com/', allowed)).toBe(true);
+  });
+});
+
+describe('issuer allow-list', () => {
+  it('E4 holds the origins of configured OAuth issuers plus settings, nothing else', async () => {
+    const api = {
+      list: async () => [
+        { name: 'a', kind: 'oauth' },
+        { name: 'b', kind: 'static' },
+        { name: 'c', kind: 'oauth' },
+      ],
+      get: async (name: string) => ({ oauth: name === 'a' ? { issuer: 'https://login.example.com/tenant/v2.0' } : name === 'c' ? { issuer: 'https://idp.test:8443' } : null }),
+    } as unknown as Parameters<typeof issuerOrigins>[0];
+    const origins = await issuerOrigins(api, ['https://extra.example.org']);
+    expect([...origins].sort()).toEqual(['https://extra.example.org', 'https://idp.test:8443', 'https://login.example.com']);
+    expect(isAllowedExternalUrl('https://login.example.com/tenant/oauth2/authorize', origins)).toBe(true);
+    expect(isAllowedExternalUrl('https://static.example.com/', origins)).toBe(false);
   });
 });
