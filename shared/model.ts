@@ -89,6 +89,10 @@ export const CredentialDetail = CredentialSummary.extend({
 }).strict();
 export type CredentialDetail = z.infer<typeof CredentialDetail>;
 
+/** `tokenwarden show --json`: the detail plus a live RFC 7662 answer for confidential clients. */
+export const ShowOutput = CredentialDetail.extend({ introspection: IntrospectionView.nullable() }).strict();
+export type ShowOutput = z.infer<typeof ShowOutput>;
+
 export const KeyslotKind = z.enum(['passphrase', 'os-keyring', 'safe-storage']);
 export type KeyslotKind = z.infer<typeof KeyslotKind>;
 

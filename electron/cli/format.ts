@@ -1,5 +1,5 @@
 /** Human output for list/show/status: aligned columns, relative times, colour only when allowed. */
-import type { CredentialDetail, CredentialStatus, CredentialSummary, VaultStatus } from '../../shared/model.ts';
+import type { CredentialDetail, CredentialStatus, CredentialSummary, IntrospectionView, VaultStatus } from '../../shared/model.ts';
 
 const STATUS_COLOURS: Record<CredentialStatus, number> = {
   valid: 32,
@@ -90,4 +90,12 @@ export function formatStatus(s: VaultStatus): string {
     `credentials ${s.credentialCount ?? '-'}`,
     ...s.warnings.map((w) => `warning     ${w}`),
   ].join('\n');
+}
+
+export function formatIntrospection(view: IntrospectionView): string {
+  const parts = [view.active ? 'active' : 'inactive'];
+  if (view.scope) parts.push(`scope "${view.scope}"`);
+  if (view.exp) parts.push(`exp ${new Date(view.exp * 1000).toISOString()}`);
+  if (view.clientId) parts.push(`client ${view.clientId}`);
+  return `introspection  ${parts.join(', ')} (asked the IdP at ${view.checkedAt})`;
 }

@@ -5,6 +5,7 @@ import { AUTH_POLICIES, GRANTS } from '../../../shared/model.ts';
 import type { CommandContext } from '../context.ts';
 import { usageError } from '../fail.ts';
 import { promptHidden, readStdinLines } from '../io.ts';
+import { callbackPathFor } from '../../core/oauth/loopback-redirect.ts';
 
 interface AddOptions {
   host?: string[];
@@ -54,6 +55,10 @@ export function registerAdd(program: Command, ctx: CommandContext): void {
       await ctx.withSession(async (session) => {
         const summary = await session.api.add(input);
         ctx.io.out(`Added ${summary.name} (${summary.kind}) for ${summary.hosts.join(', ')}.\n`);
+        if (input.kind === 'oauth' && input.grant === 'auth-code') {
+          // RFC 8252 §7.3: loopback redirects may use any port, so only the path has to be registered.
+          ctx.io.out(`Register this redirect URI at your IdP: http://127.0.0.1${callbackPathFor(input.issuer)} (any port)\n`);
+        }
         if (input.kind === 'oauth' && (input.grant === 'auth-code' || input.grant === 'device')) {
           ctx.io.out(`Next: tokenwarden login ${summary.name}\n`);
         }

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import type { CommandContext } from '../context.ts';
 import { printJson } from '../context.ts';
-import { formatDetail, formatList, formatStatus } from '../format.ts';
+import { formatDetail, formatIntrospection, formatList, formatStatus } from '../format.ts';
 import { resolveDataDir } from '../../core/data-dir.ts';
 import { readOwnerLock } from '../../core/vault/owner-lock.ts';
 import { TokenwardenError } from '../../core/errors.ts';
@@ -30,8 +30,10 @@ export function registerRead(program: Command, ctx: CommandContext): void {
     .action((name: string, opts: { json?: boolean }) =>
       ctx.withSession(async ({ api }) => {
         const detail = await api.get(name);
-        if (opts.json) printJson(io, detail);
-        else io.out(`${formatDetail(detail, Date.now(), io.color)}\n`);
+        // RFC 7662 needs client authentication, so only confidential clients can ask (O12).
+        const introspection = detail.oauth?.hasClientSecret && detail.status !== 'revoked' ? await api.introspect(name).catch(() => null) : null;
+        if (opts.json) printJson(io, { ...detail, introspection });
+        else io.out(`${formatDetail(detail, Date.now(), io.color)}${introspection ? `\n${formatIntrospection(introspection)}` : ''}\n`);
       }),
     );
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { exitCodeFor } from '../../../shared/errors.ts';
-import { CredentialDetail, CredentialSummary, VaultStatus } from '../../../shared/model.ts';
+import { CredentialSummary, ShowOutput, VaultStatus } from '../../../shared/model.ts';
 import { cliEnv, startDaemon, type CliEnv, type DaemonHandle } from '../../fixtures/cli-run.ts';
 
 const CANARY = 'tkwcanary_daemon_4b1d9e0c7a2f';
@@ -35,7 +35,7 @@ describe('CLI with a running daemon', () => {
     expect(add.code).toBe(0);
     const list = await cli.run(['list', '--json']);
     expect(z.array(CredentialSummary).parse(JSON.parse(list.stdout)).map((s) => s.name)).toEqual(['github']);
-    const show = CredentialDetail.parse(JSON.parse((await cli.run(['show', 'github', '--json'])).stdout));
+    const show = ShowOutput.parse(JSON.parse((await cli.run(['show', 'github', '--json'])).stdout));
     expect(show.tokenTail).toBe(CANARY.slice(-4));
     const status = VaultStatus.parse(JSON.parse((await cli.run(['status', '--json'])).stdout));
     expect(status).toMatchObject({ locked: false, ownerPid: d.child.pid, proxy: { port: d.port }, credentialCount: 1 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CredentialDetail } from '../../../shared/model.ts';
+import { ShowOutput } from '../../../shared/model.ts';
 import { cliEnv, startDaemon, type CliEnv, type DaemonHandle } from '../../fixtures/cli-run.ts';
 import { CONFIDENTIAL_CLIENT, CONFIDENTIAL_SECRET, startIdp, type IdpFixture } from '../../fixtures/idp-provider.ts';
 
@@ -39,8 +39,10 @@ describe('OAuth through the CLI and the daemon (real oidc-provider)', () => {
     );
     expect(added).toMatchObject({ code: 0, stderr: '' });
     expect((await idp.introspect(await token())).active).toBe(true);
-    const detail = CredentialDetail.parse(JSON.parse((await cli.run(['show', 'cc', '--json'])).stdout));
+    const detail = ShowOutput.parse(JSON.parse((await cli.run(['show', 'cc', '--json'])).stdout));
     expect(detail.oauth).toMatchObject({ grant: 'client-credentials', clientId: CONFIDENTIAL_CLIENT, hasClientSecret: true });
+    // O12: a confidential client gets a live introspection answer in `show`.
+    expect(detail.introspection).toMatchObject({ active: true, clientId: CONFIDENTIAL_CLIENT });
     expect(JSON.stringify(detail)).not.toContain(CONFIDENTIAL_SECRET);
   });
 
@@ -60,7 +62,7 @@ describe('OAuth through the CLI and the daemon (real oidc-provider)', () => {
     expect(revoked.code).toBe(0);
     expect(revoked.stdout).toMatch(/^Revoked: cc\./);
     expect((await idp.introspect(live)).active).toBe(false);
-    const detail = CredentialDetail.parse(JSON.parse((await cli.run(['show', 'cc', '--json'])).stdout));
+    const detail = ShowOutput.parse(JSON.parse((await cli.run(['show', 'cc', '--json'])).stdout));
     expect(detail.status).toBe('revoked');
     expect(detail.tokenTail).toBeNull();
     const after = await cli.run(['token', 'cc']);
