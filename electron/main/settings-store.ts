@@ -1,4 +1,4 @@
-/** Desktop preferences (not secrets): clipboard delay, idle lock, proxy port, window bounds; kept by electron-store. */
+/** Desktop preferences (not secrets): clipboard delay, idle lock, proxy port, extra login origins; kept by electron-store. */
 import { z } from 'zod';
 
 export const Settings = z.object({
@@ -8,7 +8,6 @@ export const Settings = z.object({
   proxyStrict: z.boolean().default(false),
   /** Extra https origins the login flow may open besides configured issuers. */
   externalOrigins: z.array(z.string().url()).default([]),
-  windowBounds: z.object({ x: z.number(), y: z.number(), width: z.number(), height: z.number() }).partial().default({}),
 });
 export type Settings = z.infer<typeof Settings>;
 
