@@ -17,6 +17,8 @@ export interface UsageEvent {
   /** Path without the query string: queries may carry secrets. */
   path: string;
   status: number;
+  /** Response body bytes relayed to the client (0 for proxy errors). Optional so older backends keep compiling. */
+  bytes?: number;
   durationMs: number;
   mode: 'gateway' | 'forward' | 'connect';
 }

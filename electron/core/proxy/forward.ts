@@ -23,6 +23,8 @@ export interface ForwardJob {
   body: Buffer | Readable | null;
   /** Set when a 401 may be retried once with a forced refresh (R4): replayable body and our token. */
   refresh: (() => Promise<string>) | undefined;
+  /** Called once when a relayed response ends, fails or is abandoned by the client, with the body bytes relayed. */
+  onEnd: (status: number, bytes: number) => void;
 }
 
 const CLIENT_GONE = new ProxyRejection('ERR_CANCELLED', 'The client went away.');
@@ -37,12 +39,15 @@ export function forward(upstreams: Upstreams, job: ForwardJob, res: ServerRespon
   return new Promise<number>((resolve, reject) => {
     let controller: Dispatcher.DispatchController | undefined;
     let finished = false;
+    let status = 0;
+    let bytes = 0;
     // Client aborts propagate upstream (P10): the in-flight dispatch is cancelled.
     res.once('close', () => {
       if (!finished) {
         finished = true;
         controller?.abort(CLIENT_GONE);
-        reject(CLIENT_GONE);
+        if (status) job.onEnd(status, bytes);
+        else reject(CLIENT_GONE);
       }
     });
 
@@ -60,12 +65,14 @@ export function forward(upstreams: Upstreams, job: ForwardJob, res: ServerRespon
             return;
           }
           started = true;
+          status = statusCode;
           res.writeHead(statusCode, filterResponseHeaders(headers));
           resolve(statusCode);
           res.on('drain', () => c.resume());
         },
         onResponseData(c, chunk) {
           if (retrying) return;
+          bytes += chunk.length;
           if (!res.write(chunk)) c.pause();
         },
         onResponseEnd() {
@@ -77,11 +84,14 @@ export function forward(upstreams: Upstreams, job: ForwardJob, res: ServerRespon
           }
           finished = true;
           res.end();
+          job.onEnd(status, bytes);
         },
         onResponseError(_c, err) {
           if (started) {
+            if (finished) return;
             finished = true;
             res.destroy();
+            job.onEnd(status, bytes);
             return;
           }
           fail(upstreamFailure(err, job.origin));

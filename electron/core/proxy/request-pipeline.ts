@@ -50,12 +50,11 @@ export class RequestPipeline {
     const started = performance.now();
     let route: Route | undefined;
     let scan: HeaderScan | undefined;
-    let status = 0;
     try {
       scan = scanRequestHeaders(req.rawHeaders);
       route = this.#route(req, scan, tunnel);
       if (scan.upgrade) throw new ProxyRejection('ERR_NOT_AVAILABLE', 'WebSocket and other Upgrade requests are not supported by the proxy.', { status: 501 });
-      status = await this.#forward(req, res, scan, route);
+      await this.#forward(req, res, scan, route, started);
     } catch (err) {
       const answer = toErrorAnswer(err);
       if (answer.code === 'ERR_CANCELLED') {
@@ -66,22 +65,25 @@ export class RequestPipeline {
       if (scan && !req.readableEnded && (scan.transferEncoding !== undefined || (scan.contentLength !== undefined && scan.contentLength !== '0'))) {
         answer.close = true;
       }
-      status = answer.status;
       sendError(res, answer, answer.code === 'ERR_PROXY_AUTH' ? PROXY_AUTHENTICATE : undefined);
       this.#log?.(`proxy ${route?.mode ?? (tunnel ? 'connect' : 'request')} ${req.method} -> ${answer.status} ${answer.code}${route ? ` (${route.credential.name})` : ''}`);
+      if (route) this.#record(route, req.method, answer.status, 0, started);
     }
-    if (route) {
-      const q = route.path.indexOf('?');
-      this.#backend.recordUsage({
-        name: route.credential.name,
-        method: req.method ?? 'GET',
-        host: route.origin,
-        path: q < 0 ? route.path : route.path.slice(0, q),
-        status,
-        durationMs: performance.now() - started,
-        mode: route.mode,
-      });
-    }
+  }
+
+  /** One usage event per routed request: never the token, never the query string. */
+  #record(route: Route, method: string | undefined, status: number, bytes: number, started: number): void {
+    const q = route.path.indexOf('?');
+    this.#backend.recordUsage({
+      name: route.credential.name,
+      method: method ?? 'GET',
+      host: route.origin,
+      path: q < 0 ? route.path : route.path.slice(0, q),
+      status,
+      bytes,
+      durationMs: performance.now() - started,
+      mode: route.mode,
+    });
   }
 
   #route(req: IncomingMessage, scan: HeaderScan, tunnel: TunnelContext | undefined): Route {
@@ -119,7 +121,7 @@ export class RequestPipeline {
     if (this.#backend.isLocked()) throw new ProxyRejection('ERR_LOCKED', 'The vault is locked. Unlock it first.');
   }
 
-  async #forward(req: IncomingMessage, res: ServerResponse, scan: HeaderScan, route: Route): Promise<number> {
+  async #forward(req: IncomingMessage, res: ServerResponse, scan: HeaderScan, route: Route, started: number): Promise<number> {
     const credential = route.credential;
     const policy = credential.authPolicy;
     if (scan.authorizationCount > 0) {
@@ -141,6 +143,7 @@ export class RequestPipeline {
         authorization,
         body,
         refresh: ours && replayable ? () => this.#backend.accessToken(credential.name, { force: true }) : undefined,
+        onEnd: (status, bytes) => this.#record(route, req.method, status, bytes, started),
       },
       res,
     );

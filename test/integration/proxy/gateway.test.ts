@@ -50,7 +50,7 @@ describe('gateway mode', () => {
   it('records a usage event without the query string and without the token', async () => {
     h.backend.usage.length = 0;
     await gw('/api/search?access_token=secret');
-    expect(h.backend.usage).toEqual([expect.objectContaining({ name: 'api', method: 'GET', host: h.upstream.origin, path: '/search', status: 200, mode: 'gateway' })]);
+    expect(h.backend.usage).toEqual([expect.objectContaining({ name: 'api', method: 'GET', host: h.upstream.origin, path: '/search', status: 200, bytes: 11, mode: 'gateway' })]);
     expect(JSON.stringify(h.backend.usage)).not.toContain(api.token);
   });
 
