@@ -2,7 +2,9 @@
 import type { z } from 'zod';
 import { TokenInput } from '../../../shared/contract.ts';
 import { TokenwardenError } from '../errors.ts';
-import { CredentialRecord } from '../credentials/credential-record.ts';
+import { CredentialRecord, type CredentialRecordInput } from '../credentials/credential-record.ts';
+
+export type NewCredential = Omit<CredentialRecordInput, 'id' | 'revision' | 'createdAt' | 'updatedAt'>;
 
 export function validateRecord(candidate: unknown): CredentialRecord {
   const parsed = CredentialRecord.safeParse(candidate);
@@ -18,6 +20,17 @@ export function validateRecord(candidate: unknown): CredentialRecord {
     if (!check.success) throw new TokenwardenError('ERR_INVALID_INPUT', `${field}: ${check.error.issues[0]?.message ?? 'invalid'}`);
   }
   return parsed.data;
+}
+
+/** A new record: the vault owns id, revision and timestamps, whatever the input says. */
+export function newRecord(input: NewCredential, id: string, now: Date): CredentialRecord {
+  const at = now.toISOString();
+  return validateRecord({ ...input, id, revision: 0, createdAt: at, updatedAt: at });
+}
+
+/** The next revision of `current` from a caller's draft: id and createdAt are kept, revision and updatedAt advance. */
+export function nextRevision(current: CredentialRecord, draft: CredentialRecord, now: Date): CredentialRecord {
+  return validateRecord({ ...draft, id: current.id, createdAt: current.createdAt, revision: current.revision + 1, updatedAt: now.toISOString() });
 }
 
 /** Lists paths and messages only; zod messages here never echo a value, so no secret can leak through them. */

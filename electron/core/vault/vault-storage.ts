@@ -2,6 +2,8 @@
 import { readFile, rename, stat } from 'node:fs/promises';
 import { TokenwardenError, isTokenwardenError } from '../errors.ts';
 import { writeFileAtomic } from './atomic-file.ts';
+import type { Key } from './envelope.ts';
+import { decryptVault, keyMatches, type Plain, type PreviousState } from './vault-codec.ts';
 import { parseVaultFile, type VaultFile } from './vault-file.ts';
 
 export interface VaultPaths {
@@ -69,6 +71,34 @@ export async function recoverFromBackup(
     file,
     warnings: [`${reason} The damaged vault was moved to ${quarantined} and the last good backup ${paths.backup} was loaded; changes after that backup are in the quarantined file.`],
   };
+}
+
+/**
+ * Decrypts `file`; if it fails authentication, falls back to the backup (which must open with the same key) and
+ * quarantines the damaged file. A keyslot problem never reaches here: the key was already proven by its slot.
+ */
+export async function decryptOrRecover(
+  paths: VaultPaths,
+  clock: () => Date,
+  file: VaultFile,
+  dek: Key,
+  macKey: Uint8Array,
+  previous?: PreviousState,
+): Promise<{ file: VaultFile; plain: Plain; warnings: string[] }> {
+  try {
+    return { file, plain: decryptVault(file, dek, macKey, previous), warnings: [] };
+  } catch (err) {
+    if (!isTokenwardenError(err) || err.code !== 'ERR_CORRUPT') throw err;
+    let plain: Plain | undefined;
+    const loaded = await recoverFromBackup(paths, err.message, clock, (backup) => {
+      if (backup.vaultId !== file.vaultId || !keyMatches(backup, dek)) {
+        throw new TokenwardenError('ERR_CORRUPT', 'The backup was written with a different key.');
+      }
+      plain = decryptVault(backup, dek, macKey);
+    });
+    if (!loaded.file || !plain) throw err;
+    return { file: loaded.file, plain, warnings: loaded.warnings };
+  }
 }
 
 /** Renames the file to `<name>.corrupt-<timestamp>`; never deletes it. */

@@ -3,23 +3,23 @@ import { randomBytes as nodeRandomBytes, type KeyObject } from 'node:crypto';
 import { join } from 'node:path';
 import type { KeyslotKind } from '../../../shared/model.ts';
 import { ensureDataDir } from '../data-dir.ts';
-import { TokenwardenError, isTokenwardenError } from '../errors.ts';
-import type { CredentialRecord, CredentialRecordInput } from '../credentials/credential-record.ts';
+import { TokenwardenError } from '../errors.ts';
+import type { CredentialRecord } from '../credentials/credential-record.ts';
 import { removeStaleTemps, writeFileAtomic } from './atomic-file.ts';
 import { KEY_BYTES, keyObject, type Key, type RandomBytes } from './envelope.ts';
 import { createKeyslots, describeFailure, unlockKeyslots, UNLOCK_HINT, type KeyProviders } from './keyslots/keyslot-set.ts';
 import type { KeyringPort } from './keyslots/os-keyring-keyslot.ts';
 import type { ScryptParams } from './keyslots/passphrase-keyslot.ts';
 import type { SafeStoragePort } from './keyslots/safe-storage-keyslot.ts';
-
-export type { KeyringPort, SafeStoragePort };
-import { validateRecord } from './record-validation.ts';
-import { applyChanges, createVaultFile, decryptVault, deepFreeze, keyMatches, type Changes, type Plain, type PreviousState } from './vault-codec.ts';
+import { newRecord, nextRevision, type NewCredential } from './record-validation.ts';
+import { applyChanges, createVaultFile, deepFreeze, keyMatches, type Changes, type Plain, type PreviousState } from './vault-codec.ts';
 import {
   FragmentCache, SECRET_KEY_PATTERN, VAULT_FILE_NAME, deriveMacKey, encodeVaultFileParts, type VaultFile,
 } from './vault-file.ts';
-import { loadVaultFile, recoverFromBackup, vaultPaths, type VaultPaths } from './vault-storage.ts';
+import { decryptOrRecover, loadVaultFile, vaultPaths, type VaultPaths } from './vault-storage.ts';
 import { WriteQueue } from './write-queue.ts';
+
+export type { KeyringPort, NewCredential, SafeStoragePort };
 
 export interface VaultOptions {
   home: string;
@@ -32,8 +32,6 @@ export interface VaultOptions {
   scrypt?: ScryptParams;
   randomBytes?: RandomBytes;
 }
-
-export type NewCredential = Omit<CredentialRecordInput, 'id' | 'revision' | 'createdAt' | 'updatedAt'>;
 
 const STALE_TEMP_MS = 60_000;
 const MAX_SECRET_LENGTH = 64 * 1024;
@@ -106,7 +104,7 @@ export class Vault {
       const providers: KeyProviders = {
         safeStorage: this.#options.safeStorage,
         keyring: this.#keyring,
-        passphrase: explicit ? secret : this.#options.env?.TOKENWARDEN_PASSPHRASE || undefined,
+        passphrase: explicit ? secret : (this.#options.env ?? process.env).TOKENWARDEN_PASSPHRASE || undefined,
         passphraseExplicit: explicit,
         scrypt: this.#options.scrypt,
         randomBytes: this.#options.randomBytes,
@@ -143,8 +141,7 @@ export class Vault {
   insert(input: NewCredential): Promise<CredentialRecord> {
     return this.#queue.run(async () => {
       this.#keys();
-      const now = this.#clock().toISOString();
-      const record = validateRecord({ ...input, id: this.#random(18).toString('base64url'), revision: 0, createdAt: now, updatedAt: now });
+      const record = newRecord(input, this.#random(18).toString('base64url'), this.#clock());
       if (this.#ids.has(record.name)) throw new TokenwardenError('ERR_EXISTS', `A credential named "${record.name}" already exists.`);
       await this.#persist({ records: new Map([[record.id, record]]) });
       return record;
@@ -156,13 +153,7 @@ export class Vault {
     return this.#queue.run(async () => {
       const current = this.#require(name);
       const draft = await mutate(structuredClone(current));
-      const record = validateRecord({
-        ...draft,
-        id: current.id,
-        createdAt: current.createdAt,
-        revision: current.revision + 1,
-        updatedAt: this.#clock().toISOString(),
-      });
+      const record = nextRevision(current, draft, this.#clock());
       if (record.name !== current.name && this.#ids.has(record.name)) {
         throw new TokenwardenError('ERR_EXISTS', `A credential named "${record.name}" already exists.`);
       }
@@ -258,21 +249,9 @@ export class Vault {
   }
 
   async #decryptOrRecover(file: VaultFile, dek: Key, macKey: Buffer, previous?: PreviousState): Promise<{ file: VaultFile; plain: Plain }> {
-    try {
-      return { file, plain: decryptVault(file, dek, macKey, previous) };
-    } catch (err) {
-      if (!isTokenwardenError(err) || err.code !== 'ERR_CORRUPT') throw err;
-      let plain: Plain | undefined;
-      const loaded = await recoverFromBackup(this.#paths, err.message, this.#clock, (backup) => {
-        if (backup.vaultId !== file.vaultId || !keyMatches(backup, dek)) {
-          throw new TokenwardenError('ERR_CORRUPT', 'The backup was written with a different key.');
-        }
-        plain = decryptVault(backup, dek, macKey);
-      });
-      this.#warn(...loaded.warnings);
-      if (!loaded.file || !plain) throw err;
-      return { file: loaded.file, plain };
-    }
+    const result = await decryptOrRecover(this.#paths, this.#clock, file, dek, macKey, previous);
+    this.#warn(...result.warnings);
+    return result;
   }
 
   /** Adds slots for providers that exist now but did not when the vault was created; an existing slot is never replaced. */
@@ -282,8 +261,13 @@ export class Vault {
     const present = new Set(file.keyslots.map((s) => s.kind));
     const missing = (['safe-storage', 'os-keyring', 'passphrase'] as const).filter((kind) => !present.has(kind));
     if (missing.length === 0) return;
-    const { slots } = await createKeyslots(this.#dek, file.vaultId, providers, missing);
-    if (slots.length > 0 && this.#dek) await this.#persist({ keyslots: [...file.keyslots, ...slots] });
+    try {
+      const { slots } = await createKeyslots(this.#dek, file.vaultId, providers, missing);
+      if (slots.length > 0 && this.#dek) await this.#persist({ keyslots: [...file.keyslots, ...slots] });
+    } catch (err) {
+      // The vault is open; failing to add a convenience slot must not turn that into an error.
+      this.#warn(`Could not add a ${missing.join('/')} keyslot: ${err instanceof Error ? err.message : 'unknown error'}`);
+    }
   }
 
   /** Seals only the changed blobs (synchronously, so lock() cannot interleave), writes atomically, then updates memory. */

@@ -143,5 +143,5 @@ describe('R1 crash safety', () => {
       }),
     );
     expect(results.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(200);
-  }, 120_000);
+  }, 300_000); // CPU-bound on 200 node start-ups: ~20-30 s on an idle 2-core machine, minutes when it is shared.
 });
