@@ -34,13 +34,14 @@ export async function createService(options: CreateServiceOptions): Promise<Toke
     ...(options.keyring === false ? { keyring: false as const } : {}),
     ...(options.safeStorage ? { safeStorage: options.safeStorage } : {}),
   });
-  let service: TokenwardenService | undefined;
+  // The manager reports through the service, which needs the manager: break the cycle with a late-bound ref.
+  const owner: { service?: TokenwardenService } = {};
   const manager = new TokenManager({
     store: vault,
-    onEvent: (event) => service?.emit(event),
+    onEvent: (event) => owner.service?.emit(event),
     ...(options.openBrowser ? { openBrowser: options.openBrowser } : {}),
   });
-  service = new TokenwardenService({
+  const service = new TokenwardenService({
     home: options.home,
     vault,
     manager,
@@ -50,6 +51,7 @@ export async function createService(options: CreateServiceOptions): Promise<Toke
       ? { clipboard: new ClipboardGuard({ clipboard: options.clipboard, ...(options.clipboardClearMs ? { clearAfterMs: options.clipboardClearMs } : {}) }) }
       : {}),
   });
+  owner.service = service;
   if (options.autoUnlock !== false) {
     // A vault that cannot be unlocked silently stays locked: the owner still starts and answers 423.
     await service.unlock().catch((err: unknown) => options.log?.(`vault stays locked: ${(err as Error).message}`));
