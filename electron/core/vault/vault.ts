@@ -246,6 +246,19 @@ export class Vault {
     this.#file = result.file;
     this.#setUnlocked(dek, macKey, result.plain);
     await this.#addMissingSlots(providers);
+    if (unlocked.kind === 'safe-storage' && providers.safeStorage?.shouldReEncrypt?.()) await this.#rewrapSafeStorage(providers);
+  }
+
+  /** SECURITY S1: Electron rotated its key, so wrap the DEK again with the current one, replacing only that slot. */
+  async #rewrapSafeStorage(providers: KeyProviders): Promise<void> {
+    const file = this.#file;
+    if (!file || !this.#dek) return;
+    try {
+      const { slots } = await createKeyslots(this.#dek, file.vaultId, providers, ['safe-storage']);
+      if (slots.length === 1) await this.#persist({ keyslots: file.keyslots.map((s) => (s.kind === 'safe-storage' ? slots[0]! : s)) });
+    } catch (err) {
+      this.#warn(`Could not re-encrypt the safe-storage keyslot: ${err instanceof Error ? err.message : 'unknown error'}`);
+    }
   }
 
   async #decryptOrRecover(file: VaultFile, dek: Key, macKey: Buffer, previous?: PreviousState): Promise<{ file: VaultFile; plain: Plain }> {

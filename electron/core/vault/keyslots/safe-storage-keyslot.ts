@@ -7,6 +7,8 @@ export interface SafeStoragePort {
   getSelectedStorageBackend?(): string;
   encryptString(plain: string): Promise<Buffer>;
   decryptString(data: Buffer): Promise<string>;
+  /** True after a decrypt that Electron flagged for re-encryption (OS key rotated); the vault then rewraps its slot. */
+  shouldReEncrypt?(): boolean;
 }
 
 export interface SafeStorageSlot {

@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PASSPHRASE, fakeKeyring, fakeSafeStorage, openVault, tempHome, unlockedVault } from '../../../../fixtures/vault-helpers.ts';
@@ -30,6 +30,18 @@ describe('vault at rest', () => {
     const files = readdirSync(h);
     expect(files.sort()).toEqual(['vault.json', 'vault.json.bak']);
     for (const file of files) expect(statSync(join(h, file)).mode & 0o777).toBe(0o600);
+  });
+
+  it('S4 Vault.open creates a missing data dir 0700 and refuses a data dir that is a file', async () => {
+    const h = join(home(), 'nested', 'tokenwarden');
+    const vault = await openVault(h);
+    expect(statSync(h).mode & 0o777).toBe(0o700);
+    expect(vault.isInitialized()).toBe(false);
+    const file = join(home(), 'file');
+    mkdirSync(join(file, '..'), { recursive: true });
+    writeFileSync(file, 'x');
+    await expect(openVault(file)).rejects.toMatchObject({ code: 'ERR_INVALID_INPUT' });
+    expect(readFileSync(file, 'utf8')).toBe('x');
   });
 
   it('S7 canary: neither the token, the refresh token, the passphrase nor the DEK-wrapped secrets appear in any file, in any common encoding', async () => {

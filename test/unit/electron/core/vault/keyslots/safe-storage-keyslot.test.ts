@@ -54,6 +54,25 @@ describe('safe-storage keyslot', () => {
     expect(again.list().map((r) => r.name)).toEqual(['a']);
   });
 
+  it('S1 when safeStorage asks for re-encryption, the slot is rewrapped and still opens the vault', async () => {
+    const h = home();
+    const port = fakeSafeStorage();
+    const vault = await openVault(h, { safeStorage: port });
+    await vault.unlock();
+    await vault.insert(staticCredential('a'));
+    const revisionBefore = JSON.parse(readFileSync(vault.path, 'utf8')).revision;
+    const rotating = { ...port, shouldReEncrypt: () => true };
+    const again = await openVault(h, { safeStorage: rotating });
+    await again.unlock();
+    expect(port.calls.encrypt).toBe(2);
+    const after = JSON.parse(readFileSync(vault.path, 'utf8'));
+    expect(after.keyslots.map((s: { kind: string }) => s.kind)).toEqual(['safe-storage']);
+    expect(after.revision).toBe(revisionBefore + 1);
+    const third = await openVault(h, { safeStorage: port });
+    await third.unlock();
+    expect(third.list().map((r) => r.name)).toEqual(['a']);
+  });
+
   it('S2 basic_text and no passphrase: the vault is not created (never plaintext) and the error says why', async () => {
     const h = home();
     const vault = await openVault(h, { safeStorage: fakeSafeStorage('basic_text') });
