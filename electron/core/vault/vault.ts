@@ -7,7 +7,7 @@ import { TokenwardenError } from '../errors.ts';
 import type { CredentialRecord } from '../credentials/credential-record.ts';
 import { removeStaleTemps, writeFileAtomic } from './atomic-file.ts';
 import { KEY_BYTES, keyObject, type Key, type RandomBytes } from './envelope.ts';
-import { createKeyslots, describeFailure, unlockKeyslots, UNLOCK_HINT, type KeyProviders } from './keyslots/keyslot-set.ts';
+import { createInitialKeyslots, describeFailure, maintainKeyslots, unlockKeyslots, UNLOCK_HINT, type KeyProviders } from './keyslots/keyslot-set.ts';
 import type { KeyringPort } from './keyslots/os-keyring-keyslot.ts';
 import type { ScryptParams } from './keyslots/passphrase-keyslot.ts';
 import type { SafeStoragePort } from './keyslots/safe-storage-keyslot.ts';
@@ -213,17 +213,13 @@ export class Vault {
   async #initialize(providers: KeyProviders): Promise<void> {
     const dek = ownKey(this.#random(KEY_BYTES));
     const vaultId = this.#random(18).toString('base64url');
-    const { slots, failures } = await createKeyslots(dek, vaultId, providers);
-    const reasons = failures.map(describeFailure);
-    if (slots.length === 0) {
+    const created = await createInitialKeyslots(dek, vaultId, providers).catch((err: unknown) => {
       dek.fill(0);
-      const why = reasons.length ? ` ${reasons.join(' ')}` : ' No OS keyring or safeStorage is available and no passphrase was given.';
-      throw new TokenwardenError('ERR_LOCKED', `Cannot create the vault: nothing can protect its key.${why} ${UNLOCK_HINT}`);
-    }
-    const fallback = slots.map((s) => s.kind).join(' and ');
-    this.#warn(...reasons.map((r) => `${r} The vault is protected by the ${fallback} keyslot instead.`));
+      throw err;
+    });
+    this.#warn(...created.warnings);
     const macKey = deriveMacKey(dek, vaultId);
-    const file = createVaultFile(vaultId, dek, macKey, slots, this.#options.randomBytes);
+    const file = createVaultFile(vaultId, dek, macKey, created.slots, this.#options.randomBytes);
     await writeFileAtomic(this.path, encodeVaultFileParts(file, this.#fragments), { backupPath: this.#paths.backup });
     this.#file = file;
     this.#setUnlocked(dek, macKey, { records: new Map(), secrets: new Map() });
@@ -245,42 +241,16 @@ export class Vault {
     this.#warn(...unlocked.failures.map((f) => `${describeFailure(f)} Unlocked with the ${unlocked.kind} keyslot instead.`));
     this.#file = result.file;
     this.#setUnlocked(dek, macKey, result.plain);
-    await this.#addMissingSlots(providers);
-    if (unlocked.kind === 'safe-storage' && providers.safeStorage?.shouldReEncrypt?.()) await this.#rewrapSafeStorage(providers);
-  }
-
-  /** SECURITY S1: Electron rotated its key, so wrap the DEK again with the current one, replacing only that slot. */
-  async #rewrapSafeStorage(providers: KeyProviders): Promise<void> {
-    const file = this.#file;
-    if (!file || !this.#dek) return;
-    try {
-      const { slots } = await createKeyslots(this.#dek, file.vaultId, providers, ['safe-storage']);
-      if (slots.length === 1) await this.#persist({ keyslots: file.keyslots.map((s) => (s.kind === 'safe-storage' ? slots[0]! : s)) });
-    } catch (err) {
-      this.#warn(`Could not re-encrypt the safe-storage keyslot: ${err instanceof Error ? err.message : 'unknown error'}`);
-    }
+    const upkeep = await maintainKeyslots(result.file.keyslots, dek, file.vaultId, providers, unlocked.kind);
+    this.#warn(...upkeep.warnings);
+    // The vault is open; failing to save a convenience slot must not turn that into an error.
+    if (upkeep.keyslots) await this.#persist({ keyslots: upkeep.keyslots }).catch((err: unknown) => this.#warn(`Could not save new keyslots: ${(err as Error).message}`));
   }
 
   async #decryptOrRecover(file: VaultFile, dek: Key, macKey: Buffer, previous?: PreviousState): Promise<{ file: VaultFile; plain: Plain }> {
     const result = await decryptOrRecover(this.#paths, this.#clock, file, dek, macKey, previous);
     this.#warn(...result.warnings);
     return result;
-  }
-
-  /** Adds slots for providers that exist now but did not when the vault was created; an existing slot is never replaced. */
-  async #addMissingSlots(providers: KeyProviders): Promise<void> {
-    const file = this.#file;
-    if (!file || !this.#dek) return;
-    const present = new Set(file.keyslots.map((s) => s.kind));
-    const missing = (['safe-storage', 'os-keyring', 'passphrase'] as const).filter((kind) => !present.has(kind));
-    if (missing.length === 0) return;
-    try {
-      const { slots } = await createKeyslots(this.#dek, file.vaultId, providers, missing);
-      if (slots.length > 0 && this.#dek) await this.#persist({ keyslots: [...file.keyslots, ...slots] });
-    } catch (err) {
-      // The vault is open; failing to add a convenience slot must not turn that into an error.
-      this.#warn(`Could not add a ${missing.join('/')} keyslot: ${err instanceof Error ? err.message : 'unknown error'}`);
-    }
   }
 
   /** Seals only the changed blobs (synchronously, so lock() cannot interleave), writes atomically, then updates memory. */

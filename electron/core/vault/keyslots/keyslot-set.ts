@@ -44,6 +44,52 @@ export async function createKeyslots(
   return { slots, failures };
 }
 
+/** The slots for a brand-new vault; with none available it refuses (ERR_LOCKED) rather than store the key in the clear. */
+export async function createInitialKeyslots(dek: Uint8Array, vaultId: string, providers: KeyProviders): Promise<{ slots: KeyslotData[]; warnings: string[] }> {
+  const { slots, failures } = await createKeyslots(dek, vaultId, providers);
+  const reasons = failures.map(describeFailure);
+  if (slots.length === 0) {
+    const why = reasons.length ? ` ${reasons.join(' ')}` : ' No OS keyring or safeStorage is available and no passphrase was given.';
+    throw new TokenwardenError('ERR_LOCKED', `Cannot create the vault: nothing can protect its key.${why} ${UNLOCK_HINT}`);
+  }
+  const fallback = slots.map((s) => s.kind).join(' and ');
+  return { slots, warnings: reasons.map((r) => `${r} The vault is protected by the ${fallback} keyslot instead.`) };
+}
+
+/**
+ * Upkeep after an unlock: adds slots for providers that appeared since the vault was created, and rewraps the
+ * safe-storage slot when Electron rotated its key (SECURITY S1). A slot that failed is never replaced (R7).
+ * Returns the new slot list, or undefined when nothing changed.
+ */
+export async function maintainKeyslots(
+  current: readonly KeyslotData[],
+  dek: Uint8Array,
+  vaultId: string,
+  providers: KeyProviders,
+  unlockedWith: KeyslotKind,
+): Promise<{ keyslots?: KeyslotData[]; warnings: string[] }> {
+  const present = new Set(current.map((s) => s.kind));
+  const missing = (['safe-storage', 'os-keyring', 'passphrase'] as const).filter((kind) => !present.has(kind));
+  let next = [...current];
+  let changed = false;
+  if (missing.length > 0) {
+    // Failures here are expected (no keyring on a server) and stay silent: the vault is already open.
+    const { slots } = await createKeyslots(dek, vaultId, providers, missing);
+    next.push(...slots);
+    changed = slots.length > 0;
+  }
+  const warnings: string[] = [];
+  if (unlockedWith === 'safe-storage' && providers.safeStorage?.shouldReEncrypt?.()) {
+    const { slots, failures } = await createKeyslots(dek, vaultId, providers, ['safe-storage']);
+    const fresh = slots[0];
+    if (fresh) {
+      next = next.map((s) => (s.kind === 'safe-storage' ? fresh : s));
+      changed = true;
+    } else if (failures[0]) warnings.push(`Could not re-encrypt the safe-storage keyslot: ${failures[0].error.message}`);
+  }
+  return changed ? { keyslots: next, warnings } : { warnings };
+}
+
 async function createSlot(kind: KeyslotKind, dek: Uint8Array, vaultId: string, p: KeyProviders): Promise<KeyslotData | undefined> {
   if (kind === 'safe-storage') return p.safeStorage ? createSafeStorageSlot(dek, p.safeStorage, vaultId) : undefined;
   if (kind === 'os-keyring') return p.keyring ? createOsKeyringSlot(dek, p.keyring, vaultId, p.randomBytes) : undefined;
