@@ -11,7 +11,7 @@ import { CHROMIUM_ARGS } from '../playwright.config.ts';
 import { startRendererServer } from '../test/fixtures/e2e-renderer-server.ts';
 import { median, round, writeResults } from './bench-kit.ts';
 
-const RUNS = Number(process.env.UI_BENCH_RUNS ?? 7);
+const RUNS = Number(process.env.UI_BENCH_RUNS ?? 5);
 const GOAL_MS = 500;
 
 function makeSummaries(count: number, now = Date.now()): CredentialSummary[] {
@@ -58,7 +58,7 @@ function installProbe(): void {
 
 type Mode = 'in-page' | 'binding';
 
-async function firstRender(browser: Browser, origin: string, count: number, mode: Mode): Promise<{ totalMs: number; renderMs: number }> {
+async function firstRender(browser: Browser, origin: string, count: number, mode: Mode): Promise<{ totalMs: number; renderMs: number; loadMs: number; callMs: number }> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   const summaries = makeSummaries(count);
   if (mode === 'binding') {
@@ -77,6 +77,7 @@ async function firstRender(browser: Browser, origin: string, count: number, mode
       const bridge: Record<string, unknown> = {};
       for (const m of methods) {
         bridge[m] = async () => {
+          if (m === 'list') w.__listCalledAt = performance.now();
           if (!inPage) {
             const r = await (w.__twInvoke as (m: string) => Promise<unknown>)(m);
             if (m !== 'list') return r;
@@ -102,12 +103,12 @@ async function firstRender(browser: Browser, origin: string, count: number, mode
   await page.waitForFunction(() => typeof (window as unknown as Record<string, unknown>).__rowsPaintedAt === 'number', null, { timeout: 30_000 });
   const marks = await page.evaluate(() => {
     const w = window as unknown as Record<string, number>;
-    return { painted: w.__rowsPaintedAt!, listed: w.__listReturnedAt! };
+    return { painted: w.__rowsPaintedAt!, listed: w.__listReturnedAt!, called: w.__listCalledAt! };
   });
   const rows = await page.locator('[role="option"]').count();
   if (rows === 0 || rows > 80) throw new Error(`expected a virtualised window of rows, got ${rows}`);
   await page.close();
-  return { totalMs: marks.painted, renderMs: marks.painted - marks.listed };
+  return { totalMs: marks.painted, renderMs: marks.painted - marks.listed, loadMs: marks.called, callMs: marks.painted - marks.called };
 }
 
 async function scrollFrames(browser: Browser, origin: string, count: number): Promise<{ p50: number; p95: number; max: number }> {
@@ -155,37 +156,50 @@ const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PAT
 try {
   // One warm-up load so the first measured run is not paying for Chromium's own start-up.
   await firstRender(browser, server.origin, 100, 'in-page');
-  const results: Record<string, { totalMs: number[]; renderMs: number[] }> = {};
+  const results: Record<string, { totalMs: number[]; renderMs: number[]; loadMs: number[]; callMs: number[] }> = {};
   for (const [label, count, mode] of [
     ['100 in-page', 100, 'in-page'],
     ['10000 in-page', 10_000, 'in-page'],
     ['100 binding', 100, 'binding'],
     ['10000 binding', 10_000, 'binding'],
   ] as const) {
-    results[label] = { totalMs: [], renderMs: [] };
+    results[label] = { totalMs: [], renderMs: [], loadMs: [], callMs: [] };
     for (let i = 0; i < RUNS; i += 1) {
       const r = await firstRender(browser, server.origin, count, mode);
       results[label]!.totalMs.push(round(r.totalMs));
       results[label]!.renderMs.push(round(r.renderMs));
+      results[label]!.loadMs.push(round(r.loadMs));
+      results[label]!.callMs.push(round(r.callMs));
     }
   }
   const scroll = await scrollFrames(browser, server.origin, 10_000);
-  const med = (label: string, key: 'totalMs' | 'renderMs') => round(median(results[label]![key]));
+  const med = (label: string, key: 'totalMs' | 'renderMs' | 'loadMs' | 'callMs') => round(median(results[label]![key]));
   const ratio = (a: string, b: string) => round(med(a, 'totalMs') / med(b, 'totalMs'), 2);
   // The goal is about the renderer's own work once the data is there; page load is reported beside it.
   const render10k = Math.max(med('10000 binding', 'renderMs'), med('10000 in-page', 'renderMs'));
   const load = loadavg().map((n) => round(n, 1));
   const table = {
     title: 'Desktop UI: first render of the token list (Chromium)',
-    columns: ['credentials', 'bridge', 'navigation → rows painted, median ms', 'list() → rows painted, median ms', 'vs 100 rows'],
-    rows: [
-      ['100', 'in-page', med('100 in-page', 'totalMs'), med('100 in-page', 'renderMs'), '1.00×'],
-      ['10,000', 'in-page', med('10000 in-page', 'totalMs'), med('10000 in-page', 'renderMs'), `${ratio('10000 in-page', '100 in-page')}×`],
-      ['100', 'exposeBinding, JSON (IPC-like)', med('100 binding', 'totalMs'), med('100 binding', 'renderMs'), '1.00×'],
-      ['10,000', 'exposeBinding, JSON (IPC-like)', med('10000 binding', 'totalMs'), med('10000 binding', 'renderMs'), `${ratio('10000 binding', '100 binding')}×`],
-    ],
+    columns: ['credentials', 'bridge', 'navigation → rows painted', 'navigation → list() called (bundle + mount)', 'list() called → rows painted', 'of which render after data', 'total vs 100 rows'],
+    rows: (
+      [
+        ['100', 'in-page', '100 in-page', '100 in-page'],
+        ['10,000', 'in-page', '10000 in-page', '100 in-page'],
+        ['100', 'exposeBinding, JSON (IPC-like)', '100 binding', '100 binding'],
+        ['10,000', 'exposeBinding, JSON (IPC-like)', '10000 binding', '100 binding'],
+      ] as const
+    ).map(([count, bridge, label, ref]) => [
+      count,
+      bridge,
+      `${med(label, 'totalMs')} ms`,
+      `${med(label, 'loadMs')} ms`,
+      `${med(label, 'callMs')} ms`,
+      `${med(label, 'renderMs')} ms`,
+      `${ratio(label, ref)}×`,
+    ]),
     notes: [
-      `Goal: first render of 10,000 credentials <= ${GOAL_MS} ms, measured from list() returning to the first frame with rows: median ${round(render10k)} ms (${render10k <= GOAL_MS ? 'met' : 'NOT met'}); 10,000 rows cost ${ratio('10000 binding', '100 binding')}× the 100-row page end to end.`,
+      `Goal: first render of 10,000 credentials <= ${GOAL_MS} ms, measured from list() returning to the first frame with rows: median ${round(render10k)} ms (${render10k <= GOAL_MS ? 'met' : 'NOT met'}). Including the transfer over Playwright's CDP binding: ${med('10000 binding', 'callMs')} ms; that transport (a ~4 MB string through the DevTools protocol) is Playwright's, not Electron IPC's, which is not available here.`,
+      'Navigation → list() called grows with the row count only because of the harness (the in-page variant inlines the data into an init script); the app does not load anything per row.',
       `Load average during the run: ${load.join(' / ')} on ${availableParallelism()} cores; other benches and test suites were running, so absolute times are inflated. Compare the ratios.`,
       'Navigation → rows painted is measured in page time from navigation start to the first animation frame with rows in the DOM (includes loading and parsing the bundle).',
       `Scrolling top to bottom through 10,000 rows in 120 steps: frame time p50 ${round(scroll.p50)} ms, p95 ${round(scroll.p95)} ms, max ${round(scroll.max)} ms (@tanstack/react-virtual keeps ~30 rows in the DOM).`,
