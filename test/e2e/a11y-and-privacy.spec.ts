@@ -72,6 +72,7 @@ test('E5 heap snapshot canary: the token is never in the renderer heap, though i
 });
 
 test('E3 the CSP blocks inline script and renderer network requests', async ({ app, page }) => {
+  app.expectCspViolations();
   await app.open();
   const outcome = await page.evaluate(async () => {
     const violations: string[] = [];
