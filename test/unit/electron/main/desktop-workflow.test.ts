@@ -51,6 +51,8 @@ describe('.github/workflows/desktop.yml', () => {
       expect(release).toContain(fuse);
     }
     expect(release).toContain('npx @electron/fuses read --app');
+    expect(release).toContain('ELECTRON_RUN_AS_NODE=1');
+    expect(release).toContain('--inspect=9229');
   });
 
   it('E8 runs electronegativity and fails on HIGH findings', () => {
