@@ -30,7 +30,8 @@ describe('.github/workflows/desktop.yml', () => {
 
   it('E7 the e2e job packages a test build with inspect on, checks it, and runs the _electron smoke under xvfb on Linux', () => {
     const e2e = runs('e2e-test-build');
-    expect(e2e).toContain('-c.electronFuses.enableNodeCliInspectArguments=true');
+    expect((workflow.jobs['e2e-test-build'] as unknown as { env: Record<string, string> }).env.TW_TEST_BUILD).toBe('1');
+    expect(e2e).toContain('${TW_TEST_BUILD:+-c.electronFuses.enableNodeCliInspectArguments=true}');
     expect(e2e).toContain('EnableNodeCliInspectArguments is Enabled');
     const linuxSmoke = workflow.jobs['e2e-test-build']!.steps.find((s) => s.if === "runner.os == 'Linux'" && s.run?.includes('playwright'));
     expect(linuxSmoke?.run).toMatch(/xvfb-run -a npx playwright test -c playwright\.electron\.config\.ts/);
@@ -40,6 +41,7 @@ describe('.github/workflows/desktop.yml', () => {
     const release = runs('release-build');
     expect(release).toContain('electron-builder --publish never');
     expect(release).not.toContain('enableNodeCliInspectArguments=true');
+    expect(JSON.stringify(workflow.jobs['release-build'])).not.toContain('TW_TEST_BUILD');
     for (const fuse of [
       'RunAsNode is Disabled',
       'EnableNodeOptionsEnvironmentVariable is Disabled',
