@@ -58,6 +58,7 @@ describe('R1 crash safety', () => {
   const WORKERS = 4;
   const ITERATIONS_PER_WORKER = 50;
   const writer = fileURLToPath(new URL('../../../../fixtures/vault-crash-writer.ts', import.meta.url));
+  const compileCache = join(dir(), 'compile-cache');
 
   /** Eight successive real versions of one vault; version i holds token tok_v<i>. */
   async function prepareVersions(home: string): Promise<{ files: string[]; texts: Buffer[] }> {
@@ -85,7 +86,8 @@ describe('R1 crash safety', () => {
 
   /** Spawns a writer that loads while the previous one runs, so process start-up is not paid serially. */
   function spawnWriter(path: string, files: string[]): Writer {
-    const child = spawn(process.execPath, [writer, path, ...files], { stdio: ['pipe', 'pipe', 'pipe'] });
+    // The compile cache lets 200 children skip TypeScript stripping, halving their start-up CPU.
+    const child = spawn(process.execPath, [writer, path, ...files], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, NODE_COMPILE_CACHE: compileCache } });
     let out = '';
     let err = '';
     child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { IV_BYTES, TAG_BYTES, newKey, open, openString, seal } from '../../../../../electron/core/vault/envelope.ts';
+import { IV_BYTES, TAG_BYTES, keyObject, newKey, open, openString, seal } from '../../../../../electron/core/vault/envelope.ts';
 
 const key = newKey();
 
@@ -47,12 +47,13 @@ describe('envelope (AES-256-GCM)', () => {
 
   it('S3 property: no IV repeats over 10^5 encryptions under one key', () => {
     const seen = new Set<string>();
+    const fast = keyObject(key);
     for (let i = 0; i < 100_000; i++) {
-      const iv = Buffer.from(seal(key, 'x', 'aad'), 'base64').subarray(0, IV_BYTES).toString('hex');
-      seen.add(iv);
+      // 12 IV bytes are exactly the first 16 base64 characters.
+      seen.add(seal(fast, 'x', 'aad').slice(0, (IV_BYTES / 3) * 4));
     }
     expect(seen.size).toBe(100_000);
-  });
+  }, 120_000);
 
   it('uses the injected randomness for the IV (so a broken source is caught by the length check)', () => {
     const fixed = randomBytes(IV_BYTES);
