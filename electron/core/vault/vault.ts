@@ -52,6 +52,7 @@ export class Vault {
   /** Bumped by lock/unlock, so a write that finishes after lock() never puts plaintext back in memory. */
   #session = 0;
   #records = new Map<string, CredentialRecord>();
+  #sorted: CredentialRecord[] | undefined;
   #ids = new Map<string, string>();
   #secrets = new Map<string, string>();
   #warnings: string[] = [];
@@ -124,12 +125,15 @@ export class Vault {
     this.#records.clear();
     this.#ids.clear();
     this.#secrets.clear();
+    this.#sorted = undefined;
     this.#session++;
   }
 
+  /** Sorted by name; the sort is cached until the next change, because the proxy lists on every request. */
   list(): CredentialRecord[] {
     this.#keys();
-    return [...this.#records.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    this.#sorted ??= [...this.#records.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return this.#sorted.slice();
   }
 
   get(name: string): CredentialRecord | undefined {
@@ -263,6 +267,7 @@ export class Vault {
     await writeFileAtomic(this.path, encodeVaultFileParts(next, this.#fragments), { backupPath: this.#paths.backup });
     this.#file = next;
     if (this.#session !== session) return;
+    if (changes.records) this.#sorted = undefined;
     for (const [id, record] of changes.records ?? []) {
       const old = this.#records.get(id);
       if (old) this.#ids.delete(old.name);
@@ -286,6 +291,7 @@ export class Vault {
   }
 
   #setPlain(plain: Plain): void {
+    this.#sorted = undefined;
     this.#records = plain.records;
     this.#secrets = plain.secrets;
     this.#ids = new Map([...plain.records].map(([id, record]) => [record.name, id]));

@@ -129,6 +129,25 @@ describe('Vault records', () => {
     await expect(vault.remove('zzz')).rejects.toMatchObject({ code: 'ERR_NOT_FOUND' });
   });
 
+  it('list() stays sorted and current across insert, rename, remove and reload, and callers cannot disturb it', async () => {
+    const h = home();
+    const vault = await unlockedVault(h);
+    await vault.insert(staticCredential('m'));
+    expect(vault.list().map((r) => r.name)).toEqual(['m']);
+    await vault.insert(staticCredential('b'));
+    const listed = vault.list();
+    listed.pop();
+    expect(vault.list().map((r) => r.name)).toEqual(['b', 'm']);
+    await vault.update('b', (r) => ({ ...r, name: 'z' }));
+    expect(vault.list().map((r) => r.name)).toEqual(['m', 'z']);
+    await vault.remove('m');
+    expect(vault.list().map((r) => r.name)).toEqual(['z']);
+    const other = await unlockedVault(h);
+    await other.insert(staticCredential('a'));
+    await vault.reload();
+    expect(vault.list().map((r) => r.name)).toEqual(['a', 'z']);
+  });
+
   it('records handed out are frozen, so callers cannot change vault state behind its back', async () => {
     const vault = await unlockedVault(home());
     await vault.insert(staticCredential('a'));
