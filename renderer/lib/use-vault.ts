@@ -49,6 +49,8 @@ export function useVault(onAlert: (event: Extract<AppEvent, { type: 'alert' }>) 
     return onAppEvent((event) => {
       if (event.type === 'alert') alertRef.current(event);
       else if (event.type === 'login') setState((s) => ({ ...s, loginPrompt: event.prompt }));
+      // `changed` carries every summary, so no round trip is needed to refresh the list.
+      else if (event.type === 'changed') setState((s) => (s.status?.locked ? s : { ...s, credentials: event.summaries }));
       else scheduleReload();
     });
   }, [reload, scheduleReload]);
