@@ -1,5 +1,5 @@
 /** Electron main glue: single instance, sandbox, app:// protocol, the core service, IPC, window, tray, auto-lock. */
-import { app, BrowserWindow, clipboard, ClipboardItem, ipcMain, Menu, nativeImage, Notification, powerMonitor, protocol, safeStorage, shell, Tray } from 'electron';
+import { app, BrowserWindow, clipboard, ClipboardItem, ipcMain, Menu, nativeImage, nativeTheme, Notification, powerMonitor, protocol, safeStorage, shell, Tray } from 'electron';
 import Store from 'electron-store';
 import path from 'node:path';
 import { createService } from '../core/create-service.ts';
@@ -71,6 +71,8 @@ async function start(): Promise<void> {
       BrowserWindow,
       preloadPath: path.join(appRoot, 'dist', 'preload', 'index.cjs'),
       entryUrl: APP_ENTRY_URL,
+      // The same colours as renderer/styles.css --bg for light and dark.
+      backgroundColor: nativeTheme.shouldUseDarkColors ? '#15171c' : '#f6f7f9',
       onExternalRequest: (url) => void openExternal(url),
     });
     win.on('closed', () => {

@@ -76,6 +76,8 @@ export interface CreateWindowOptions extends HardenOptions {
   preloadPath: string;
   entryUrl?: string;
   iconPath?: string;
+  /** Matches the renderer's theme background so the window does not flash the wrong colour. */
+  backgroundColor?: string;
 }
 
 /** Creates the main window, hardened before anything loads. */
@@ -87,7 +89,7 @@ export function createMainWindow(options: CreateWindowOptions): BrowserWindow {
     minHeight: 520,
     show: false,
     title: 'Tokenwarden',
-    backgroundColor: '#1b1d23',
+    backgroundColor: options.backgroundColor ?? '#f6f7f9',
     ...(options.iconPath ? { icon: options.iconPath } : {}),
     webPreferences: secureWebPreferences(options.preloadPath),
   });
