@@ -48,7 +48,15 @@ export function open(key: Key, sealed: string, aad: string): Buffer {
     const decipher = createDecipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
     decipher.setAAD(Buffer.from(aad, 'utf8'));
     decipher.setAuthTag(tag);
-    return Buffer.concat([decipher.update(ct), decipher.final()]);
+    const plain = decipher.update(ct);
+    // GCM is a stream mode: final() only checks the tag and returns no bytes, so no concat is needed.
+    try {
+      decipher.final();
+    } catch (err) {
+      plain.fill(0); // never leave unauthenticated plaintext behind
+      throw err;
+    }
+    return plain;
   } catch (err) {
     throw new TokenwardenError('ERR_CORRUPT', 'An encrypted block failed authentication.', { cause: err });
   }
