@@ -155,7 +155,7 @@ export class TokenwardenService implements ControlApi {
   async lock(): Promise<VaultStatus> {
     await this.usage.flush().catch(() => undefined);
     this.#manager.stop();
-    this.#clipboard?.clearNow();
+    await this.#clipboard?.clearNow();
     this.#proxyKey.forget();
     this.#vault.lock();
     this.emit({ type: 'locked', locked: true });
@@ -261,7 +261,8 @@ export class TokenwardenService implements ControlApi {
   async close(): Promise<void> {
     this.#manager.stop();
     await this.usage.flush().catch(() => undefined);
-    this.#clipboard?.dispose();
+    // Awaited so quitting never leaves a token on the clipboard (S5).
+    await this.#clipboard?.dispose();
     await this.#proxy?.close();
     this.#listeners.clear();
   }

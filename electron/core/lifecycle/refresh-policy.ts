@@ -29,6 +29,12 @@ export function isRefreshDue(tokens: TokenSet, now: number): boolean {
   return due !== undefined && now >= due;
 }
 
+/**
+ * A static token cannot refresh itself, so the user is warned this long before it expires;
+ * its receipt time says nothing about its lifetime (it may have been pasted minutes before expiry).
+ */
+export const STATIC_WARNING_MS = 10 * 60_000;
+
 /** The status a summary shows; the record state wins over the clock. */
 export function statusOf(record: CredentialRecord, now: number): CredentialStatus {
   if (record.state === 'revoked') return 'revoked';
@@ -37,5 +43,7 @@ export function statusOf(record: CredentialRecord, now: number): CredentialStatu
   if (!tokens) return record.kind === 'oauth' ? 'needs-login' : 'expired';
   if (isExpired(tokens, now)) return record.state === 'refresh-failed' ? 'refresh-failed' : 'expired';
   if (isRefreshDue(tokens, now)) return 'expiring';
+  const expiry = expiresAtMs(tokens);
+  if (record.kind === 'static' && expiry !== undefined && expiry - now < STATIC_WARNING_MS) return 'expiring';
   return 'valid';
 }

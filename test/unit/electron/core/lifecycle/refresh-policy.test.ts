@@ -60,6 +60,11 @@ describe('statusOf', () => {
     ['needs-login', record({}), T0],
     ['expired', record({ kind: 'static' }), T0],
     ['valid', record({ kind: 'static', tokens: tokens(undefined) }), T0 + 10 ** 12],
+    // A static token can't refresh itself: warn 10 minutes ahead, whatever its receipt time says.
+    ['expiring', record({ kind: 'static', tokens: tokens(38_000) }), T0],
+    ['valid', record({ kind: 'static', tokens: tokens(3_600_000) }), T0 + 3_000_000 - 1],
+    ['expiring', record({ kind: 'static', tokens: tokens(3_600_000) }), T0 + 3_000_001],
+    ['valid', record({ kind: 'oauth', tokens: tokens(3_600_000) }), T0 + 3_000_001],
   ] as const)('is %s', (status, r, now) => {
     expect(statusOf(r, now)).toBe(status);
   });
