@@ -3,13 +3,10 @@ import { spawn } from 'node:child_process';
 import { openSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ControlMethod } from '../../shared/contract.ts';
-import { connectControl, controlSocketPath, startControlServer } from '../core/control/index.ts';
-import { createService } from '../core/create-service.ts';
+import { connectControl, controlSocketPath } from '../core/control/index.ts';
 import { ensureDataDir, resolveDataDir } from '../core/data-dir.ts';
 import { TokenwardenError } from '../core/errors.ts';
-import type { TokenwardenService } from '../core/service.ts';
-import { acquireOwnerLock } from '../core/vault/owner-lock.ts';
+import { startOwner } from '../core/owner.ts';
 import type { CliIo } from './io.ts';
 
 export interface DaemonOptions {
@@ -21,30 +18,16 @@ export interface DaemonOptions {
 export async function runDaemon(io: CliIo, options: DaemonOptions): Promise<void> {
   const log = (line: string) => io.out(`${new Date().toISOString()} tokenwarden daemon: ${line}\n`);
   const home = resolveDataDir(io.env);
-  await ensureDataDir(home);
-  const socketPath = controlSocketPath(home);
-  const lock = await acquireOwnerLock(home, { role: 'daemon', socketPath });
-  let service: TokenwardenService | undefined;
-  let server: { close(): Promise<void> } | undefined;
+  log(`starting pid=${process.pid} home=${home}`);
+  const owner = await startOwner({ role: 'daemon', home, env: io.env, proxy: { port: options.port, strict: options.strict }, log });
   try {
-    log(`starting pid=${process.pid} home=${home}`);
-    service = await createService({ home, env: io.env, proxy: { port: options.port, strict: options.strict }, ownerPid: process.pid, log });
-    const owner = service;
-    const status = await owner.status();
+    const status = await owner.service.status();
     log(status.locked ? 'vault locked (set TOKENWARDEN_PASSPHRASE or run `tokenwarden unlock`)' : `vault unlocked (${status.credentialCount} credentials)`);
-    owner.onEvent((event) => {
+    owner.service.onEvent((event) => {
       if (event.type === 'alert') log(`alert ${event.code}${event.name ? ` ${event.name}` : ''}: ${event.message}`);
       if (event.type === 'locked') log(event.locked ? 'vault locked' : 'vault unlocked');
     });
-    server = await startControlServer({
-      path: socketPath,
-      log,
-      handler: {
-        call: (method: ControlMethod, params: unknown[]) => (owner[method] as (...args: unknown[]) => Promise<unknown>).apply(owner, params),
-        subscribe: (listener) => owner.onEvent(listener),
-      },
-    });
-    log(`ready proxy=${status.proxy?.url ?? 'none'} socket=${socketPath}`);
+    log(`ready proxy=${status.proxy?.url ?? 'none'} socket=${owner.socketPath}`);
     await new Promise<void>((resolve) => {
       const stop = (signal: string) => {
         log(`received ${signal}, stopping`);
@@ -54,9 +37,7 @@ export async function runDaemon(io: CliIo, options: DaemonOptions): Promise<void
       process.once('SIGTERM', () => stop('SIGTERM'));
     });
   } finally {
-    await server?.close().catch(() => undefined);
-    await service?.close().catch(() => undefined);
-    lock.release();
+    await owner.close();
     log('stopped');
   }
 }

@@ -1,9 +1,9 @@
 /** Electron main glue: single instance, sandbox, app:// protocol, the core service, IPC, window, tray, auto-lock. */
-import { app, BrowserWindow, clipboard, ClipboardItem, ipcMain, Menu, nativeImage, nativeTheme, Notification, powerMonitor, protocol, safeStorage, shell, Tray } from 'electron';
+import { app, BrowserWindow, clipboard, ClipboardItem, dialog, ipcMain, Menu, nativeImage, nativeTheme, Notification, powerMonitor, protocol, safeStorage, shell, Tray } from 'electron';
 import Store from 'electron-store';
 import path from 'node:path';
-import { createService } from '../core/create-service.ts';
 import { TokenwardenError } from '../core/errors.ts';
+import { startOwner } from '../core/owner.ts';
 import { APP_ENTRY_URL } from './app-origin.ts';
 import { registerAppProtocol, registerAppScheme } from './app-protocol.ts';
 import { startAutoLock } from './auto-lock.ts';
@@ -23,8 +23,11 @@ registerAppScheme(protocol);
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  app.whenReady().then(start, (err: unknown) => {
-    console.error('Tokenwarden failed to start:', err instanceof Error ? err.message : String(err));
+  app.whenReady().then(start).catch((err: unknown) => {
+    // E.g. ERR_BUSY: a headless daemon already owns this data directory; two writers would lose updates.
+    const message = err instanceof Error ? err.message : String(err);
+    console.error('Tokenwarden failed to start:', message);
+    dialog.showErrorBox('Tokenwarden cannot start', message);
     app.exit(1);
   });
 }
@@ -38,7 +41,10 @@ async function start(): Promise<void> {
 
   let allowedOrigins = new Set<string>(prefs.externalOrigins);
   const openExternal = createOpenExternal(shell, () => allowedOrigins);
-  const service = await createService({
+  // The app is the owner of its data directory, exactly like `tokenwarden daemon`: the owner lock
+  // keeps the CLI from opening the vault as a second writer, and the CLI talks to us over the socket.
+  const owner = await startOwner({
+    role: 'app',
     home: process.env.TOKENWARDEN_HOME ?? path.join(app.getPath('appData'), 'tokenwarden'),
     safeStorage: keyslot,
     proxy: { port: prefs.proxyPort, strict: prefs.proxyStrict },
@@ -51,6 +57,7 @@ async function start(): Promise<void> {
       if (!(await openExternal(url))) throw new TokenwardenError('ERR_FORBIDDEN', 'That login URL is not on the allowed https list.');
     },
   });
+  const service = owner.service;
   // The allow-list follows the configured issuers: login can open their pages and nothing else.
   async function refreshAllowList(): Promise<void> {
     // While locked the list cannot be read; the previous allow-list stays.
@@ -124,8 +131,9 @@ async function start(): Promise<void> {
     unsubscribe();
     disposeIpc();
     tray.destroy();
-    // service.close() disposes the clipboard guard, which clears a copied token (SECURITY S5).
-    service.close().finally(() => app.exit(0));
+    // owner.close() closes the service, whose clipboard guard clears a copied token (SECURITY S5),
+    // then the control socket and the owner lock.
+    owner.close().finally(() => app.exit(0));
   });
 
   refreshTray();

@@ -16,6 +16,8 @@ let report: {
   windows: { webPreferences: Record<string, unknown>; loaded: string[] }[];
   calls: Record<string, { ok: boolean; value?: unknown; error?: { code: string } }>;
   errors: string[];
+  ownerLock?: { pid: number; role: string; socketPath: string };
+  controlList?: { result?: { name: string }[] };
 };
 let exitCode: number | null;
 
@@ -79,6 +81,11 @@ describe('electron/main/index.ts glue (bundled, against a fake electron module)'
     expect(report.calls.badArg).toMatchObject({ ok: false, error: { code: 'ERR_INVALID_INPUT' } });
     expect(report.calls.add).toMatchObject({ ok: true, value: { name: 'glue', tokenTail: '1234' } });
     expect(report.calls.list).toMatchObject({ ok: true, value: [{ name: 'glue' }] });
+  });
+
+  it('R3 the app is the one owner: it holds the owner lock and serves the CLI over the control socket', () => {
+    expect(report.ownerLock).toMatchObject({ role: 'app', socketPath: expect.stringMatching(/control\.sock$/) });
+    expect(report.controlList?.result?.map((s) => s.name)).toEqual(['glue']);
   });
 
   it('S2 with the basic_text backend the vault stays on the passphrase keyslot only', () => {

@@ -1,0 +1,51 @@
+/**
+ * The owner of a data directory (the daemon or the desktop app): takes the owner lock, runs the
+ * service with its proxy, and serves the control socket, so the CLI never becomes a second writer.
+ */
+import type { ControlMethod } from '../../shared/contract.ts';
+import { controlSocketPath, startControlServer } from './control/index.ts';
+import { createService, type CreateServiceOptions } from './create-service.ts';
+import { ensureDataDir } from './data-dir.ts';
+import type { TokenwardenService } from './service.ts';
+import { acquireOwnerLock } from './vault/owner-lock.ts';
+
+export interface Owner {
+  service: TokenwardenService;
+  socketPath: string;
+  /** Closes the socket, flushes and closes the service, then releases the lock. */
+  close(): Promise<void>;
+}
+
+export async function startOwner(options: CreateServiceOptions & { role: 'daemon' | 'app' }): Promise<Owner> {
+  await ensureDataDir(options.home);
+  const socketPath = controlSocketPath(options.home);
+  // Throws ERR_BUSY naming the holder when another owner (or a CLI command) holds the directory.
+  const lock = await acquireOwnerLock(options.home, { role: options.role, socketPath });
+  let service: TokenwardenService | undefined;
+  try {
+    service = await createService({ ...options, ownerPid: process.pid });
+    const owner = service;
+    const server = await startControlServer({
+      path: socketPath,
+      ...(options.log ? { log: options.log } : {}),
+      handler: {
+        // Arguments were validated against ARG_SCHEMAS by the control server before this call.
+        call: (method: ControlMethod, params: unknown[]) => (owner[method] as (...args: unknown[]) => Promise<unknown>).apply(owner, params),
+        subscribe: (listener) => owner.onEvent(listener),
+      },
+    });
+    return {
+      service: owner,
+      socketPath,
+      async close() {
+        await server.close().catch(() => undefined);
+        await owner.close().catch(() => undefined);
+        lock.release();
+      },
+    };
+  } catch (err) {
+    await service?.close().catch(() => undefined);
+    lock.release();
+    throw err;
+  }
+}
