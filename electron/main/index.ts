@@ -34,7 +34,7 @@ if (!app.requestSingleInstanceLock()) {
 
 async function start(): Promise<void> {
   const appRoot = app.getAppPath();
-  const settings = createSettingsStore(new Store({ name: 'settings' }) as unknown as Parameters<typeof createSettingsStore>[0]);
+  const settings = createSettingsStore(new Store({ name: 'settings', configFileMode: 0o600 }) as unknown as Parameters<typeof createSettingsStore>[0]);
   const prefs = settings.read();
   const keyslot = createSafeStorageKeyslot(safeStorage);
   if (keyslot.refusalReason()) console.warn(keyslot.refusalReason());

@@ -1,6 +1,6 @@
 /** Proxy-facing commands: exec, proxy-env, ca, proxy-key. They need a running owner (the proxy lives there). */
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { CommandContext } from '../context.ts';
@@ -17,6 +17,7 @@ async function caFiles(session: Session): Promise<{ caPath: string; bundlePath: 
   const caPath = join(session.home, 'ca.pem');
   const bundlePath = join(session.home, 'ca-bundle.pem');
   writeFileSync(caPath, pem, { mode: 0o600 });
+  chmodSync(caPath, 0o600); // `mode` applies only when the file is created (S4).
   await writeCaBundle(pem, bundlePath);
   return { caPath, bundlePath };
 }
@@ -51,7 +52,9 @@ export function registerProxy(program: Command, ctx: CommandContext): void {
         if (opts.envToken) return { [opts.envToken]: await session.api.token(name) };
         return envFor(session, name);
       });
-      ctx.exitCode = await runChild(file, args, { ...io.env, ...extra });
+      // The passphrase opens the whole vault; the child gets one credential's access, never that (S7).
+      const { TOKENWARDEN_PASSPHRASE: _passphrase, ...inherited } = io.env;
+      ctx.exitCode = await runChild(file, args, { ...inherited, ...extra });
     });
 
   program
