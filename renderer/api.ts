@@ -1,9 +1,7 @@
 /** The renderer's only door to main: wraps `window.tokenwarden`, unwrapping `{ok, value | error}` envelopes into values or ApiError. */
-import { API_METHODS, type TokenwardenApi } from '../shared/contract.ts';
+import { API_METHODS, type IpcEnvelope as Envelope, type TokenwardenApi } from '../shared/contract.ts';
 import { ERROR_SPECS, isErrorCode, type ErrorCode, type ErrorPayload } from '../shared/errors.ts';
 import type { AppEvent } from '../shared/model.ts';
-
-type Envelope = { ok: true; value: unknown } | { ok: false; error: ErrorPayload };
 
 export interface TokenwardenBridge {
   readonly [method: string]: unknown;

@@ -15,6 +15,7 @@ import {
   type VaultStatus,
 } from './model.ts';
 import { parseOrigin } from './origin.ts';
+import type { ErrorPayload } from './errors.ts';
 
 export const NAME_PATTERN = /^[a-z0-9](?:[a-z0-9._-]{0,62}[a-z0-9])?$/;
 
@@ -200,6 +201,9 @@ export function isApiMethod(value: unknown): value is ApiMethod {
 export function isControlMethod(value: unknown): value is ControlMethod {
   return isApiMethod(value) || (typeof value === 'string' && (CONTROL_ONLY_METHODS as readonly string[]).includes(value));
 }
+
+/** What every IPC call resolves to: Electron strips custom fields from thrown errors, so errors travel as values. */
+export type IpcEnvelope<T = unknown> = { ok: true; value: T } | { ok: false; error: ErrorPayload };
 
 /** The IPC channel for a method; invoke-only, checked in main. */
 export const ipcChannel = (method: ApiMethod): `tw:${ApiMethod}` => `tw:${method}`;

@@ -2,7 +2,7 @@
 import type { z } from 'zod';
 import { ARG_SCHEMAS, isApiMethod, type ApiMethod, type TokenwardenApi } from '../../shared/contract.ts';
 import { toErrorPayload } from '../../shared/errors.ts';
-import type { IpcEnvelope } from './ipc-envelope.ts';
+import type { IpcEnvelope } from '../../shared/contract.ts';
 
 /** Names the failing fields without echoing their values: a value may be a pasted token. */
 export function describeIssues(error: z.ZodError): string {

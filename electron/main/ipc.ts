@@ -3,7 +3,7 @@ import { API_METHODS, EVENT_CHANNEL, ipcChannel, type TokenwardenApi } from '../
 import type { AppEvent } from '../../shared/model.ts';
 import { APP_ORIGIN, isAppUrl } from './app-origin.ts';
 import { dispatchApiCall } from './ipc-dispatch.ts';
-import type { IpcEnvelope } from './ipc-envelope.ts';
+import type { IpcEnvelope } from '../../shared/contract.ts';
 
 export interface IpcInvokeEvent {
   senderFrame: { url: string } | null;
