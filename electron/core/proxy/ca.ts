@@ -64,10 +64,22 @@ function subtreeFor(hostname: string): GeneralSubtree {
   return new GeneralSubtree({ base });
 }
 
-/** A critical nameConstraints extension that permits exactly the given hosts (RFC 5280 §4.2.1.10). */
+/** Every IPv4 and IPv6 address: excluded when no IP is bound. */
+const ALL_IPS = ['0.0.0.0/0', '::/0'].map((iPAddress) => new GeneralSubtree({ base: new GeneralName({ iPAddress }) }));
+
+/**
+ * A critical nameConstraints extension that permits exactly the given hosts (RFC 5280 §4.2.1.10).
+ * A name type with no subtree is unconstrained, so both types are always constrained: no DNS name bound
+ * permits only `invalid`, and no IP bound excludes every address.
+ */
 export function nameConstraintsExtension(hostnames: readonly string[]): x509.Extension {
-  const names = hostnames.length > 0 ? hostnames : [NOTHING_BOUND];
-  const value = new NameConstraints({ permittedSubtrees: new GeneralSubtrees(names.map(subtreeFor)) });
+  const names = [...hostnames];
+  if (!names.some((h) => isIP(h) === 0)) names.push(NOTHING_BOUND);
+  const anyIp = names.some((h) => isIP(h) !== 0);
+  const value = new NameConstraints({
+    permittedSubtrees: new GeneralSubtrees(names.map(subtreeFor)),
+    ...(anyIp ? {} : { excludedSubtrees: new GeneralSubtrees(ALL_IPS) }),
+  });
   return new x509.Extension(id_ce_nameConstraints, true, AsnConvert.serialize(value));
 }
 
@@ -110,7 +122,8 @@ export async function mintLeaf(ca: { cert: x509.X509Certificate; key: CryptoKey 
   const san = isIP(host) ? { type: 'ip' as const, value: host } : { type: 'dns' as const, value: host };
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: serial(),
-    subject: `CN=${isIP(host) ? host : host.replace(/[,=+<>#;"\\]/g, '')}`,
+    // OpenSSL checks a DNS-like CN against the DNS constraints when the leaf has no DNS SAN, so an IP leaf carries no CN.
+    subject: isIP(host) ? 'O=Tokenwarden' : `CN=${host.replace(/[,=+<>#;"\\]/g, '')}`,
     issuer: ca.cert.subject,
     notBefore: new Date(now.getTime() - DAY_MS),
     notAfter: new Date(Math.min(now.getTime() + 397 * DAY_MS, ca.cert.notAfter.getTime())),

@@ -1,18 +1,17 @@
 import { execFile } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer as createTlsServer, connect as tlsConnect } from 'node:tls';
-import { connect, type AddressInfo } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { webcrypto } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { loadCa, mintLeaf } from '../../../electron/core/proxy/ca.ts';
 import { startProxy } from '../../../electron/core/proxy/server.ts';
 import { FakeProxyBackend, type FakeCredential } from '../../fixtures/proxy-backend.ts';
 import { rawExchange, basic } from '../../fixtures/proxy-client.ts';
 import { leakedTokens, startHarness, type ProxyHarness } from '../../fixtures/proxy-harness.ts';
+import { verifyLeaf } from '../../fixtures/proxy-verify.ts';
 import { authorizationsOf, makeSelfSigned, makeTlsMaterial, startUpstream, type TestUpstream, type TlsMaterial } from '../../fixtures/proxy-upstream.ts';
 
 const run = promisify(execFile);
@@ -204,40 +203,14 @@ describe('P11 CONNECT guards', () => {
 describe('P11 the per-install CA', () => {
   it('P11 openssl shows a critical nameConstraints listing exactly the bound hosts', async () => {
     const { stdout } = await run('openssl', ['x509', '-noout', '-text', '-in', caFile]);
-    expect(stdout).toMatch(/X509v3 Name Constraints: critical\s+Permitted:\s+DNS:localhost\s*\n\s*X509v3/);
+    expect(stdout).toMatch(/X509v3 Name Constraints: critical\s+Permitted:\s+DNS:localhost\s+Excluded:\s+IP:0\.0\.0\.0\/0\.0\.0\.0\s+IP:[0:]+\/[0:]+\s*\n\s*X509v3/);
     expect(stdout).toMatch(/X509v3 Basic Constraints: critical\s+CA:TRUE, pathlen:0/);
   });
 
   it('P11 a leaf for evil.example signed by the CA fails Node verification, while a bound host passes', async () => {
-    const ca = await loadCa(h.backend.savedCa!);
-    const keys = (await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign'])) as webcrypto.CryptoKeyPair;
-    const keyDer = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey));
-    const key = `-----BEGIN PRIVATE KEY-----\n${keyDer.toString('base64')}\n-----END PRIVATE KEY-----\n`;
-    async function verify(hostname: string): Promise<{ node: string; openssl: string; signedByCa: boolean }> {
-      const cert = await mintLeaf(ca, hostname, keys.publicKey);
-      const server = createTlsServer({ cert, key }, (s) => s.end());
-      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-      const port = (server.address() as AddressInfo).port;
-      const node = await new Promise<string>((resolve) => {
-        const socket = tlsConnect({ host: '127.0.0.1', port, servername: hostname, ca: [h.backend.savedCa!.certPem] });
-        socket.once('secureConnect', () => {
-          socket.destroy();
-          resolve('ok');
-        });
-        socket.once('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message));
-      });
-      server.close();
-      const leafFile = join(dir, `${hostname}.pem`);
-      await writeFile(leafFile, cert);
-      const openssl = await run('openssl', ['verify', '-CAfile', caFile, leafFile]).then(
-        (r) => r.stdout + r.stderr,
-        (e: { stdout: string; stderr: string }) => e.stdout + e.stderr,
-      );
-      return { node, openssl, signedByCa: new X509Certificate(cert).checkIssued(new X509Certificate(h.backend.savedCa!.certPem)) };
-    }
-    const good = await verify('localhost');
+    const good = await verifyLeaf(h.backend.savedCa!, 'localhost');
     expect(good).toEqual({ node: 'ok', openssl: expect.stringContaining(': OK'), signedByCa: true });
-    const evil = await verify('evil.example');
+    const evil = await verifyLeaf(h.backend.savedCa!, 'evil.example');
     // Node has no name for X509_V_ERR_PERMITTED_VIOLATION and reports UNSPECIFIED; openssl names it.
     expect(evil.node).not.toBe('ok');
     expect(evil.signedByCa).toBe(true);

@@ -6,11 +6,12 @@ import { canonicalHostnames, CertificateAuthority, generateCa, loadCa, mintLeaf,
 import { FakeProxyBackend } from '../../../../fixtures/proxy-backend.ts';
 import { webcrypto } from 'node:crypto';
 
-function permitted(hostnames: string[]): string[] {
-  const ext = nameConstraintsExtension(hostnames);
-  const nc = AsnConvert.parse(ext.value, NameConstraints);
-  return (nc.permittedSubtrees ?? []).map((s) => s.base.dNSName ?? `ip:${s.base.iPAddress}`);
+function subtrees(hostnames: string[], which: 'permittedSubtrees' | 'excludedSubtrees'): string[] {
+  const nc = AsnConvert.parse(nameConstraintsExtension(hostnames).value, NameConstraints);
+  return (nc[which] ?? []).map((s) => s.base.dNSName ?? `ip:${s.base.iPAddress}`);
 }
+const permitted = (hostnames: string[]): string[] => subtrees(hostnames, 'permittedSubtrees');
+const excluded = (hostnames: string[]): string[] => subtrees(hostnames, 'excludedSubtrees');
 
 describe('P11 CA construction', () => {
   it('canonicalHostnames lower-cases, strips brackets, sorts and dedupes', () => {
@@ -22,8 +23,17 @@ describe('P11 CA construction', () => {
     expect(permitted(['a.test', '127.0.0.1', '::1'])).toEqual(['a.test', 'ip:127.0.0.1/32', 'ip:::1/128']);
   });
 
-  it('P11 with nothing bound, the CA permits only the reserved name "invalid"', () => {
+  it('P11 with nothing bound, the CA permits only the reserved name "invalid" and excludes every IP', () => {
     expect(permitted([])).toEqual(['invalid']);
+    expect(excluded([])).toEqual(['ip:0.0.0.0/0', 'ip:::/0']);
+  });
+
+  it('P11 with only DNS names bound, every IP is excluded; with only IPs bound, DNS permits only "invalid"', () => {
+    expect(permitted(['a.test'])).toEqual(['a.test']);
+    expect(excluded(['a.test'])).toEqual(['ip:0.0.0.0/0', 'ip:::/0']);
+    expect(permitted(['127.0.0.1'])).toEqual(['ip:127.0.0.1/32', 'invalid']);
+    expect(excluded(['127.0.0.1'])).toEqual([]);
+    expect(excluded(['a.test', '::1'])).toEqual([]);
   });
 
   it('P11 generateCa makes a pathlen-0 CA with a PKCS#8 key and fresh identity each time', async () => {
@@ -45,6 +55,8 @@ describe('P11 CA construction', () => {
     const ip = new X509Certificate(await mintLeaf(ca, '127.0.0.1', keys.publicKey));
     expect(dns.subjectAltName).toBe('DNS:api.test');
     expect(ip.subjectAltName).toBe('IP Address:127.0.0.1');
+    // P11: no DNS-like CN on an IP leaf, or OpenSSL would check it against the DNS constraints.
+    expect(ip.subject).not.toContain('CN=');
     expect(dns.ca).toBe(false);
     expect(dns.checkIssued(new X509Certificate(material.certPem))).toBe(true);
     expect(dns.checkHost('api.test')).toBe('api.test');
