@@ -7,6 +7,7 @@ import type { FieldErrors } from '../../lib/form-errors.ts';
 import { buildAddInput, type AddTab, type FormValues } from './build-input.ts';
 import { CommonFields, EMPTY_COMMON } from './common-fields.tsx';
 import { Field } from './field.tsx';
+import { FormActions } from '../../components/form-actions.tsx';
 
 const TABS: { id: AddTab; label: string }[] = [
   { id: 'static', label: 'Paste a token' },
@@ -190,14 +191,7 @@ export function AddDialog({ onClose, onAdded }: AddDialogProps) {
             {errors._form}
           </p>
         ) : null}
-        <div className="modal-actions">
-          <button type="button" onClick={onClose} disabled={busy}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={busy}>
-            {busy ? 'Adding…' : tab === 'oauth' ? 'Add and log in' : 'Add credential'}
-          </button>
-        </div>
+        <FormActions busy={busy} busyLabel="Adding…" label={tab === 'oauth' ? 'Add and log in' : 'Add credential'} onCancel={onClose} />
       </form>
     </Modal>
   );

@@ -4,6 +4,7 @@ import { TokenInput } from '../../../shared/contract.ts';
 import type { CredentialDetail } from '../../../shared/model.ts';
 import { api, errorText } from '../../api.ts';
 import { Modal } from '../../components/modal.tsx';
+import { FormActions } from '../../components/form-actions.tsx';
 
 export function RotateDialog({ detail, onDone, onClose }: { detail: CredentialDetail; onDone: (text: string) => void; onClose: () => void }) {
   const tokenId = useId();
@@ -69,14 +70,7 @@ export function RotateDialog({ detail, onDone, onClose }: { detail: CredentialDe
             {error}
           </p>
         ) : null}
-        <div className="modal-actions">
-          <button type="button" onClick={onClose} disabled={busy}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={busy}>
-            {busy ? 'Rotating…' : 'Rotate'}
-          </button>
-        </div>
+        <FormActions busy={busy} busyLabel="Rotating…" label="Rotate" onCancel={onClose} />
       </form>
     </Modal>
   );
