@@ -25,7 +25,7 @@ export function createProxyBackend(service: TokenwardenService): ProxyBackend {
     const next: RouteIndex = { byName: new Map(), byOrigin: new Map(), hostnames: [] };
     const hostnames = new Set<string>();
     for (const r of vault.list()) {
-      const cred: ProxyCredential = { name: r.name, hosts: r.hosts, authPolicy: r.authPolicy, allowInsecureLoopback: r.allowInsecureLoopback };
+      const cred: ProxyCredential = { name: r.name, kind: r.kind, hosts: r.hosts, authPolicy: r.authPolicy, allowInsecureLoopback: r.allowInsecureLoopback };
       next.byName.set(r.name, cred);
       for (const origin of r.hosts) {
         next.byOrigin.set(origin, [...(next.byOrigin.get(origin) ?? []), cred]);

@@ -1,5 +1,5 @@
 /** The port between the proxy and the rest of core: the proxy never touches the vault directly. */
-import type { AuthPolicy } from '../../../shared/model.ts';
+import type { AuthPolicy, CredentialKind } from '../../../shared/model.ts';
 
 /** What the proxy needs to know about a credential to route and guard; no secrets. */
 export interface ProxyCredential {
@@ -8,6 +8,14 @@ export interface ProxyCredential {
   hosts: string[];
   authPolicy: AuthPolicy;
   allowInsecureLoopback: boolean;
+  /** Only oauth and exec credentials can refresh, so only they get the R4 retry after a 401. Absent: treated as refreshable. */
+  kind?: CredentialKind;
+}
+
+export interface AccessTokenOptions {
+  force?: boolean;
+  /** Why a refresh is forced, so the token manager can rate-limit refreshes that upstream 401s trigger (R5). */
+  reason?: 'upstream-401';
 }
 
 export interface UsageEvent {
@@ -29,7 +37,7 @@ export interface ProxyBackend {
   /** Every credential bound to the exact origin. Throws ERR_LOCKED while locked. */
   credentialsForOrigin(origin: string): ProxyCredential[];
   /** ensureFresh: a usable access token or a coded TokenwardenError (ERR_NEEDS_LOGIN, ERR_TOKEN_UNAVAILABLE, ERR_LOCKED…). */
-  accessToken(name: string, options?: { force?: boolean }): Promise<string>;
+  accessToken(name: string, options?: AccessTokenOptions): Promise<string>;
   isLocked(): boolean;
   /** The current proxy key (>= 128 bits). Throws ERR_LOCKED while locked. */
   proxyKey(): Buffer;

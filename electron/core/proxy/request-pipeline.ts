@@ -142,7 +142,8 @@ export class RequestPipeline {
         headers: scan.out,
         authorization,
         body,
-        refresh: ours && replayable ? () => this.#backend.accessToken(credential.name, { force: true }) : undefined,
+        // A static token cannot change: retrying a 401 with it would only send the request twice (R4).
+        refresh: ours && replayable && credential.kind !== 'static' ? () => this.#backend.accessToken(credential.name, { force: true, reason: 'upstream-401' }) : undefined,
         onEnd: (status, bytes) => this.#record(route, req.method, status, bytes, started),
       },
       res,

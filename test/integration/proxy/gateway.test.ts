@@ -299,8 +299,23 @@ describe('R4 retry once after 401', () => {
     expect(authorizationsOf(h.upstream.calls[1]!)).toEqual(['Bearer tw-canary-refreshed-1111']);
     expect(h.backend.tokenCalls.slice(before)).toEqual([
       { name: 'api', force: false },
-      { name: 'api', force: true },
+      { name: 'api', force: true, reason: 'upstream-401' },
     ]);
+  });
+
+  it('R4 never retries a static credential: a buffered POST meets a 401 with exactly 1 upstream call and no forced refresh', async () => {
+    const fixed = h.backend.add({ name: 'fixed', kind: 'static', hosts: [h.upstream.origin], allowInsecureLoopback: true });
+    h.upstream.handler = (_req, res) => {
+      res.writeHead(401);
+      res.end('no');
+    };
+    const before = h.backend.tokenCalls.length;
+    const res = await gw('/fixed/items', { 'content-type': 'application/json' }, { method: 'POST', body: '{"a":1}' });
+    h.backend.credentials.delete('fixed');
+    expect(res.status).toBe(401);
+    expect(h.upstream.calls).toHaveLength(1);
+    expect(authorizationsOf(h.upstream.calls[0]!)).toEqual([`Bearer ${fixed.token}`]);
+    expect(h.backend.tokenCalls.slice(before)).toEqual([{ name: 'fixed', force: false }]);
   });
 
   it('R4 retries a small buffered POST once, resending the same body', async () => {

@@ -60,6 +60,19 @@ describe('the proxy wired to the real service and vault', () => {
     expect(authorizationsOf(secure.calls.at(-1)!)).toEqual([`Bearer ${HTTPS_TOKEN}`]);
   });
 
+  it('R4 the adapter passes the record kind: a static credential meeting a 401 makes exactly 1 upstream call', async () => {
+    const info = await service.proxyInfo();
+    plain.handler = (_req, res) => {
+      res.writeHead(401);
+      res.end('no');
+    };
+    const before = plain.calls.length;
+    const res = await send(info.port!, { method: 'POST', path: '/local/items', headers: { 'x-tokenwarden-key': await service.proxyKey(), 'content-type': 'application/json' }, body: '{"a":1}' });
+    plain.handler = (_req, r) => r.end('upstream ok');
+    expect(res.status).toBe(401);
+    expect(plain.calls.length - before).toBe(1);
+  });
+
   it('locking the vault makes the proxy answer 423 with 0 upstream calls', async () => {
     const info = await service.proxyInfo();
     const key = await service.proxyKey();
