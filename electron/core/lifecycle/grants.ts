@@ -26,6 +26,15 @@ function oauthOf(record: CredentialRecord): OAuthConfig {
   return record.oauth;
 }
 
+/**
+ * ID tokens are verified only at login (O5); one returned by a refresh is dropped unverified, since it is
+ * display-only and the one verified at login is kept.
+ */
+function withoutIdToken(response: TokenResponseLike): TokenResponseLike {
+  const { id_token: _unverified, ...rest } = response;
+  return rest;
+}
+
 /** Extra token-request parameters; only the ones configured, since IdPs reject unknown resources. */
 function extraParams(oauth: OAuthConfig): Record<string, string> {
   const params: Record<string, string> = {};
@@ -62,11 +71,11 @@ export class GrantRunner {
       // Scope is not resent: a refresh keeps the granted scope (RFC 6749 §6).
       const params: Record<string, string> = {};
       if (oauth.resource) params.resource = oauth.resource;
-      return client.refreshTokenGrant(config, refreshToken, params);
+      return withoutIdToken(await client.refreshTokenGrant(config, refreshToken, params));
     }
     if (oauth.grant === 'client-credentials') {
       const config = await this.configFor(record);
-      return client.clientCredentialsGrant(config, extraParams(oauth));
+      return withoutIdToken(await client.clientCredentialsGrant(config, extraParams(oauth)));
     }
     throw new TokenwardenError('ERR_NEEDS_LOGIN', `${record.name} has no refresh token; log in again.`);
   }

@@ -7,6 +7,20 @@ export const MAX_REFRESH_MARGIN_MS = 60_000;
 /** ...and at least this share of the lifetime: a 10-second token is refreshed 2 s early. */
 export const REFRESH_LIFETIME_SHARE = 0.2;
 
+/** A proxy 401 retry within this long of the previous one reuses the current token instead of calling the IdP (R5). */
+export const FORCED_REFRESH_WINDOW_MS = 30_000;
+
+export interface EnsureFreshOptions {
+  /** Refresh now even when the token is not due: the user asked (`tokenwarden refresh`, rotate). */
+  force?: boolean;
+  /**
+   * Why a forced refresh is wanted. 'upstream-401' comes from the proxy, not the user: it honours backoff,
+   * and at most one per credential per FORCED_REFRESH_WINDOW_MS reaches the IdP, so an API that always
+   * answers 401 cannot turn every request into a token call (R5, R3).
+   */
+  reason?: 'upstream-401';
+}
+
 export function expiresAtMs(tokens: TokenSet): number | undefined {
   return tokens.expiresAt === undefined ? undefined : Date.parse(tokens.expiresAt);
 }

@@ -16,6 +16,8 @@ export interface RefreshSchedulerOptions {
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
 const MIN_RETRY_MS = 1_000;
+/** No timer fires sooner than this: a token with no usable lifetime must not re-arm at 0 ms in a loop (F8). */
+export const MIN_REARM_MS = 1_000;
 
 export class RefreshScheduler {
   readonly #o: RefreshSchedulerOptions;
@@ -64,7 +66,7 @@ export class RefreshScheduler {
     const timer = this.#o.timers.setTimeout(() => {
       this.#timers.delete(name);
       if (this.#wanted.has(name)) fire();
-    }, Math.min(MAX_TIMER_MS, Math.max(0, delay)));
+    }, Math.min(MAX_TIMER_MS, Math.max(MIN_REARM_MS, delay)));
     (timer as { unref?: () => void }).unref?.();
     this.#timers.set(name, timer);
   }

@@ -16,4 +16,14 @@ export class SingleFlight<T> {
   has(key: string): boolean {
     return this.#inflight.has(key);
   }
+
+  /** Resolves once the flight for `key` (if any) has finished, whatever its outcome. */
+  async settled(key: string): Promise<void> {
+    await this.#inflight.get(key)?.catch(() => undefined);
+  }
+
+  /** Resolves once no flight is left, including flights that start while earlier ones finish. */
+  async drain(): Promise<void> {
+    while (this.#inflight.size > 0) await Promise.allSettled([...this.#inflight.values()]);
+  }
 }

@@ -12,7 +12,8 @@ import { tokenSetFrom, type TokenResponseLike } from '../oauth/token-set.ts';
 import { Backoff } from './backoff.ts';
 import type { CredentialStore } from './credential-store.ts';
 import { GrantRunner } from './grants.ts';
-import { isExpired, isRefreshDue, statusOf } from './refresh-policy.ts';
+import { FORCED_REFRESH_WINDOW_MS, isExpired, isRefreshDue, statusOf, type EnsureFreshOptions } from './refresh-policy.ts';
+import { revokeRemote } from './revoke-remote.ts';
 import { RefreshScheduler } from './refresh-scheduler.ts';
 import { SingleFlight } from './single-flight.ts';
 
@@ -44,6 +45,8 @@ export class TokenManager {
   readonly #grants: GrantRunner;
   readonly #execTimeoutMs: number;
   readonly #scheduler: RefreshScheduler;
+  /** When each credential last let a proxy 401 retry through to the IdP. */
+  readonly #retriedAt = new Map<string, number>();
 
   constructor(options: TokenManagerOptions) {
     this.#store = options.store;
@@ -71,13 +74,15 @@ export class TokenManager {
   }
 
   /** A usable access token, refreshed first when less than min(60 s, 20%) of its lifetime remains (O6). */
-  async ensureFresh(name: string, options: { force?: boolean } = {}): Promise<string> {
+  async ensureFresh(name: string, options: EnsureFreshOptions = {}): Promise<string> {
     const record = this.#require(name);
-    const force = options.force === true;
+    const retry = options.reason === 'upstream-401';
+    const force = options.force === true && !(retry && this.#now() - (this.#retriedAt.get(name) ?? -Infinity) < FORCED_REFRESH_WINDOW_MS);
+    if (force && retry) this.#retriedAt.set(name, this.#now());
     const ready = this.#usable(record, force);
     if (ready !== undefined) return ready;
     // No await before this line: concurrent callers must find the same flight (R3).
-    return this.#flights.run(name, () => this.#refresh(name, force));
+    return this.#flights.run(name, () => this.#refresh(name, force, { honourBackoff: retry }));
   }
 
   async login(name: string): Promise<void> {
@@ -124,25 +129,16 @@ export class TokenManager {
 
   /** RFC 7009: tokens are wiped locally first, whatever the IdP answers (O11). */
   async revoke(name: string): Promise<RevokeResult> {
-    const record = this.#require(name);
-    const tokens = record.tokens;
     this.unschedule(name);
-    await this.#store.update(name, (r) => {
-      const { tokens: _dropped, ...rest } = r;
+    // A refresh in flight would otherwise write its (rotated) tokens back after the wipe; its tokens are the ones to revoke.
+    await this.#flights.settled(name);
+    let tokens: TokenSet | undefined;
+    const record = await this.#store.update(name, (r) => {
+      const { tokens: dropped, ...rest } = r;
+      tokens = dropped;
       return { ...rest, state: 'revoked', updatedAt: new Date(this.#now()).toISOString() };
     });
-    if (record.kind !== 'oauth' || !record.oauth) {
-      return { name, outcome: 'unsupported', detail: 'Tokenwarden knows no revocation endpoint for this kind of credential; the token stays valid until it expires or you revoke it where it was issued.' };
-    }
-    if (!tokens) return { name, outcome: 'confirmed', detail: 'There were no tokens to revoke.' };
-    try {
-      const config = await this.#grants.configFor(record);
-      const result = await revokeTokens({ config, refreshToken: tokens.refreshToken, accessToken: tokens.accessToken, now: this.#now, sleep: (ms) => this.#sleep(ms) });
-      return { name, ...result };
-    } catch (err) {
-      const detail = err instanceof TokenwardenError ? err.message : 'the identity provider could not be reached';
-      return { name, outcome: 'not-confirmed', detail: `Revocation not confirmed (${detail}); the tokens may stay valid at the identity provider until they expire.` };
-    }
+    return revokeRemote({ record, tokens, configFor: (r) => this.#grants.configFor(r), now: this.#now, sleep: (ms) => this.#sleep(ms) });
   }
 
   async introspect(name: string): Promise<IntrospectionView> {
@@ -180,6 +176,18 @@ export class TokenManager {
     this.#scheduler.stop();
   }
 
+  /**
+   * Stops the timers and waits for every refresh in flight, so a refresh token the IdP already rotated is
+   * persisted before the vault locks (O7, S6). `whenIdle` runs synchronously once nothing is in flight,
+   * leaving no gap in which a new refresh could start against a store about to lock. Refresh errors are
+   * the callers' business, not settle's.
+   */
+  async settle(whenIdle?: () => void): Promise<void> {
+    this.stop();
+    await this.#flights.drain();
+    whenIdle?.();
+  }
+
   #require(name: string): CredentialRecord {
     const record = this.#store.get(name);
     if (!record) throw new TokenwardenError('ERR_NOT_FOUND', `No credential named ${name}.`);
@@ -199,23 +207,23 @@ export class TokenManager {
     return undefined;
   }
 
-  async #refresh(name: string, force: boolean, reloaded = false): Promise<string> {
+  async #refresh(name: string, force: boolean, how: { honourBackoff?: boolean; reloaded?: boolean } = {}): Promise<string> {
     const record = this.#require(name);
     if (!force && record.tokens && !isRefreshDue(record.tokens, this.#now())) return record.tokens.accessToken;
     const issuer = record.oauth?.issuer;
-    if (this.#backoff.blockedUntil(name, issuer, this.#now()) > 0 && !force) {
+    if (this.#backoff.blockedUntil(name, issuer, this.#now()) > 0 && (!force || how.honourBackoff)) {
       return this.#fallback(record, 'the identity provider is backing off');
     }
     let response: TokenResponseLike;
     try {
       response = record.kind === 'exec' ? await this.#runExec(record) : await this.#grants.refresh(record);
     } catch (err) {
-      return this.#onFailure(record, err, force, reloaded);
+      return this.#onFailure(record, err, force, how);
     }
     const previous = record.kind === 'oauth' ? record.tokens : undefined;
     // Persisted before the token is returned: a crash can never lose a rotated refresh token (O7).
     const tokens = tokenSetFrom(response, this.#now(), previous, record.oauth?.scope);
-    await this.#persist(name, tokens);
+    await this.#persist(name, tokens, { refreshed: true });
     this.#backoff.succeed(name, issuer);
     if (this.#scheduler.isWanted(name)) this.schedule(name);
     return tokens.accessToken;
@@ -226,7 +234,7 @@ export class TokenManager {
     return runExecSource(record.exec.command, { timeoutMs: this.#execTimeoutMs });
   }
 
-  async #onFailure(record: CredentialRecord, err: unknown, force: boolean, reloaded: boolean): Promise<string> {
+  async #onFailure(record: CredentialRecord, err: unknown, force: boolean, how: { honourBackoff?: boolean; reloaded?: boolean }): Promise<string> {
     const name = record.name;
     const issuer = record.oauth?.issuer;
     if (err instanceof TokenwardenError && err.code === 'ERR_NEEDS_LOGIN') {
@@ -241,12 +249,12 @@ export class TokenManager {
     }
     const failure = classifyOAuthError(err, this.#now());
     if (failure.kind === 'invalid-grant') {
-      if (!reloaded) {
+      if (!how.reloaded) {
         // Another process may have rotated the refresh token on disk (O8): read once, never loop.
         const used = record.tokens?.refreshToken;
         await this.#store.reload();
         const fresh = this.#require(name);
-        if (fresh.tokens?.refreshToken && fresh.tokens.refreshToken !== used) return this.#refresh(name, force, true);
+        if (fresh.tokens?.refreshToken && fresh.tokens.refreshToken !== used) return this.#refresh(name, force, { ...how, reloaded: true });
       }
       await this.#markNeedsLogin(name, 'The identity provider rejected the refresh token (invalid_grant).');
       throw new TokenwardenError('ERR_NEEDS_LOGIN', `${name} needs you to log in again: the grant is no longer valid.`);
@@ -270,9 +278,13 @@ export class TokenManager {
     throw new TokenwardenError(code, `No valid token for ${record.name}: ${why}.`);
   }
 
-  async #persist(name: string, tokens: TokenSet): Promise<void> {
+  /** A refresh never resurrects a credential revoked or marked needs-login while it was in flight (O11). */
+  async #persist(name: string, tokens: TokenSet, from: { refreshed?: boolean } = {}): Promise<void> {
     const at = new Date(this.#now()).toISOString();
     await this.#store.update(name, (r) => {
+      if (from.refreshed && (r.state === 'revoked' || r.state === 'needs-login')) {
+        throw new TokenwardenError('ERR_TOKEN_UNAVAILABLE', `${name} became ${r.state} while it was refreshing; the new tokens were discarded.`);
+      }
       const { lastError: _cleared, ...rest } = r;
       return { ...rest, tokens, state: 'active', lastRefreshAt: at, updatedAt: at };
     });

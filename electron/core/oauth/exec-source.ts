@@ -11,6 +11,16 @@ export interface ExecSourceOptions {
   maxBytes?: number;
 }
 
+/** Never handed to a token command: it unlocks the whole vault (S7). */
+const WITHHELD_ENV = ['TOKENWARDEN_PASSPHRASE'];
+
+/** The command's environment: the caller's (default: ours) minus the vault secrets. */
+export function execEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const env = { ...base };
+  for (const key of WITHHELD_ENV) delete env[key];
+  return env;
+}
+
 /** stdout is either a raw token (one line) or JSON `{ "access_token": "...", "expires_in": 3600 }`. */
 export function parseExecOutput(stdout: string): TokenResponseLike {
   const text = stdout.trim();
@@ -42,7 +52,7 @@ export function runExecSource(command: string, options: ExecSourceOptions = {}):
     execFile(
       file!,
       args,
-      { shell: false, timeout: timeoutMs, maxBuffer: options.maxBytes ?? 64 * 1024, env: options.env ?? process.env, windowsHide: true, encoding: 'utf8' },
+      { shell: false, timeout: timeoutMs, maxBuffer: options.maxBytes ?? 64 * 1024, env: execEnv(options.env), windowsHide: true, encoding: 'utf8' },
       (error, stdout) => {
         if (error) {
           // Never quote stdout or stderr: either may hold a token.

@@ -15,6 +15,21 @@ export function callbackPathFor(issuer: string): string {
   return `/callback/${createHash('sha256').update(issuer).digest('base64url').slice(0, 16)}`;
 }
 
+/**
+ * The request target as a URL, or undefined for anything but a plain origin-form path: `GET //` would make
+ * `new URL` throw inside the listener (an uncaught exception in the owner), and `//host/path` would parse
+ * with a foreign host (O2).
+ */
+function parseTarget(target: string | undefined): URL | undefined {
+  if (!target?.startsWith('/') || target.startsWith('//')) return undefined;
+  try {
+    const url = new URL(target, 'http://127.0.0.1');
+    return url.host === '127.0.0.1' ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export interface LoopbackRedirect {
   /** `http://127.0.0.1:PORT/callback/…`: the IP literal, never `localhost` (RFC 8252 §8.3). */
   readonly redirectUri: string;
@@ -41,8 +56,8 @@ export async function startLoopbackRedirect(options: LoopbackRedirectOptions): P
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const port = (server.address() as AddressInfo | null)?.port;
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const ok = !accepted && req.method === 'GET' && req.headers.host === `127.0.0.1:${port}` && url.pathname === options.path;
+    const url = parseTarget(req.url);
+    const ok = url !== undefined && !accepted && req.method === 'GET' && req.headers.host === `127.0.0.1:${port}` && url.pathname === options.path;
     if (!ok) {
       res.writeHead(404, { 'content-type': 'text/plain', connection: 'close' }).end('Not found');
       return;
@@ -56,7 +71,7 @@ export async function startLoopbackRedirect(options: LoopbackRedirectOptions): P
       connection: 'close',
     });
     res.end(DONE_PAGE, () => void close());
-    settle?.resolve(new URL(`http://127.0.0.1:${port}${req.url ?? '/'}`));
+    settle?.resolve(new URL(`${url.pathname}${url.search}`, `http://127.0.0.1:${port}`));
   });
 
   let closed: Promise<void> | undefined;

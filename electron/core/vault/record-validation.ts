@@ -1,8 +1,18 @@
-/** Validates a credential record before it is sealed: the zod schema plus the token rules a pasted token must meet. */
-import type { z } from 'zod';
-import { TokenInput } from '../../../shared/contract.ts';
+/** Validates a credential record before it is sealed: the zod schema plus the rules every stored token must meet. */
+import { z } from 'zod';
 import { TokenwardenError } from '../errors.ts';
 import { CredentialRecord, type CredentialRecordInput } from '../credentials/credential-record.ts';
+
+/**
+ * Looser than the paste rules (TokenInput, checked at the API boundary): tokens here may be IdP-issued, and
+ * refusing an unusual rotated refresh token would lose it after the IdP already rotated it (O7). What stays
+ * refused is what could split or truncate a header: CR, LF and NUL.
+ */
+export const StoredToken = z
+  .string()
+  .min(1, 'The token is empty.')
+  .max(65536, 'The token is longer than 64 KiB.')
+  .refine((t) => !/[\r\n\0]/.test(t), 'The token contains a line break or NUL.');
 
 export type NewCredential = Omit<CredentialRecordInput, 'id' | 'revision' | 'createdAt' | 'updatedAt'>;
 
@@ -16,7 +26,7 @@ export function validateRecord(candidate: unknown): CredentialRecord {
     ['tokens.idToken', tokens?.idToken],
   ] as const) {
     if (value === undefined) continue;
-    const check = TokenInput.safeParse(value);
+    const check = StoredToken.safeParse(value);
     if (!check.success) throw new TokenwardenError('ERR_INVALID_INPUT', `${field}: ${check.error.issues[0]?.message ?? 'invalid'}`);
   }
   return parsed.data;
