@@ -157,7 +157,8 @@ export class TokenwardenService implements ControlApi {
     this.#manager.stop();
     await this.#clipboard?.clearNow();
     this.#proxyKey.forget();
-    this.#vault.lock();
+    // A refresh in flight may already hold a rotated refresh token: it persists before the DEK goes (O7, S6).
+    await this.#manager.settle(() => this.#vault.lock());
     this.emit({ type: 'locked', locked: true });
     return this.status();
   }
