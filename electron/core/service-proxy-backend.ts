@@ -50,5 +50,9 @@ export function createProxyBackend(service: TokenwardenService): ProxyBackend {
     },
     saveCa: (ca) => vault.setSecret(CA_SECRET, JSON.stringify(ca)),
     recordUsage: (event: UsageEvent) => service.usage.touch(event.name),
+    onLock: (listener) =>
+      service.onEvent((event) => {
+        if (event.type === 'locked' && event.locked) listener();
+      }),
   };
 }

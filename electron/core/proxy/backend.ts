@@ -47,4 +47,9 @@ export interface ProxyBackend {
   loadCa(): { certPem: string; keyPem: string; hostnames: string[] } | undefined;
   saveCa(ca: { certPem: string; keyPem: string; hostnames: string[] }): Promise<void>;
   recordUsage(event: UsageEvent): void;
+  /**
+   * Calls `listener` each time the vault locks, so the proxy drops the CA key, its leaf contexts and the
+   * proxy key it holds (S6). Returns the unsubscribe. Optional: a backend without it never locks.
+   */
+  onLock?(listener: () => void): () => void;
 }

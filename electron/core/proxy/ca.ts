@@ -7,6 +7,7 @@ import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { GeneralName, GeneralSubtree, GeneralSubtrees, NameConstraints, id_ce_nameConstraints } from '@peculiar/asn1-x509';
+import { TokenwardenError } from '../errors.ts';
 import type { ProxyBackend } from './backend.ts';
 
 type CryptoKey = webcrypto.CryptoKey;
@@ -155,6 +156,8 @@ export class CertificateAuthority {
   #hostnames: string[] | undefined;
   #leafKeys: Promise<LeafKeys> | undefined;
   #contexts = new Map<string, Promise<SecureContext>>();
+  /** Bumped by forget(), so work started before a lock cannot put key material back afterwards. */
+  #generation = 0;
 
   constructor(backend: ProxyBackend, now: () => Date = () => new Date()) {
     this.#backend = backend;
@@ -187,13 +190,33 @@ export class CertificateAuthority {
     return { material, ...(await loadCa(material)) };
   }
 
+  /** S6: on lock, drops the CA key and certificate, the leaf key and every TLS context; the next use reloads from the backend. */
+  forget(): void {
+    this.#generation++;
+    this.#current = undefined;
+    this.#hostnames = undefined;
+    this.#leafKeys = undefined;
+    this.#contexts = new Map();
+  }
+
+  /** Whether any key material is held in memory (S6 tests and diagnostics). */
+  holdsSecrets(): boolean {
+    return this.#current !== undefined || this.#leafKeys !== undefined || this.#contexts.size > 0;
+  }
+
+  #assertGeneration(generation: number): void {
+    if (generation !== this.#generation) throw new TokenwardenError('ERR_LOCKED');
+  }
+
   async caPem(): Promise<string> {
     return (await this.current()).material.certPem;
   }
 
   /** The TLS context presenting a CA-signed leaf for `hostname`; minted once per CA generation. */
   async secureContext(hostname: string): Promise<SecureContext> {
+    const generation = this.#generation;
     const ca = await this.current();
+    this.#assertGeneration(generation);
     const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
     let context = this.#contexts.get(host);
     if (!context) {
@@ -206,13 +229,16 @@ export class CertificateAuthority {
   }
 
   async #mint(ca: LoadedCa, host: string): Promise<SecureContext> {
+    const generation = this.#generation;
     const leafKeys = await this.#leafKeyPair();
     const certPem = await mintLeaf(ca, host, leafKeys.publicKey, this.#now());
+    this.#assertGeneration(generation);
     return createSecureContext({ key: leafKeys.keyPem, cert: certPem, minVersion: 'TLSv1.2' });
   }
 
   /** One leaf key per process, as mitmproxy does: minting a leaf is then one signature. */
   #leafKeyPair(): Promise<LeafKeys> {
+    if (this.#backend.isLocked()) return Promise.reject(new TokenwardenError('ERR_LOCKED'));
     this.#leafKeys ??= (async () => {
       const keys = (await webcrypto.subtle.generateKey(EC, true, ['sign', 'verify'])) as CryptoKeyPair;
       return { publicKey: keys.publicKey, keyPem: pem('PRIVATE KEY', await webcrypto.subtle.exportKey('pkcs8', keys.privateKey)) };

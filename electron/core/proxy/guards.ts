@@ -55,6 +55,18 @@ export class KeyVerifier {
     }
     return timingSafeEqual(given, this.#expected);
   }
+
+  /** S6: on lock, zeroes and drops the copy of the key; verify() takes it from the backend again after unlock. */
+  forget(): void {
+    this.#expected.fill(0);
+    this.#expected = Buffer.alloc(0);
+    this.#source = undefined;
+  }
+
+  /** Whether a copy of the proxy key is held (S6 tests and diagnostics). */
+  holdsKey(): boolean {
+    return this.#source !== undefined || this.#expected.length > 0;
+  }
 }
 
 /** `Proxy-Authorization: Basic base64(NAME:KEY)` -> { name, key }; undefined when absent or malformed. */

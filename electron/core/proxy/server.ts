@@ -125,6 +125,11 @@ export async function startProxy(options: ProxyOptions): Promise<ProxyServer> {
   });
   const port = (server.address() as AddressInfo).port;
   for (const host of gatewayHosts(port)) hosts.add(host);
+  // S6: nothing the vault protects outlives a lock in the proxy's memory.
+  const stopForgetting = options.backend.onLock?.(() => {
+    ca.forget();
+    pipeline.keys.forget();
+  });
   log?.(`proxy listening on http://127.0.0.1:${port}`);
 
   return {
@@ -132,6 +137,9 @@ export async function startProxy(options: ProxyOptions): Promise<ProxyServer> {
     url: `http://127.0.0.1:${port}`,
     caPem: () => ca.caPem(),
     close: async () => {
+      stopForgetting?.();
+      ca.forget();
+      pipeline.keys.forget();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       for (const socket of blindSockets) socket.destroy();

@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createService } from '../../../electron/core/create-service.ts';
 import type { TokenwardenService } from '../../../electron/core/service.ts';
 import { send } from '../../fixtures/proxy-client.ts';
@@ -71,6 +71,20 @@ describe('the proxy wired to the real service and vault', () => {
     plain.handler = (_req, r) => r.end('upstream ok');
     expect(res.status).toBe(401);
     expect(plain.calls.length - before).toBe(1);
+  });
+
+  it('S6 locking the vault makes the proxy drop its CA: after unlock it reads the CA from the vault again', async () => {
+    const pem = await service.caPem();
+    const reads = vi.spyOn(service.vault, 'getSecret');
+    await service.caPem();
+    const cached = reads.mock.calls.filter(([name]) => name === 'proxy-ca').length;
+    await service.lock();
+    await service.unlock();
+    expect(await service.caPem()).toBe(pem);
+    const after = reads.mock.calls.filter(([name]) => name === 'proxy-ca').length;
+    reads.mockRestore();
+    expect(cached).toBe(0);
+    expect(after).toBe(1);
   });
 
   it('locking the vault makes the proxy answer 423 with 0 upstream calls', async () => {

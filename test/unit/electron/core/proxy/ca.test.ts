@@ -93,6 +93,34 @@ describe('P11 CertificateAuthority lifecycle', () => {
     expect(await ca.secureContext('a.test')).not.toBe(one);
   });
 
+  it('S6 forget() drops the CA key and every context; after unlock the CA is reloaded from the backend, not kept', async () => {
+    const backend = new FakeProxyBackend();
+    backend.add({ name: 'a', hosts: ['https://a.test'] });
+    const ca = new CertificateAuthority(backend);
+    const pem = await ca.caPem();
+    const context = await ca.secureContext('a.test');
+    expect(ca.holdsSecrets()).toBe(true);
+    const loads = backend.loadCaCalls;
+    ca.forget();
+    expect(ca.holdsSecrets()).toBe(false);
+    expect(await ca.caPem()).toBe(pem);
+    expect(backend.loadCaCalls).toBe(loads + 1);
+    expect(backend.saveCaCalls).toBe(1);
+    expect(await ca.secureContext('a.test')).not.toBe(context);
+  });
+
+  it('S6 a context whose minting straddles forget() is refused, not cached', async () => {
+    const backend = new FakeProxyBackend();
+    backend.add({ name: 'a', hosts: ['https://a.test'] });
+    const ca = new CertificateAuthority(backend);
+    await ca.caPem();
+    const pending = ca.secureContext('a.test');
+    backend.locked = true;
+    ca.forget();
+    await expect(pending).rejects.toMatchObject({ code: 'ERR_LOCKED' });
+    expect(ca.holdsSecrets()).toBe(false);
+  });
+
   it('throws ERR_LOCKED while the vault is locked', async () => {
     const backend = new FakeProxyBackend();
     backend.locked = true;

@@ -50,6 +50,16 @@ describe('P3 KeyVerifier', () => {
     expect(keys.verify(old)).toBe(false);
     expect(keys.verify(backend.keyString())).toBe(true);
   });
+  it('S6 forget() drops the copy of the key, and verify() fetches it again after unlock', () => {
+    const own = new FakeProxyBackend();
+    const verifier = new KeyVerifier(own);
+    expect(verifier.verify(own.keyString())).toBe(true);
+    expect(verifier.holdsKey()).toBe(true);
+    verifier.forget();
+    expect(verifier.holdsKey()).toBe(false);
+    own.key = randomBytes(32);
+    expect(verifier.verify(own.keyString())).toBe(true);
+  });
   it('P3 refuses to work with a key under 128 bits', () => {
     const weak = new FakeProxyBackend();
     weak.key = randomBytes(8);
