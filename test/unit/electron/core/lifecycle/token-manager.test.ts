@@ -81,6 +81,27 @@ describe('exec credentials', () => {
     expect(cmd.runs()).toBe(3);
   });
 
+  it('F8 an exec token with expires_in 0 is refreshed 8 s later, not in a 0 ms timer loop', async () => {
+    const h = harness();
+    const cmd = countingCommand();
+    h.store.insert({ name: 'cli', kind: 'exec', exec: { command: cmd.command.replace('expires_in:600', 'expires_in:0') } });
+    await h.manager.ensureFresh('cli');
+    h.manager.schedule('cli');
+    // 10 s minimum lifetime, refreshed 20% (2 s) early.
+    expect(h.clock.pendingDelays()).toEqual([8_000]);
+    h.manager.stop();
+    expect(cmd.runs()).toBe(1);
+  });
+
+  it('F8 a stored token with no lifetime left arms its timer at the 1 s minimum, never at 0 ms', () => {
+    const h = harness();
+    const at = new Date(h.clock.now()).toISOString();
+    h.store.insert({ name: 'cli', kind: 'exec', exec: { command: 'unused' }, tokens: { accessToken: 'legacy', receivedAt: at, expiresAt: at } });
+    h.manager.schedule('cli');
+    expect(h.clock.pendingDelays()).toEqual([1_000]);
+    h.manager.stop();
+  });
+
   it('a failing command keeps serving a still-valid token and fails with ERR_EXEC_FAILED once expired', async () => {
     const h = harness();
     const now = h.clock.now();

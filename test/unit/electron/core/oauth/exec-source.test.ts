@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TokenwardenError } from '../../../../../electron/core/errors.ts';
-import { parseExecOutput, runExecSource } from '../../../../../electron/core/oauth/exec-source.ts';
+import { execEnv, parseExecOutput, runExecSource } from '../../../../../electron/core/oauth/exec-source.ts';
 
 const NODE = JSON.stringify(process.execPath);
 
@@ -40,6 +40,22 @@ describe('exec source', () => {
     const err = await failure(runExecSource(`${NODE} -e "setTimeout(() => {}, 60000)"`, { timeoutMs: 300 }));
     expect(err.code).toBe('ERR_EXEC_FAILED');
     expect(err.message).toContain('timed out');
+  });
+
+  it('S7 never hands TOKENWARDEN_PASSPHRASE to the command, from the given env or from ours', async () => {
+    const printEnv = `${NODE} -e "process.stdout.write((process.env.TOKENWARDEN_PASSPHRASE ?? 'absent') + '_' + (process.env.TW_KEPT ?? 'lost'))"`;
+    const given = await runExecSource(printEnv, { env: { ...process.env, TOKENWARDEN_PASSPHRASE: 'vault-passphrase', TW_KEPT: 'kept' } });
+    expect(given.access_token).toBe('absent_kept');
+    const saved = process.env.TOKENWARDEN_PASSPHRASE;
+    process.env.TOKENWARDEN_PASSPHRASE = 'vault-passphrase';
+    try {
+      expect((await runExecSource(printEnv)).access_token).toBe('absent_lost');
+      expect(execEnv().TOKENWARDEN_PASSPHRASE).toBeUndefined();
+      expect(process.env.TOKENWARDEN_PASSPHRASE).toBe('vault-passphrase');
+    } finally {
+      if (saved === undefined) delete process.env.TOKENWARDEN_PASSPHRASE;
+      else process.env.TOKENWARDEN_PASSPHRASE = saved;
+    }
   });
 
   it('reports a missing program', async () => {

@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { TokenwardenError } from '../../../../../electron/core/errors.ts';
 import { callbackPathFor, REDIRECT_TIMEOUT_MS, startLoopbackRedirect } from '../../../../../electron/core/oauth/loopback-redirect.ts';
@@ -13,6 +14,17 @@ function hit(port: number, path: string, options: { host?: string; method?: stri
     });
     req.on('error', (err: NodeJS.ErrnoException) => resolve({ error: err.code ?? err.message }));
     req.end();
+  });
+}
+
+/** A raw request line, bypassing node's client (which would refuse or normalise `//`). */
+function rawGet(port: number, target: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.end(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`));
+    let text = '';
+    socket.on('data', (c: Buffer) => (text += c.toString()));
+    socket.on('end', () => resolve(text));
+    socket.on('error', reject);
   });
 }
 
@@ -37,6 +49,28 @@ describe('O2 loopback redirect listener', () => {
     await listener.close();
     const second = await hit(port, `${url.pathname}?code=again`);
     expect('error' in second ? second.error : second.status).toMatch(/ECONNREFUSED|404/);
+  });
+
+  it('O2 a raw `GET //` or `//host/path` target gets 404 without crashing the owner; the real callback still works', async () => {
+    const uncaught: unknown[] = [];
+    const onUncaught = (err: unknown) => uncaught.push(err);
+    process.on('uncaughtException', onUncaught);
+    try {
+      const path = callbackPathFor(ISSUER_A);
+      const listener = await startLoopbackRedirect({ path });
+      const port = Number(new URL(listener.redirectUri).port);
+      expect(await rawGet(port, '//')).toMatch(/^HTTP\/1\.1 404 /);
+      expect(await rawGet(port, `//evil.example${path}?code=forged`)).toMatch(/^HTTP\/1\.1 404 /);
+      expect(await hit(port, `${path}?code=the-code&state=s1`)).toMatchObject({ status: 200 });
+      const result = await listener.result;
+      expect(result.origin).toBe(`http://127.0.0.1:${port}`);
+      expect(result.pathname).toBe(path);
+      expect(result.searchParams.get('code')).toBe('the-code');
+      await listener.close();
+    } finally {
+      process.off('uncaughtException', onUncaught);
+    }
+    expect(uncaught).toEqual([]);
   });
 
   it("O3 IdP A's code arriving at IdP B's callback path is refused", async () => {

@@ -1,10 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { TokenwardenError } from '../../../../../electron/core/errors.ts';
-import { tokenSetFrom } from '../../../../../electron/core/oauth/token-set.ts';
+import { MIN_LIFETIME_SECONDS, tokenSetFrom } from '../../../../../electron/core/oauth/token-set.ts';
 
 const RECEIVED = Date.parse('2026-03-01T12:00:00.000Z');
 
 describe('tokenSetFrom', () => {
+  it.each([0, -30, 0.001])('F8 expires_in %s is no usable lifetime: it becomes the 10 s minimum', (expiresIn) => {
+    const set = tokenSetFrom({ access_token: 'short', expires_in: expiresIn }, RECEIVED);
+    expect(Date.parse(set.expiresAt!) - RECEIVED).toBe(MIN_LIFETIME_SECONDS * 1000);
+    expect(MIN_LIFETIME_SECONDS).toBe(10);
+  });
+
   it('O6 times expiry from local receipt plus expires_in, ignoring any exp inside a JWT', () => {
     const jwtClaimingYear2000 = `x.${Buffer.from(JSON.stringify({ exp: 946684800 })).toString('base64url')}.y`;
     const set = tokenSetFrom({ access_token: jwtClaimingYear2000, expires_in: 120 }, RECEIVED);
