@@ -10,6 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startProxy } from '../../../electron/core/proxy/server.ts';
 import { FakeProxyBackend, type FakeCredential } from '../../fixtures/proxy-backend.ts';
 import { rawExchange, basic } from '../../fixtures/proxy-client.ts';
+import { expectP7Outcome, P7_CASES } from '../../fixtures/proxy-expect.ts';
 import { leakedTokens, startHarness, type ProxyHarness } from '../../fixtures/proxy-harness.ts';
 import { verifyLeaf } from '../../fixtures/proxy-verify.ts';
 import { authorizationsOf, makeSelfSigned, makeTlsMaterial, startUpstream, type TestUpstream, type TlsMaterial } from '../../fixtures/proxy-upstream.ts';
@@ -89,19 +90,10 @@ describe('CONNECT with TLS interception for a bound host', () => {
     expect(h.upstream.calls.map((c) => c.url)).toEqual(['/a', '/b']);
   });
 
-  it.each([
-    ['reject', undefined, 200, ['OURS']],
-    ['reject', 'Bearer client', 400, null],
-    ['passthrough', undefined, 200, ['OURS']],
-    ['passthrough', 'Bearer client', 200, ['Bearer client']],
-    ['force', undefined, 200, ['OURS']],
-    ['force', 'Bearer client', 200, ['OURS']],
-  ] as const)('P7 %s with client Authorization %s through CONNECT', async (policy, clientAuth, status, expected) => {
+  it.each(P7_CASES)('P7 %s with client Authorization %s through CONNECT', async (policy, clientAuth, status, expected) => {
     api.authPolicy = policy;
     const res = await curl(['--proxy', proxyUrl(), '--cacert', caFile, '-o', '/dev/null', '-w', '%{http_code}', ...(clientAuth ? ['-H', `Authorization: ${clientAuth}`] : []), `${h.upstream.origin}/p7`]);
-    expect(Number(res.stdout)).toBe(status);
-    if (expected === null) expect(h.upstream.calls).toHaveLength(0);
-    else expect(authorizationsOf(h.upstream.calls[0]!)).toEqual(expected.map((v) => (v === 'OURS' ? `Bearer ${api.token}` : v)));
+    expectP7Outcome({ status: Number(res.stdout) }, status, expected, h.upstream.calls, api.token);
   });
 });
 

@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startProxy } from '../../../electron/core/proxy/server.ts';
 import type { FakeCredential } from '../../fixtures/proxy-backend.ts';
 import { basic, rawExchange, send } from '../../fixtures/proxy-client.ts';
+import { expectP7Outcome, expectRefused, P7_CASES } from '../../fixtures/proxy-expect.ts';
 import { leakedTokens, startHarness, type ProxyHarness } from '../../fixtures/proxy-harness.ts';
 import { authorizationsOf } from '../../fixtures/proxy-upstream.ts';
 
@@ -63,9 +64,7 @@ describe('forward proxy mode (absolute-form)', () => {
     h.backend.add({ name: 'api-b', hosts: [h.upstream.origin], allowInsecureLoopback: true });
     const res = await fwd(`${h.upstream.origin}/x`, { 'proxy-authorization': basic('', h.backend.keyString()) });
     h.backend.credentials.delete('api-b');
-    expect(res.status).toBe(409);
-    expect(res.json?.error?.code).toBe('ERR_AMBIGUOUS');
-    expect(h.upstream.calls).toHaveLength(0);
+    expectRefused(res, 409, 'ERR_AMBIGUOUS', h.upstream.calls);
   });
 
   it('P3 a missing Proxy-Authorization gets 407 with Proxy-Authenticate and 0 upstream calls', async () => {
@@ -96,9 +95,7 @@ describe('forward proxy mode (absolute-form)', () => {
     ['http://api.test:443 (port only)', 'http://api.test:443/x'],
   ])('P5 a credential bound to https://api.test gets 403 for %s', async (_label, url) => {
     const res = await fwd(url, { 'proxy-authorization': basic('remote', h.backend.keyString()) });
-    expect(res.status).toBe(403);
-    expect(res.json?.error?.code).toBe('ERR_HOST_NOT_BOUND');
-    expect(h.upstream.calls).toHaveLength(0);
+    expectRefused(res, 403, 'ERR_HOST_NOT_BOUND', h.upstream.calls);
   });
 
   it('P5 a credential bound to https://api.test gets 403 for CONNECT api.test.evil:443 in strict mode', async () => {
@@ -113,23 +110,10 @@ describe('forward proxy mode (absolute-form)', () => {
     expect(res.status).toBe(400);
   });
 
-  it.each([
-    ['reject', undefined, 200, ['OURS']],
-    ['reject', 'Bearer client', 400, null],
-    ['passthrough', undefined, 200, ['OURS']],
-    ['passthrough', 'Bearer client', 200, ['Bearer client']],
-    ['force', undefined, 200, ['OURS']],
-    ['force', 'Bearer client', 200, ['OURS']],
-  ] as const)('P7 %s with client Authorization %s in forward mode', async (policy, clientAuth, status, expected) => {
+  it.each(P7_CASES)('P7 %s with client Authorization %s in forward mode', async (policy, clientAuth, status, expected) => {
     api.authPolicy = policy;
     const res = await fwd(`${h.upstream.origin}/p7`, clientAuth ? { authorization: clientAuth } : {});
-    expect(res.status).toBe(status);
-    if (expected === null) {
-      expect(res.json?.error?.code).toBe('ERR_AUTH_POLICY');
-      expect(h.upstream.calls).toHaveLength(0);
-    } else {
-      expect(authorizationsOf(h.upstream.calls[0]!)).toEqual(expected.map((v) => (v === 'OURS' ? `Bearer ${api.token}` : v)));
-    }
+    expectP7Outcome({ status: res.status, code: res.json?.error?.code }, status, expected, h.upstream.calls, api.token);
   });
 
   it('P7 passthrough refuses two client Authorization headers (exactly one leaves)', async () => {

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { authorizationsOf } from '../../fixtures/proxy-upstream.ts';
 import { send } from '../../fixtures/proxy-client.ts';
+import { expectP7Outcome, expectRefused, P7_CASES } from '../../fixtures/proxy-expect.ts';
 import { leakedTokens, startHarness, type ProxyHarness } from '../../fixtures/proxy-harness.ts';
 import type { FakeCredential } from '../../fixtures/proxy-backend.ts';
 
@@ -126,9 +127,7 @@ describe('guards: each rejects before any upstream call', () => {
     ['a bare hostname', 'localhost'],
   ])('P2 rejects %s with 421', async (_label, host) => {
     const res = await gw('/api/x', { host: host.replace('PORT', String(h.proxy.port)) });
-    expect(res.status).toBe(421);
-    expect(res.json?.error?.code).toBe('ERR_BAD_HOST');
-    expect(h.upstream.calls).toHaveLength(0);
+    expectRefused(res, 421, 'ERR_BAD_HOST', h.upstream.calls);
   });
 
   it.each(['localhost', '[::1]', '127.0.0.1', 'LOCALHOST'])('P2 accepts Host %s:PORT', async (name) => {
@@ -138,9 +137,7 @@ describe('guards: each rejects before any upstream call', () => {
 
   it('P3 rejects a missing key with 401 and 0 upstream calls', async () => {
     const res = await send(h.proxy.port, { path: '/api/x' });
-    expect(res.status).toBe(401);
-    expect(res.json?.error?.code).toBe('ERR_GATEWAY_KEY');
-    expect(h.upstream.calls).toHaveLength(0);
+    expectRefused(res, 401, 'ERR_GATEWAY_KEY', h.upstream.calls);
   });
 
   it('P3 rejects a wrong key of the same length with 401 and 0 upstream calls', async () => {
@@ -184,9 +181,7 @@ describe('guards: each rejects before any upstream call', () => {
   it('P5 refuses a plain-http upstream unless the credential allows loopback http', async () => {
     h.backend.add({ name: 'plain', hosts: [h.upstream.origin], allowInsecureLoopback: false });
     const res = await gw('/plain/x');
-    expect(res.status).toBe(403);
-    expect(res.json?.error?.code).toBe('ERR_HOST_NOT_BOUND');
-    expect(h.upstream.calls).toHaveLength(0);
+    expectRefused(res, 403, 'ERR_HOST_NOT_BOUND', h.upstream.calls);
     h.backend.credentials.delete('plain');
   });
 
@@ -199,9 +194,7 @@ describe('guards: each rejects before any upstream call', () => {
 
   it('answers 404 for an unknown credential name, with 0 upstream calls', async () => {
     const res = await gw('/nope/x');
-    expect(res.status).toBe(404);
-    expect(res.json?.error?.code).toBe('ERR_NOT_FOUND');
-    expect(h.upstream.calls).toHaveLength(0);
+    expectRefused(res, 404, 'ERR_NOT_FOUND', h.upstream.calls);
   });
 
   it('P6 passes a 302 back as is and never follows it', async () => {
@@ -237,9 +230,7 @@ describe('guards: each rejects before any upstream call', () => {
   it('answers 423 ERR_LOCKED while the vault is locked, with 0 upstream calls', async () => {
     h.backend.locked = true;
     const res = await send(h.proxy.port, { path: '/api/x', headers: { 'x-tokenwarden-key': 'anything' } });
-    expect(res.status).toBe(423);
-    expect(res.json?.error?.code).toBe('ERR_LOCKED');
-    expect(h.upstream.calls).toHaveLength(0);
+    expectRefused(res, 423, 'ERR_LOCKED', h.upstream.calls);
   });
 
   it.each([
@@ -249,9 +240,7 @@ describe('guards: each rejects before any upstream call', () => {
     api.failWith = code;
     const res = await gw('/api/x');
     delete api.failWith;
-    expect(res.status).toBe(status);
-    expect(res.json?.error?.code).toBe(code);
-    expect(h.upstream.calls).toHaveLength(0);
+    expectRefused(res, status, code, h.upstream.calls);
   });
 
   it('answers 501 to an Upgrade (WebSocket) request, with 0 upstream calls', async () => {
@@ -262,24 +251,11 @@ describe('guards: each rejects before any upstream call', () => {
 });
 
 describe('P7 authorization policy in gateway mode', () => {
-  it.each([
-    ['reject', undefined, 200, ['OURS']],
-    ['reject', 'Bearer client', 400, null],
-    ['passthrough', undefined, 200, ['OURS']],
-    ['passthrough', 'Bearer client', 200, ['Bearer client']],
-    ['force', undefined, 200, ['OURS']],
-    ['force', 'Bearer client', 200, ['OURS']],
-  ] as const)('P7 %s with client Authorization %s', async (policy, clientAuth, status, expected) => {
+  it.each(P7_CASES)('P7 %s with client Authorization %s', async (policy, clientAuth, status, expected) => {
     api.authPolicy = policy;
     const res = await gw('/api/x', clientAuth ? { authorization: clientAuth } : {});
     api.authPolicy = 'reject';
-    expect(res.status).toBe(status);
-    if (expected === null) {
-      expect(res.json?.error?.code).toBe('ERR_AUTH_POLICY');
-      expect(h.upstream.calls).toHaveLength(0);
-    } else {
-      expect(authorizationsOf(h.upstream.calls[0]!)).toEqual(expected.map((v) => (v === 'OURS' ? `Bearer ${api.token}` : v)));
-    }
+    expectP7Outcome({ status: res.status, code: res.json?.error?.code }, status, expected, h.upstream.calls, api.token);
   });
 });
 

@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startProxy } from '../../../electron/core/proxy/server.ts';
 import type { FakeCredential } from '../../fixtures/proxy-backend.ts';
 import { rawExchange, send } from '../../fixtures/proxy-client.ts';
+import { expectRefused } from '../../fixtures/proxy-expect.ts';
 import { leakedTokens, startHarness, type ProxyHarness } from '../../fixtures/proxy-harness.ts';
 import { startUpstream } from '../../fixtures/proxy-upstream.ts';
 
@@ -155,9 +156,7 @@ describe('P10 bounded resources', () => {
 
   it('P10 a Content-Length over the body limit gets 413 and 0 upstream calls', async () => {
     const res = await send(h.proxy.port, { method: 'POST', path: '/api/big', headers: { 'x-tokenwarden-key': key }, body: Buffer.alloc(100 * 1024, 1) });
-    expect(res.status).toBe(413);
-    expect(res.json?.error?.code).toBe('ERR_TOO_LARGE');
-    expect(h.upstream.calls).toHaveLength(0);
+    expectRefused(res, 413, 'ERR_TOO_LARGE', h.upstream.calls);
   });
 
   it('P10 a chunked body that grows past the limit is cut with 413', async () => {
