@@ -1,35 +1,15 @@
-import { chromium, type Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TokenwardenError } from '../../../electron/core/errors.ts';
-import { PUBLIC_CLIENT, startIdp, type IdpFixture } from '../../fixtures/idp-provider.ts';
+import { describe, expect, it } from 'vitest';
+import { codeOf } from '../../fixtures/idp-errors.ts';
+import { PUBLIC_CLIENT } from '../../fixtures/idp-provider.ts';
+import { useChromium, useIdp } from '../../fixtures/idp-suite.ts';
 import { harness, type Harness } from '../../fixtures/idp-harness.ts';
 import { startIntrospectingUpstream, startLifecycleProxy } from '../../fixtures/idp-proxy.ts';
 import { send } from '../../fixtures/proxy-client.ts';
 import { tempHome, unlockedVault } from '../../fixtures/vault-helpers.ts';
 import { TokenManager } from '../../../electron/core/lifecycle/token-manager.ts';
 
-let idp: IdpFixture;
-let browser: Browser;
-beforeAll(async () => {
-  idp = await startIdp();
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await idp?.close();
-});
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (err) {
-    return err instanceof TokenwardenError ? err.code : `untyped:${String(err)}`;
-  }
-  return 'resolved';
-}
+const idp = useIdp();
+const browser = useChromium();
 
 function addAuthCode(h: Harness): void {
   h.store.insert({
@@ -45,7 +25,7 @@ function playwrightBrowser(opened: string[], callbackTexts: string[], drivers: P
   return async (url: string): Promise<void> => {
     opened.push(url);
     const redirectUri = new URL(url).searchParams.get('redirect_uri')!;
-    const context = await browser.newContext();
+    const context = await browser().newContext();
     // The provider's page imports a web font; this closed network would only make it wait.
     await context.route((u) => u.hostname !== '127.0.0.1', (route) => route.abort());
     const page = await context.newPage();

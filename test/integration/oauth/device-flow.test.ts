@@ -1,26 +1,15 @@
-import { chromium, type Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { LoginPrompt } from '../../../shared/model.ts';
-import { PUBLIC_CLIENT, startIdp, type IdpFixture } from '../../fixtures/idp-provider.ts';
+import { PUBLIC_CLIENT } from '../../fixtures/idp-provider.ts';
+import { useChromium, useIdp } from '../../fixtures/idp-suite.ts';
 import { harness } from '../../fixtures/idp-harness.ts';
 
-let idp: IdpFixture;
-let browser: Browser;
-beforeAll(async () => {
-  idp = await startIdp();
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await idp?.close();
-});
+const idp = useIdp();
+const browser = useChromium();
 
 /** What the user does on their phone or laptop: open the link, confirm the code, sign in, consent. */
 async function approveOnAnotherDevice(prompt: LoginPrompt): Promise<void> {
-  const context = await browser.newContext();
+  const context = await browser().newContext();
   await context.route((u) => u.hostname !== '127.0.0.1', (route) => route.abort());
   const page = await context.newPage();
   try {

@@ -1,24 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TokenwardenError } from '../../../electron/core/errors.ts';
-import { CONFIDENTIAL_CLIENT, CONFIDENTIAL_SECRET, startIdp, type IdpFixture } from '../../fixtures/idp-provider.ts';
+import { describe, expect, it } from 'vitest';
+import { codeOf } from '../../fixtures/idp-errors.ts';
+import { CONFIDENTIAL_CLIENT, CONFIDENTIAL_SECRET } from '../../fixtures/idp-provider.ts';
+import { useIdp } from '../../fixtures/idp-suite.ts';
 import { harness } from '../../fixtures/idp-harness.ts';
 
-let idp: IdpFixture;
-beforeAll(async () => {
-  idp = await startIdp();
-});
-afterAll(async () => {
-  await idp.close();
-});
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (err) {
-    return err instanceof TokenwardenError ? err.code : `untyped:${String(err)}`;
-  }
-  return 'resolved';
-}
+const idp = useIdp();
 
 describe('O4 discovery against oidc-provider', () => {
   it('O4 a configured issuer with a trailing slash does not match the real issuer and no token call is made', async () => {

@@ -1,21 +1,16 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TokenManager } from '../../../electron/core/lifecycle/token-manager.ts';
 import type { Vault } from '../../../electron/core/vault/vault.ts';
 import { ManualClock } from '../../fixtures/idp-clock.ts';
 import { countingFetch, type CountingFetch } from '../../fixtures/idp-fetch.ts';
-import { CONFIDENTIAL_CLIENT, CONFIDENTIAL_SECRET, startIdp, type IdpFixture } from '../../fixtures/idp-provider.ts';
+import { CONFIDENTIAL_CLIENT, CONFIDENTIAL_SECRET } from '../../fixtures/idp-provider.ts';
+import { useIdp } from '../../fixtures/idp-suite.ts';
 import { startIntrospectingUpstream, startLifecycleProxy, type LifecycleProxy } from '../../fixtures/idp-proxy.ts';
 import { send } from '../../fixtures/proxy-client.ts';
 import type { TestUpstream } from '../../fixtures/proxy-upstream.ts';
 import { tempHome, unlockedVault } from '../../fixtures/vault-helpers.ts';
 
-let idp: IdpFixture;
-beforeAll(async () => {
-  idp = await startIdp();
-});
-afterAll(async () => {
-  await idp.close();
-});
+const idp = useIdp();
 
 interface World {
   vault: Vault;

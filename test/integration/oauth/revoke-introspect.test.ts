@@ -1,25 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TokenwardenError } from '../../../electron/core/errors.ts';
-import { startIdp, type IdpFixture } from '../../fixtures/idp-provider.ts';
+import { describe, expect, it } from 'vitest';
+import { codeOf } from '../../fixtures/idp-errors.ts';
+import { useIdp } from '../../fixtures/idp-suite.ts';
 import { jsonResponse } from '../../fixtures/idp-fetch.ts';
 import { addClientCredentials, addRefreshImport, harness } from '../../fixtures/idp-harness.ts';
 
-let idp: IdpFixture;
-beforeAll(async () => {
-  idp = await startIdp();
-});
-afterAll(async () => {
-  await idp.close();
-});
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (err) {
-    return err instanceof TokenwardenError ? err.code : `untyped:${String(err)}`;
-  }
-  return 'resolved';
-}
+const idp = useIdp();
 
 /** Timers that record each requested delay and fire at once, so Retry-After waits cost no wall time. */
 function recordingTimers(delays: number[]) {

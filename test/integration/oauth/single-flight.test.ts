@@ -1,15 +1,9 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startIdp, type IdpFixture } from '../../fixtures/idp-provider.ts';
+import { describe, expect, it } from 'vitest';
+import { useIdp } from '../../fixtures/idp-suite.ts';
 import { addClientCredentials, harness } from '../../fixtures/idp-harness.ts';
 
-let idp: IdpFixture;
-beforeAll(async () => {
-  idp = await startIdp();
-});
-afterAll(async () => {
-  await idp.close();
-});
+const idp = useIdp();
 
 describe('R3 single-flight', () => {
   it('R3 2-50 concurrent ensureFresh calls on an expired token make exactly 1 token request in every interleaving', async () => {

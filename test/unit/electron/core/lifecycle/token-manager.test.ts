@@ -2,17 +2,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TokenwardenError } from '../../../../../electron/core/errors.ts';
+import { codeOf } from '../../../../fixtures/idp-errors.ts';
 import { harness } from '../../../../fixtures/idp-harness.ts';
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (err) {
-    return err instanceof TokenwardenError ? err.code : `untyped:${String(err)}`;
-  }
-  return 'resolved';
-}
 
 const dirs: string[] = [];
 afterEach(() => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TokenwardenError } from '../../../../../electron/core/errors.ts';
+import { codeOf } from '../../../../fixtures/idp-errors.ts';
 import { OAuthDiscovery } from '../../../../../electron/core/oauth/discovery.ts';
 import { countingFetch, jsonResponse } from '../../../../fixtures/idp-fetch.ts';
 
@@ -20,15 +20,6 @@ function stubbed(doc: Record<string, unknown>) {
   const counter = countingFetch(() => Promise.reject(new Error('no network in unit tests')));
   counter.intercept = (call) => (call.url.endsWith('/.well-known/openid-configuration') ? jsonResponse(200, doc) : undefined);
   return counter;
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (err) {
-    return err instanceof TokenwardenError ? err.code : `untyped:${String(err)}`;
-  }
-  return 'resolved';
 }
 
 describe('O4 discovery', () => {
