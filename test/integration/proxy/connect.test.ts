@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startProxy } from '../../../electron/core/proxy/server.ts';
 import { FakeProxyBackend, type FakeCredential } from '../../fixtures/proxy-backend.ts';
-import { rawExchange, basic } from '../../fixtures/proxy-client.ts';
+import { connectHead, rawExchange } from '../../fixtures/proxy-client.ts';
 import { expectP7Outcome, P7_CASES } from '../../fixtures/proxy-expect.ts';
 import { leakedTokens, startHarness, type ProxyHarness } from '../../fixtures/proxy-harness.ts';
 import { verifyLeaf } from '../../fixtures/proxy-verify.ts';
@@ -102,7 +102,7 @@ describe('tunnel lifetime', () => {
     const target = new URL(h.upstream.origin).host;
     const raw = connect(h.proxy.port, '127.0.0.1');
     await new Promise<void>((resolve, reject) => {
-      raw.once('connect', () => raw.write(`CONNECT ${target} HTTP/1.1\r\nHost: ${target}\r\nProxy-Authorization: ${basic('api', h.backend.keyString())}\r\n\r\n`));
+      raw.once('connect', () => raw.write(connectHead(target, { name: 'api', key: h.backend.keyString() })));
       raw.once('data', (d: Buffer) => (d.toString().startsWith('HTTP/1.1 200') ? resolve() : reject(new Error(d.toString()))));
     });
     const socket = tlsConnect({ socket: raw, servername: 'localhost', ca: [await h.proxy.caPem()] });
@@ -160,7 +160,7 @@ describe('P11 CONNECT guards', () => {
   });
 
   it('P3 CONNECT without the key gets 407 with Proxy-Authenticate and no tunnel', async () => {
-    const { response } = await rawExchange(h.proxy.port, `CONNECT ${new URL(h.upstream.origin).host} HTTP/1.1\r\nHost: ${new URL(h.upstream.origin).host}\r\n\r\n`);
+    const { response } = await rawExchange(h.proxy.port, connectHead(new URL(h.upstream.origin).host));
     expect(response).toMatch(/^HTTP\/1\.1 407 /);
     expect(response.toLowerCase()).toContain('proxy-authenticate: basic');
     expect(response).toContain('ERR_PROXY_AUTH');
@@ -168,14 +168,14 @@ describe('P11 CONNECT guards', () => {
 
   it('P2 CONNECT whose Host differs from the target gets 421', async () => {
     const target = new URL(h.upstream.origin).host;
-    const { response } = await rawExchange(h.proxy.port, `CONNECT ${target} HTTP/1.1\r\nHost: evil.example:443\r\nProxy-Authorization: ${basic('api', h.backend.keyString())}\r\n\r\n`);
+    const { response } = await rawExchange(h.proxy.port, connectHead(target, { name: 'api', key: h.backend.keyString() }, 'evil.example:443'));
     expect(response).toMatch(/^HTTP\/1\.1 421 /);
   });
 
   it('CONNECT while locked gets 423', async () => {
     h.backend.locked = true;
     const target = new URL(h.upstream.origin).host;
-    const { response } = await rawExchange(h.proxy.port, `CONNECT ${target} HTTP/1.1\r\nHost: ${target}\r\nProxy-Authorization: ${basic('api', 'x')}\r\n\r\n`);
+    const { response } = await rawExchange(h.proxy.port, connectHead(target, { name: 'api', key: 'x' }));
     h.backend.locked = false;
     expect(response).toMatch(/^HTTP\/1\.1 423 /);
     expect(response).toContain('ERR_LOCKED');
@@ -184,7 +184,7 @@ describe('P11 CONNECT guards', () => {
   it('CONNECT with an empty NAME and several bound credentials gets 409 ERR_AMBIGUOUS', async () => {
     h.backend.add({ name: 'api2', hosts: [h.upstream.origin] });
     const target = new URL(h.upstream.origin).host;
-    const { response } = await rawExchange(h.proxy.port, `CONNECT ${target} HTTP/1.1\r\nHost: ${target}\r\nProxy-Authorization: ${basic('', h.backend.keyString())}\r\n\r\n`);
+    const { response } = await rawExchange(h.proxy.port, connectHead(target, { name: '', key: h.backend.keyString() }));
     h.backend.credentials.delete('api2');
     expect(response).toMatch(/^HTTP\/1\.1 409 /);
     expect(response).toContain('ERR_AMBIGUOUS');

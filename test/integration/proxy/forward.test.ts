@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startProxy } from '../../../electron/core/proxy/server.ts';
 import type { FakeCredential } from '../../fixtures/proxy-backend.ts';
-import { basic, rawExchange, send } from '../../fixtures/proxy-client.ts';
+import { basic, connectHead, rawExchange, send } from '../../fixtures/proxy-client.ts';
 import { expectP7Outcome, expectRefused, P7_CASES } from '../../fixtures/proxy-expect.ts';
 import { leakedTokens, startHarness, type ProxyHarness } from '../../fixtures/proxy-harness.ts';
 import { authorizationsOf } from '../../fixtures/proxy-upstream.ts';
@@ -12,7 +12,6 @@ const run = promisify(execFile);
 let h: ProxyHarness;
 let api: FakeCredential;
 let target: string;
-const outputs: string[] = [];
 
 beforeAll(async () => {
   h = await startHarness();
@@ -26,14 +25,11 @@ afterEach(() => {
 });
 afterAll(async () => {
   await h.close();
-  expect(leakedTokens([...h.logs, ...outputs], h.backend.allTokens())).toEqual([]);
+  expect(leakedTokens([...h.logs, ...h.seen], h.backend.allTokens())).toEqual([]);
 });
 
 function fwd(url: string, headers: Record<string, string> = {}) {
-  return send(h.proxy.port, { path: url, headers: { host: new URL(url).host, 'proxy-authorization': basic('api', h.backend.keyString()), ...headers } }).then((r) => {
-    outputs.push(r.body);
-    return r;
-  });
+  return h.send({ path: url, headers: { host: new URL(url).host, 'proxy-authorization': basic('api', h.backend.keyString()), ...headers } });
 }
 
 describe('forward proxy mode (absolute-form)', () => {
@@ -49,7 +45,7 @@ describe('forward proxy mode (absolute-form)', () => {
 
   it('curl with HTTP_PROXY=http://NAME:KEY@127.0.0.1:PORT reaches the upstream with the token', async () => {
     const { stdout } = await run('curl', ['-sS', '--noproxy', '', '--proxy', `http://api:${h.backend.keyString()}@127.0.0.1:${h.proxy.port}`, `${h.upstream.origin}/curl`]);
-    outputs.push(stdout);
+    h.seen.push(stdout);
     expect(stdout).toBe('upstream ok');
     expect(authorizationsOf(h.upstream.calls[0]!)).toEqual([`Bearer ${api.token}`]);
   });
@@ -100,7 +96,7 @@ describe('forward proxy mode (absolute-form)', () => {
 
   it('P5 a credential bound to https://api.test gets 403 for CONNECT api.test.evil:443 in strict mode', async () => {
     const strict = await startProxy({ backend: h.backend, port: 0, strict: true });
-    const { response } = await rawExchange(strict.port, `CONNECT api.test.evil:443 HTTP/1.1\r\nHost: api.test.evil:443\r\nProxy-Authorization: ${basic('remote', h.backend.keyString())}\r\n\r\n`);
+    const { response } = await rawExchange(strict.port, connectHead('api.test.evil:443', { name: 'remote', key: h.backend.keyString() }));
     await strict.close();
     expect(response).toMatch(/^HTTP\/1\.1 403 /);
   });

@@ -23,10 +23,7 @@ afterAll(async () => {
 });
 
 function gw(path: string, headers: Record<string, string> = {}, extra: { method?: string; body?: string } = {}) {
-  return send(h.proxy.port, { path, headers: { 'x-tokenwarden-key': h.backend.keyString(), ...headers }, ...extra }).then((r) => {
-    h.seen.push(r.body);
-    return r;
-  });
+  return h.send({ path, headers: { 'x-tokenwarden-key': h.backend.keyString(), ...headers }, ...extra });
 }
 
 describe('gateway mode', () => {

@@ -16,7 +16,6 @@ let h: ProxyHarness;
 let api: FakeCredential;
 let key: string;
 let hostHeader: string;
-const outputs: string[] = [];
 
 beforeAll(async () => {
   h = await startHarness({ proxy: { maxBodyBytes: 64 * 1024 } });
@@ -31,15 +30,8 @@ afterEach(() => {
 afterAll(async () => {
   await h.close();
   // S7 canary: the whole file's log lines and every response body we read.
-  expect(leakedTokens([...h.logs, ...outputs], h.backend.allTokens())).toEqual([]);
+  expect(leakedTokens([...h.logs, ...h.seen], h.backend.allTokens())).toEqual([]);
 });
-
-function raw(text: string) {
-  return rawExchange(h.proxy.port, text).then((r) => {
-    outputs.push(r.response);
-    return r;
-  });
-}
 
 describe('P1 loopback only', () => {
   it('P1 listens on 127.0.0.1 only (server address and ss -ltn)', async () => {
@@ -87,14 +79,14 @@ describe('P9 strict framing: 400, connection closed, 0 upstream calls', () => {
     ['no Host header', 'GET /api/x HTTP/1.1\r\nX-Tokenwarden-Key: K\r\n\r\n'],
   ];
   it.each(cases)('P9 rejects %s', async (_label, template) => {
-    const { response, closed } = await raw(template.replaceAll('Host: H', `Host: ${hostHeader}`).replace('X-Tokenwarden-Key: K', `X-Tokenwarden-Key: ${key}`));
+    const { response, closed } = await h.raw(template.replaceAll('Host: H', `Host: ${hostHeader}`).replace('X-Tokenwarden-Key: K', `X-Tokenwarden-Key: ${key}`));
     expect(response).toMatch(/^HTTP\/1\.1 400 /);
     expect(closed).toBe(true);
     expect(h.upstream.calls).toHaveLength(0);
   });
 
   it('P9 the same request without the defect is forwarded (the cases above are not rejected for another reason)', async () => {
-    const { response } = await raw(`GET /api/x HTTP/1.1\r\nHost: ${hostHeader}\r\nX-Tokenwarden-Key: ${key}\r\nConnection: close\r\n\r\n`);
+    const { response } = await h.raw(`GET /api/x HTTP/1.1\r\nHost: ${hostHeader}\r\nX-Tokenwarden-Key: ${key}\r\nConnection: close\r\n\r\n`);
     expect(response).toMatch(/^HTTP\/1\.1 200 /);
     expect(h.upstream.calls).toHaveLength(1);
   });
@@ -107,7 +99,7 @@ describe('P9 strict framing: 400, connection closed, 0 upstream calls', () => {
       fc.asyncProperty(fc.string({ unit: fc.constantFrom('x', '-', 'Y'), minLength: 1, maxLength: 6 }), withNasty, fc.boolean(), async (name, value, inName) => {
         const line = inName ? `X-${name}${value}: v` : `X-${name}: ${value}`;
         const before = h.upstream.calls.length;
-        const { response } = await raw(`GET /api/fuzz HTTP/1.1\r\nHost: ${hostHeader}\r\nX-Tokenwarden-Key: ${key}\r\n${line}\r\nConnection: close\r\n\r\n`);
+        const { response } = await h.raw(`GET /api/fuzz HTTP/1.1\r\nHost: ${hostHeader}\r\nX-Tokenwarden-Key: ${key}\r\n${line}\r\nConnection: close\r\n\r\n`);
         expect(response).toMatch(/^HTTP\/1\.1 (200|400|421|403|401) /);
         for (const call of h.upstream.calls.slice(before)) {
           for (const item of call.rawHeaders) expect(item).not.toMatch(/[\r\n\0]/);
@@ -148,7 +140,7 @@ describe('P10 bounded resources', () => {
   });
 
   it('P10 headers over 16 KiB get 431 and a closed connection', async () => {
-    const { response, closed } = await raw(`GET /api/x HTTP/1.1\r\nHost: ${hostHeader}\r\nX-Tokenwarden-Key: ${key}\r\nX-Big: ${'a'.repeat(17 * 1024)}\r\n\r\n`);
+    const { response, closed } = await h.raw(`GET /api/x HTTP/1.1\r\nHost: ${hostHeader}\r\nX-Tokenwarden-Key: ${key}\r\nX-Big: ${'a'.repeat(17 * 1024)}\r\n\r\n`);
     expect(response).toMatch(/^HTTP\/1\.1 431 /);
     expect(closed).toBe(true);
     expect(h.upstream.calls).toHaveLength(0);
@@ -239,7 +231,7 @@ describe('P10 bounded resources', () => {
     api.failWith = 'ERR_TOKEN_UNAVAILABLE';
     const res = await send(h.proxy.port, { path: '/api/x?access_token=zzz', headers: { 'x-tokenwarden-key': key } });
     delete api.failWith;
-    outputs.push(res.body);
+    h.seen.push(res.body);
     expect(res.status).toBe(503);
     expect(res.body).not.toContain(api.token);
     expect(h.logs.join('\n')).not.toContain('zzz');

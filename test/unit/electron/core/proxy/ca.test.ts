@@ -63,11 +63,16 @@ describe('P11 CA construction', () => {
   });
 });
 
+/** A fake backend with one credential bound to https://a.test, and a CA over it. */
+function boundToA(): { backend: FakeProxyBackend; ca: CertificateAuthority } {
+  const backend = new FakeProxyBackend();
+  backend.add({ name: 'a', hosts: ['https://a.test'] });
+  return { backend, ca: new CertificateAuthority(backend) };
+}
+
 describe('P11 CertificateAuthority lifecycle', () => {
   it('creates and saves a CA on first use, reuses a stored one that matches, and regenerates when the bound set changes', async () => {
-    const backend = new FakeProxyBackend();
-    backend.add({ name: 'a', hosts: ['https://a.test'] });
-    const ca = new CertificateAuthority(backend);
+    const { backend, ca } = boundToA();
     const first = await ca.caPem();
     expect(backend.saveCaCalls).toBe(1);
     expect(await ca.caPem()).toBe(first);
@@ -84,9 +89,7 @@ describe('P11 CertificateAuthority lifecycle', () => {
   });
 
   it('caches one TLS context per host and drops the cache when the CA changes', async () => {
-    const backend = new FakeProxyBackend();
-    backend.add({ name: 'a', hosts: ['https://a.test'] });
-    const ca = new CertificateAuthority(backend);
+    const { backend, ca } = boundToA();
     const one = await ca.secureContext('a.test');
     expect(await ca.secureContext('A.TEST')).toBe(one);
     backend.add({ name: 'b', hosts: ['https://b.test'] });
@@ -94,9 +97,7 @@ describe('P11 CertificateAuthority lifecycle', () => {
   });
 
   it('S6 forget() drops the CA key and every context; after unlock the CA is reloaded from the backend, not kept', async () => {
-    const backend = new FakeProxyBackend();
-    backend.add({ name: 'a', hosts: ['https://a.test'] });
-    const ca = new CertificateAuthority(backend);
+    const { backend, ca } = boundToA();
     const pem = await ca.caPem();
     const context = await ca.secureContext('a.test');
     expect(ca.holdsSecrets()).toBe(true);
@@ -110,9 +111,7 @@ describe('P11 CertificateAuthority lifecycle', () => {
   });
 
   it('S6 a context whose minting straddles forget() is refused, not cached', async () => {
-    const backend = new FakeProxyBackend();
-    backend.add({ name: 'a', hosts: ['https://a.test'] });
-    const ca = new CertificateAuthority(backend);
+    const { backend, ca } = boundToA();
     await ca.caPem();
     const pending = ca.secureContext('a.test');
     backend.locked = true;
