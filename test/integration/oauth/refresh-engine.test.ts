@@ -1,8 +1,10 @@
+import { generateKeyPair, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { codeOf } from '../../fixtures/idp-errors.ts';
 import { useIdp } from '../../fixtures/idp-suite.ts';
 import { jsonResponse } from '../../fixtures/idp-fetch.ts';
 import { addClientCredentials, addRefreshImport, harness } from '../../fixtures/idp-harness.ts';
+import { CONFIDENTIAL_CLIENT, CONFIDENTIAL_SECRET } from '../../fixtures/idp-provider.ts';
 
 const idp = useIdp();
 
@@ -177,6 +179,74 @@ describe('R5/R6 IdP outages', () => {
     h.clock.advance(1_000);
     expect(await h.manager.ensureFresh('cc')).not.toBe(original);
     expect(h.counter.tokenCalls()).toHaveLength(3);
+  });
+});
+
+describe('R5 forced refreshes after an upstream 401', () => {
+  const RETRY = { force: true, reason: 'upstream-401' } as const;
+
+  it('R5 R3 at most one upstream-401 refresh per credential per 30 s reaches the IdP; a user refresh always does', async () => {
+    const h = harness();
+    addClientCredentials(h, idp);
+    await h.manager.login('cc');
+    const first = h.store.get('cc')!.tokens!.accessToken;
+    const retried = await h.manager.ensureFresh('cc', RETRY);
+    expect(retried).not.toBe(first);
+    expect(h.counter.tokenCalls()).toHaveLength(2);
+    // An API that answers 401 to everything: each request asks again, none reaches the IdP.
+    for (let i = 0; i < 5; i += 1) expect(await h.manager.ensureFresh('cc', RETRY)).toBe(retried);
+    expect(h.counter.tokenCalls()).toHaveLength(2);
+    h.clock.advance(29_999);
+    expect(await h.manager.ensureFresh('cc', RETRY)).toBe(retried);
+    expect(h.counter.tokenCalls()).toHaveLength(2);
+    h.clock.advance(1);
+    expect(await h.manager.ensureFresh('cc', RETRY)).not.toBe(retried);
+    expect(h.counter.tokenCalls()).toHaveLength(3);
+    await h.manager.ensureFresh('cc', { force: true });
+    expect(h.counter.tokenCalls()).toHaveLength(4);
+  });
+
+  it('R5 an upstream-401 refresh honours backoff and serves the valid token; a user refresh does not wait', async () => {
+    const h = harness();
+    addClientCredentials(h, idp);
+    await h.manager.login('cc');
+    const original = h.store.get('cc')!.tokens!.accessToken;
+    h.counter.intercept = (call) => (call.url.endsWith('/token') ? jsonResponse(429, { error: 'slow_down_please' }, { 'retry-after': '120' }) : undefined);
+    expect(await codeOf(h.manager.ensureFresh('cc', RETRY))).toBe('ERR_IDP');
+    expect(h.counter.tokenCalls()).toHaveLength(2);
+    h.clock.advance(31_000);
+    expect(await h.manager.ensureFresh('cc', RETRY)).toBe(original);
+    expect(h.counter.tokenCalls()).toHaveLength(2);
+    expect(await codeOf(h.manager.ensureFresh('cc', { force: true }))).toBe('ERR_IDP');
+    expect(h.counter.tokenCalls()).toHaveLength(3);
+  });
+});
+
+describe('O5 ID tokens on refresh', () => {
+  it('O5 an ID token returned by a refresh is dropped unverified; the one verified at login is kept', async () => {
+    const h = harness();
+    // Well-formed claims for this IdP and client, but signed by a key the IdP never published.
+    const { privateKey } = await generateKeyPair('RS256');
+    const forged = await new SignJWT({ sub: 'mallory' })
+      .setProtectedHeader({ alg: 'RS256', kid: 'not-the-idps' })
+      .setIssuer(idp.issuer)
+      .setAudience(CONFIDENTIAL_CLIENT)
+      .setIssuedAt()
+      .setExpirationTime('10m')
+      .sign(privateKey);
+    h.store.insert({
+      name: 'rt',
+      kind: 'oauth',
+      allowInsecureLoopback: true,
+      oauth: { issuer: idp.issuer, clientId: CONFIDENTIAL_CLIENT, clientSecret: CONFIDENTIAL_SECRET, grant: 'refresh-token' },
+      tokens: { accessToken: 'old', refreshToken: 'rt-0001', idToken: 'verified.at.login', receivedAt: new Date(h.clock.now()).toISOString(), expiresAt: new Date(h.clock.now()).toISOString() },
+    });
+    h.counter.intercept = (call) =>
+      call.url.endsWith('/token') ? jsonResponse(200, { access_token: 'at-new', token_type: 'Bearer', expires_in: 300, refresh_token: 'rt-0002', id_token: forged }) : undefined;
+    expect(await h.manager.ensureFresh('rt')).toBe('at-new');
+    const stored = h.store.disk.get('rt')!.tokens!;
+    expect(stored.refreshToken).toBe('rt-0002');
+    expect(stored.idToken).toBe('verified.at.login');
   });
 });
 

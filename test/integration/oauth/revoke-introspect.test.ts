@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { codeOf } from '../../fixtures/idp-errors.ts';
 import { useIdp } from '../../fixtures/idp-suite.ts';
 import { jsonResponse } from '../../fixtures/idp-fetch.ts';
+import { gateTokenEndpoint } from '../../fixtures/idp-gate.ts';
 import { addClientCredentials, addRefreshImport, harness } from '../../fixtures/idp-harness.ts';
 
 const idp = useIdp();
@@ -16,6 +17,51 @@ function recordingTimers(delays: number[]) {
     clearTimeout,
   };
 }
+
+describe('O11 revoke racing a refresh', () => {
+  it('O11 revoke waits for the in-flight refresh, then wipes and revokes the rotated tokens; nothing is put back', async () => {
+    const h = harness();
+    const original = await idp.mintRefreshToken();
+    addRefreshImport(h, idp, original);
+    const gate = gateTokenEndpoint(h.counter);
+    const refreshing = h.manager.ensureFresh('rt');
+    await gate.started;
+    const revoking = h.manager.revoke('rt');
+    gate.release();
+    const access = await refreshing;
+    const result = await revoking;
+    const stored = h.store.disk.get('rt')!;
+    expect(stored.state).toBe('revoked');
+    expect(stored.tokens).toBeUndefined();
+    const revoked = h.counter.calls.filter((c) => c.url.endsWith('/token/revocation')).map((c) => new URLSearchParams(c.body).get('token'));
+    expect(revoked).toHaveLength(2);
+    expect(revoked).not.toContain(original);
+    expect(revoked[1]).toBe(access);
+    expect(result.outcome).toBe('confirmed');
+    expect((await idp.introspect(access)).active).toBe(false);
+    expect((await idp.introspect(revoked[0]!)).active).toBe(false);
+  });
+
+  it.each(['revoked', 'needs-login'] as const)('O11 a refresh finishing after the record became %s does not write its tokens back', async (state) => {
+    const h = harness();
+    addRefreshImport(h, idp, 'rt-in-flight-0001');
+    const gate = gateTokenEndpoint(h.counter, () =>
+      jsonResponse(200, { access_token: 'at-late', token_type: 'Bearer', expires_in: 300, refresh_token: 'rt-late-rotated' }),
+    );
+    const refreshing = h.manager.ensureFresh('rt');
+    await gate.started;
+    // Another writer (a revoke in a sibling process, an invalid_grant) changed the record while the IdP answered.
+    await h.store.update('rt', (r) => {
+      const { tokens: _wiped, ...rest } = r;
+      return { ...rest, state };
+    });
+    gate.release();
+    expect(await codeOf(refreshing)).toBe('ERR_TOKEN_UNAVAILABLE');
+    const stored = h.store.disk.get('rt')!;
+    expect(stored.state).toBe(state);
+    expect(stored.tokens).toBeUndefined();
+  });
+});
 
 describe('O11 revoke', () => {
   it('O11 revokes the refresh token then the access token in POST bodies; the IdP then reports both inactive', async () => {
