@@ -177,10 +177,8 @@ export class TokenManager {
   }
 
   /**
-   * Stops the timers and waits for every refresh in flight, so a refresh token the IdP already rotated is
-   * persisted before the vault locks (O7, S6). `whenIdle` runs synchronously once nothing is in flight,
-   * leaving no gap in which a new refresh could start against a store about to lock. Refresh errors are
-   * the callers' business, not settle's.
+   * Stops the timers and waits for every refresh in flight (ignoring their errors), so a rotated refresh token
+   * is persisted before the vault locks (O7, S6). `whenIdle` runs in the same tick, so no refresh can start between.
    */
   async settle(whenIdle?: () => void): Promise<void> {
     this.stop();
