@@ -21,7 +21,7 @@ const TOKEN = `bench-token-${randomBytes(16).toString('hex')}`;
 
 /** A lean in-memory backend: one static credential, usage counted, nothing retained per request. */
 function benchBackend(origin: string, key: Buffer): ProxyBackend {
-  const cred: ProxyCredential = { name: 'bench', hosts: [origin], authPolicy: 'force', allowInsecureLoopback: true };
+  const cred: ProxyCredential = { name: 'bench', kind: 'static', hosts: [origin], authPolicy: 'force', allowInsecureLoopback: true };
   let ca: { certPem: string; keyPem: string; hostnames: string[] } | undefined;
   return {
     credential: (name) => (name === 'bench' ? cred : undefined),
