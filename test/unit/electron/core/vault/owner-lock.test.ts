@@ -1,19 +1,12 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { OWNER_LOCK_FILE, acquireOwnerLock, readOwnerLock } from '../../../../../electron/core/vault/owner-lock.ts';
-import { tempHome } from '../../../../fixtures/vault-helpers.ts';
+import { useTempHomes } from '../../../../fixtures/vault-helpers.ts';
 
-const cleanups: Array<() => void> = [];
-afterEach(() => cleanups.splice(0).forEach((c) => c()));
-function home(): string {
-  const t = tempHome('tw-lock-');
-  cleanups.push(t.cleanup);
-  mkdirSync(t.home, { recursive: true, mode: 0o700 });
-  return t.home;
-}
+const home = useTempHomes('tw-lock-', { create: true });
 
 /** A pid that is certainly dead: a child that has exited and been reaped. */
 async function deadPid(): Promise<number> {

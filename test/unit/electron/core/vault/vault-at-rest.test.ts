@@ -1,15 +1,9 @@
 import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { PASSPHRASE, fakeKeyring, fakeSafeStorage, openVault, tempHome, unlockedVault } from '../../../../fixtures/vault-helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { PASSPHRASE, fakeKeyring, fakeSafeStorage, openVault, unlockedVault, useTempHomes } from '../../../../fixtures/vault-helpers.ts';
 
-const cleanups: Array<() => void> = [];
-afterEach(() => cleanups.splice(0).forEach((c) => c()));
-function home(): string {
-  const t = tempHome('tw-at-rest-');
-  cleanups.push(t.cleanup);
-  return t.home;
-}
+const home = useTempHomes('tw-at-rest-');
 
 const CANARY = 'tw_canary_7f3a9c1e5b2d8f4a6c0e1b3d5f7a9c2e';
 const REFRESH_CANARY = 'rt_canary_0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e';

@@ -1,15 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CredentialRecord } from '../../../../../electron/core/credentials/credential-record.ts';
-import { PASSPHRASE, openVault, staticCredential, tempHome, unlockedVault } from '../../../../fixtures/vault-helpers.ts';
+import { PASSPHRASE, openVault, staticCredential, unlockedVault, useTempHomes } from '../../../../fixtures/vault-helpers.ts';
 
-const cleanups: Array<() => void> = [];
-afterEach(() => cleanups.splice(0).forEach((c) => c()));
-function home(): string {
-  const t = tempHome();
-  cleanups.push(t.cleanup);
-  return t.home;
-}
+const home = useTempHomes();
 
 describe('Vault lifecycle', () => {
   it('a new vault is uninitialised and locked until the first unlock creates it', async () => {

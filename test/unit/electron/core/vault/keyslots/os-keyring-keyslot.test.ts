@@ -1,13 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { PASSPHRASE, fakeKeyring, fakeSafeStorage, openVault, staticCredential, tempHome } from '../../../../../fixtures/vault-helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { PASSPHRASE, fakeKeyring, fakeSafeStorage, openVault, staticCredential, useTempHomes } from '../../../../../fixtures/vault-helpers.ts';
 
-const cleanups: Array<() => void> = [];
-afterEach(() => cleanups.splice(0).forEach((c) => c()));
-const home = () => {
-  const t = tempHome();
-  cleanups.push(t.cleanup);
-  return t.home;
-};
+const home = useTempHomes();
 
 describe('os-keyring keyslot (fake port; the real Secret Service is tested under keyring/)', () => {
   it('stores a random wrapping key under account = vault id, and unlocks with no passphrase', async () => {

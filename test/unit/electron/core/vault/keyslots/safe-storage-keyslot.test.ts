@@ -1,17 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { newKey } from '../../../../../../electron/core/vault/envelope.ts';
 import { createSafeStorageSlot, unwrapSafeStorageSlot } from '../../../../../../electron/core/vault/keyslots/safe-storage-keyslot.ts';
-import { PASSPHRASE, fakeSafeStorage, openVault, staticCredential, tempHome } from '../../../../../fixtures/vault-helpers.ts';
+import { PASSPHRASE, fakeSafeStorage, openVault, staticCredential, useTempHomes } from '../../../../../fixtures/vault-helpers.ts';
 
 const VAULT = 'vault-id-0123456789';
-const cleanups: Array<() => void> = [];
-afterEach(() => cleanups.splice(0).forEach((c) => c()));
-const home = () => {
-  const t = tempHome();
-  cleanups.push(t.cleanup);
-  return t.home;
-};
+const home = useTempHomes();
 
 describe('safe-storage keyslot', () => {
   it('wraps the DEK through the port and unwraps it again', async () => {
