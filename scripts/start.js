@@ -2,7 +2,8 @@
 // `npm start`: the desktop app where the Electron binary exists, otherwise the headless daemon.
 // (On these CI machines the Electron download is impossible, so the daemon is the main job.)
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
@@ -11,9 +12,12 @@ const require = createRequire(import.meta.url);
 
 function electronBinary() {
   try {
-    // Under plain Node, require('electron') returns the binary path, or throws when the download failed.
-    const path = require('electron');
-    return typeof path === 'string' && existsSync(path) ? path : undefined;
+    // Read electron's own path.txt instead of require('electron'): recent versions try to download
+    // the binary on require, which is slow and noisy on a machine without internet.
+    const dir = path.dirname(require.resolve('electron/package.json'));
+    const rel = readFileSync(path.join(dir, 'path.txt'), 'utf8').trim();
+    const binary = path.join(process.env.ELECTRON_OVERRIDE_DIST_PATH ?? path.join(dir, 'dist'), rel);
+    return existsSync(binary) ? binary : undefined;
   } catch {
     return undefined;
   }
