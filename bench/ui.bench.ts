@@ -200,7 +200,7 @@ try {
     notes: [
       `Goal: first render of 10,000 credentials <= ${GOAL_MS} ms, measured from list() returning to the first frame with rows: median ${round(render10k)} ms (${render10k <= GOAL_MS ? 'met' : 'NOT met'}). Including the transfer over Playwright's CDP binding: ${med('10000 binding', 'callMs')} ms; that transport (a ~4 MB string through the DevTools protocol) is Playwright's, not Electron IPC's, which is not available here.`,
       'Navigation → list() called grows with the row count only because of the harness (the in-page variant inlines the data into an init script); the app does not load anything per row.',
-      `Load average during the run: ${load.join(' / ')} on ${availableParallelism()} cores; other benches and test suites were running, so absolute times are inflated. Compare the ratios.`,
+      `Load average during the run: ${load.join(' / ')} on ${availableParallelism()} cores${load[0]! > availableParallelism() ? '; the machine was busy, so absolute times are inflated' : ''}. Compare the ratios.`,
       'Navigation → rows painted is measured in page time from navigation start to the first animation frame with rows in the DOM (includes loading and parsing the bundle).',
       `Scrolling top to bottom through 10,000 rows in 120 steps: frame time p50 ${round(scroll.p50)} ms, p95 ${round(scroll.p95)} ms, max ${round(scroll.max)} ms (@tanstack/react-virtual keeps ~30 rows in the DOM).`,
       'Headless Debian Chromium, --disable-gpu, one page per run, the renderer served by the app:// handler over loopback.',
