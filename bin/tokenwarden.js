@@ -1,8 +1,31 @@
 #!/usr/bin/env node
-// The CLI is plain TypeScript run by Node's built-in type stripping (Node >= 22.18 / 24), so there is no
-// build step between editing the source and running `tkw`. The compile cache keeps the stripped and
-// compiled modules on disk, which roughly halves the start-up of every later invocation.
+// `tkw` / `tokenwarden`. Two ways to run, chosen per start:
+//  - dist/cli/tkw.js, the esbuild bundle that `prepare`/`prepack` build (scripts/build-cli.js). An installed
+//    package has only this: Node refuses to strip types under node_modules. It also starts faster.
+//  - electron/cli/main.ts through Node's type stripping, in a checkout whenever a source the bundle was built
+//    from changed since (dist/cli/inputs.json holds their mtimes and sizes), so a checkout never runs stale code.
+// The compile cache keeps compiled modules on disk, which roughly halves every later start.
 import { enableCompileCache } from 'node:module';
+import { readFileSync, statSync } from 'node:fs';
 
 enableCompileCache?.();
-await import('../electron/cli/main.ts');
+
+const root = new URL('../', import.meta.url);
+await import(bundleIsCurrent() ? '../dist/cli/tkw.js' : '../electron/cli/main.ts');
+
+function bundleIsCurrent() {
+  if (process.env.TOKENWARDEN_CLI_SOURCE === '1') return false;
+  let inputs;
+  try {
+    inputs = JSON.parse(readFileSync(new URL('dist/cli/inputs.json', root), 'utf8')).inputs;
+  } catch {
+    return false;
+  }
+  // No sources at all: an installed package, which ships only the bundle.
+  if (!statSync(new URL('electron/cli/main.ts', root), { throwIfNoEntry: false })) return true;
+  for (const [file, mtimeMs, size] of inputs) {
+    const st = statSync(new URL(file, root), { throwIfNoEntry: false });
+    if (st?.mtimeMs !== mtimeMs || st.size !== size) return false;
+  }
+  return true;
+}

@@ -1,7 +1,6 @@
 /** `tokenwarden daemon`: the headless owner for SSH, WSL and CI. */
 import { Option, type Command } from 'commander';
 import type { CommandContext } from '../context.ts';
-import { runDaemon, startDetachedDaemon } from '../daemon.ts';
 import { usageError } from '../fail.ts';
 import { resolveDataDir } from '../../core/data-dir.ts';
 import { TokenwardenError } from '../../core/errors.ts';
@@ -18,6 +17,8 @@ export function registerDaemon(program: Command, ctx: CommandContext): void {
       const port = Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw usageError('--port takes a number from 0 to 65535.');
       const options = { port, strict: Boolean(opts.strict) };
+      // Loaded on demand: the owner pulls in the whole core, which no other command's start should pay for.
+      const { runDaemon, startDetachedDaemon } = await import('../daemon.ts');
       if (opts.foreground) return runDaemon(ctx.io, options);
       const owner = readOwnerLock(resolveDataDir(ctx.io.env));
       if (owner) throw new TokenwardenError('ERR_BUSY', `Tokenwarden is already running (pid ${owner.pid}, ${owner.role}).`);

@@ -1,0 +1,74 @@
+/** bin/tokenwarden.js runs the esbuild bundle only while it matches the sources; otherwise the TypeScript source. */
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const BIN = join(import.meta.dirname, '../../../bin/tokenwarden.js');
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A miniature package: the real bin, a "bundle" and a "source" that each say which one ran. */
+function fakePackage(options: { sources: boolean; manifest: boolean }): { root: string; run: (env?: NodeJS.ProcessEnv) => string } {
+  const root = mkdtempSync(join(tmpdir(), 'tkw-bin-'));
+  dirs.push(root);
+  mkdirSync(join(root, 'bin'));
+  mkdirSync(join(root, 'dist/cli'), { recursive: true });
+  copyFileSync(BIN, join(root, 'bin/tokenwarden.js'));
+  writeFileSync(join(root, 'package.json'), '{"type":"module"}');
+  writeFileSync(join(root, 'dist/cli/tkw.js'), "console.log('bundle');\n");
+  const inputs: [string, number, number][] = [];
+  if (options.sources) {
+    mkdirSync(join(root, 'electron/cli'), { recursive: true });
+    mkdirSync(join(root, 'shared'));
+    writeFileSync(join(root, 'shared/errors.ts'), 'export const x: number = 1;\n');
+    writeFileSync(join(root, 'electron/cli/main.ts'), "import { x } from '../../shared/errors.ts';\nconsole.log('source' + String(x));\n");
+    for (const file of ['electron/cli/main.ts', 'shared/errors.ts']) {
+      const st = statSync(join(root, file));
+      inputs.push([file, st.mtimeMs, st.size]);
+    }
+  } else {
+    inputs.push(['electron/cli/main.ts', 1, 1]);
+  }
+  if (options.manifest) writeFileSync(join(root, 'dist/cli/inputs.json'), JSON.stringify({ inputs }));
+  const run = (env: NodeJS.ProcessEnv = {}) => {
+    const result = spawnSync(process.execPath, [join(root, 'bin/tokenwarden.js')], { env: { PATH: process.env.PATH, ...env }, encoding: 'utf8' });
+    expect(result.stderr).toBe('');
+    return result.stdout.trim();
+  };
+  return { root, run };
+}
+
+describe('bin/tokenwarden.js', () => {
+  it('runs the bundle while every source it was built from is unchanged', () => {
+    expect(fakePackage({ sources: true, manifest: true }).run()).toBe('bundle');
+  });
+
+  it('runs the TypeScript source once any bundled source changed, so a checkout never runs stale code', () => {
+    const pkg = fakePackage({ sources: true, manifest: true });
+    const later = new Date(Date.now() + 5_000);
+    utimesSync(join(pkg.root, 'shared/errors.ts'), later, later);
+    expect(pkg.run()).toBe('source1');
+  });
+
+  it('runs the source when a bundled source was deleted or no bundle was built', () => {
+    const pkg = fakePackage({ sources: true, manifest: true });
+    rmSync(join(pkg.root, 'shared/errors.ts'));
+    writeFileSync(join(pkg.root, 'electron/cli/main.ts'), "console.log('source');\n");
+    const st = statSync(join(pkg.root, 'electron/cli/main.ts'));
+    writeFileSync(join(pkg.root, 'dist/cli/inputs.json'), JSON.stringify({ inputs: [['electron/cli/main.ts', st.mtimeMs, st.size], ['shared/errors.ts', 1, 1]] }));
+    expect(pkg.run()).toBe('source');
+    expect(fakePackage({ sources: true, manifest: false }).run()).toBe('source1');
+  });
+
+  it('runs the bundle in an installed package, which ships no TypeScript', () => {
+    expect(fakePackage({ sources: false, manifest: true }).run()).toBe('bundle');
+  });
+
+  it('TOKENWARDEN_CLI_SOURCE=1 forces the source', () => {
+    expect(fakePackage({ sources: true, manifest: true }).run({ TOKENWARDEN_CLI_SOURCE: '1' })).toBe('source1');
+  });
+});
