@@ -6,6 +6,8 @@ import { z } from 'zod';
 import {
   AuthPolicy,
   Grant,
+  type AccessKeyCreated,
+  type AccessKeySummary,
   type CopyResult,
   type CredentialDetail,
   type CredentialSummary,
@@ -15,6 +17,9 @@ import {
   type VaultStatus,
 } from './model.ts';
 import { parseOrigin } from './origin.ts';
+import { AccessKeyInput, Policy } from './policy.ts';
+
+export { AccessKeyInput };
 import type { ErrorPayload } from './errors.ts';
 
 export const NAME_PATTERN = /^[a-z0-9](?:[a-z0-9._-]{0,62}[a-z0-9])?$/;
@@ -48,6 +53,8 @@ const common = {
   hosts: Hosts,
   authPolicy: AuthPolicy.default('reject'),
   allowInsecureLoopback: z.boolean().default(false),
+  /** Issue 11: methods, paths, rate, concurrency and uses; absent = no limits. */
+  policy: Policy.optional(),
 };
 
 export const AddStaticInput = z
@@ -128,6 +135,13 @@ export interface TokenwardenApi {
   copyProxyKey(): Promise<CopyResult>;
   proxyInfo(): Promise<ProxyInfo>;
   caPem(): Promise<string>;
+  /** Sets (or with null clears) a credential's access policy (issue 11). */
+  setPolicy(name: string, policy: z.input<typeof Policy> | null): Promise<CredentialSummary>;
+  /** Creates a `twk_` access key; the key is in the answer once and never again (SECURITY A5). */
+  createAccessKey(input: AccessKeyInput): Promise<AccessKeyCreated>;
+  listAccessKeys(): Promise<AccessKeySummary[]>;
+  /** Takes effect on the very next proxied request. */
+  revokeAccessKey(id: string): Promise<AccessKeySummary>;
 }
 
 /**
@@ -160,6 +174,10 @@ export const API_METHODS = [
   'copyProxyKey',
   'proxyInfo',
   'caPem',
+  'setPolicy',
+  'createAccessKey',
+  'listAccessKeys',
+  'revokeAccessKey',
 ] as const satisfies readonly (keyof TokenwardenApi)[];
 
 export const CONTROL_ONLY_METHODS = ['token', 'proxyKey', 'rotateProxyKey'] as const satisfies readonly (keyof ControlOnlyApi)[];
@@ -168,6 +186,8 @@ export type ApiMethod = (typeof API_METHODS)[number];
 export type ControlMethod = ApiMethod | (typeof CONTROL_ONLY_METHODS)[number];
 
 const none = z.tuple([]);
+/** Access key ids as `tkw key list` prints them. */
+export const AccessKeyId = z.string().regex(/^ak_[A-Za-z0-9_-]{6,40}$/, 'That is not an access key id (they look like ak_3Fq9x2Lm0pQe).');
 const byName = z.tuple([CredentialName]);
 
 /** Argument schemas, one per method; a call whose arguments fail here never reaches the service. */
@@ -189,6 +209,10 @@ export const ARG_SCHEMAS = {
   copyProxyKey: none,
   proxyInfo: none,
   caPem: none,
+  setPolicy: z.tuple([CredentialName, Policy.nullable()]),
+  createAccessKey: z.tuple([AccessKeyInput]),
+  listAccessKeys: none,
+  revokeAccessKey: z.tuple([AccessKeyId]),
   token: byName,
   proxyKey: none,
   rotateProxyKey: none,

@@ -1,5 +1,8 @@
 /** The secret-free model that crosses every boundary: summaries, status, proxy info and events. */
 import { z } from 'zod';
+import { Policy } from './policy.ts';
+
+export { Policy };
 
 export const CREDENTIAL_KINDS = ['static', 'oauth', 'exec'] as const;
 export const CredentialKind = z.enum(CREDENTIAL_KINDS);
@@ -13,6 +16,7 @@ export const CREDENTIAL_STATUSES = [
   'refresh-failed',
   'revoked',
   'locked',
+  'used-up',
 ] as const;
 export const CredentialStatus = z.enum(CREDENTIAL_STATUSES);
 export type CredentialStatus = z.infer<typeof CredentialStatus>;
@@ -49,6 +53,10 @@ export const CredentialSummary = z
     createdAt: isoDate,
     updatedAt: isoDate,
     tokenTail: z.string().max(4).nullable(),
+    /** The access policy (issue 11); absent when the credential has none. */
+    policy: Policy.optional(),
+    /** Uses left under `policy.maxUses`; null when uses are unlimited. */
+    usesLeft: z.number().int().nonnegative().nullable().optional(),
   })
   .strict();
 export type CredentialSummary = z.infer<typeof CredentialSummary>;
@@ -148,6 +156,29 @@ export const LoginPrompt = z
   })
   .strict();
 export type LoginPrompt = z.infer<typeof LoginPrompt>;
+
+export const ACCESS_KEY_STATUSES = ['active', 'expired', 'used-up', 'revoked'] as const;
+export const AccessKeyStatus = z.enum(ACCESS_KEY_STATUSES);
+export type AccessKeyStatus = z.infer<typeof AccessKeyStatus>;
+
+/** An access key as listed: metadata only. The key itself is shown once, in AccessKeyCreated, and never stored. */
+export const AccessKeySummary = z
+  .object({
+    id: z.string(),
+    label: z.string().nullable(),
+    for: z.array(z.string()),
+    expiresAt: isoDate.nullable(),
+    usesLeft: z.number().int().nonnegative().nullable(),
+    createdAt: isoDate,
+    revokedAt: isoDate.nullable(),
+    status: AccessKeyStatus,
+    policy: Policy.optional(),
+  })
+  .strict();
+export type AccessKeySummary = z.infer<typeof AccessKeySummary>;
+
+/** What `createAccessKey` returns, once: the summary plus the `twk_` key (SECURITY A5). */
+export type AccessKeyCreated = AccessKeySummary & { key: string };
 
 /** The one event stream pushed from the owner to every client (IPC, control socket). */
 export const AppEvent = z.discriminatedUnion('type', [

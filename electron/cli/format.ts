@@ -9,6 +9,7 @@ const STATUS_COLOURS: Record<CredentialStatus, number> = {
   'refresh-failed': 31,
   revoked: 90,
   locked: 90,
+  'used-up': 90,
 };
 
 export function paint(text: string, code: number, color: boolean): string {

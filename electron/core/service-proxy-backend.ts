@@ -25,7 +25,7 @@ export function createProxyBackend(service: TokenwardenService): ProxyBackend {
     const next: RouteIndex = { byName: new Map(), byOrigin: new Map(), hostnames: [] };
     const hostnames = new Set<string>();
     for (const r of vault.list()) {
-      const cred: ProxyCredential = { name: r.name, kind: r.kind, hosts: r.hosts, authPolicy: r.authPolicy, allowInsecureLoopback: r.allowInsecureLoopback };
+      const cred: ProxyCredential = { name: r.name, id: r.id, kind: r.kind, hosts: r.hosts, authPolicy: r.authPolicy, allowInsecureLoopback: r.allowInsecureLoopback, policy: r.policy };
       next.byName.set(r.name, cred);
       for (const origin of r.hosts) {
         next.byOrigin.set(origin, [...(next.byOrigin.get(origin) ?? []), cred]);
@@ -50,6 +50,8 @@ export function createProxyBackend(service: TokenwardenService): ProxyBackend {
     },
     saveCa: (ca) => vault.setSecret(CA_SECRET, JSON.stringify(ca)),
     recordUsage: (event: UsageEvent) => service.usage.touch(event.name),
+    proxyKeyDigest: () => service.proxyKeyDigest(),
+    access: service.access,
     onLock: (listener) =>
       service.onEvent((event) => {
         if (event.type === 'locked' && event.locked) listener();

@@ -7,7 +7,10 @@ import {
   type RotateInput as RotateInputType,
   type UpdatePatch as UpdatePatchType,
 } from '../../shared/contract.ts';
+import { AccessKeyInput, Policy, type PolicyInput } from '../../shared/policy.ts';
 import type {
+  AccessKeyCreated,
+  AccessKeySummary,
   AppEvent,
   CopyResult,
   CredentialDetail,
@@ -17,6 +20,9 @@ import type {
   RevokeResult,
   VaultStatus,
 } from '../../shared/model.ts';
+import { AccessAdmin } from './access/access-admin.ts';
+import { AccessControl } from './access/access-control.ts';
+import { AccessStore } from './access/access-store.ts';
 import type { ClipboardGuard } from './clipboard/clipboard-guard.ts';
 import type { CredentialRecord } from './credentials/credential-record.ts';
 import { newRecordFromInput } from './credentials/new-record.ts';
@@ -50,6 +56,10 @@ export class TokenwardenService implements ControlApi {
   readonly #strict: boolean;
   readonly usage: UsageTracker;
   readonly #proxyKey: ProxyKey;
+  /** Issue 11: the proxy's access port (policies, access keys); also what benches and tests drive directly. */
+  readonly access: AccessControl;
+  readonly #access: AccessAdmin;
+  readonly #accessStore: AccessStore;
   #proxy: ProxyServer | undefined;
 
   constructor(parts: ServiceParts) {
@@ -62,6 +72,9 @@ export class TokenwardenService implements ControlApi {
     this.#strict = parts.strictProxy ?? false;
     this.usage = new UsageTracker({ vault: parts.vault, now: this.#now });
     this.#proxyKey = new ProxyKey(parts.vault);
+    this.#accessStore = new AccessStore(parts.vault);
+    this.access = new AccessControl({ store: this.#accessStore, now: () => this.#now().getTime() });
+    this.#access = new AccessAdmin({ vault: parts.vault, store: this.#accessStore, now: this.#now });
   }
 
   /** The proxy is attached after construction because it needs the service as its backend. */
@@ -98,7 +111,7 @@ export class TokenwardenService implements ControlApi {
 
   async get(name: string): Promise<CredentialDetail> {
     const record = this.#record(name);
-    return toDetail(record, this.#manager.statusOf(record), this.usage.lastUsed(name));
+    return toDetail(record, this.#access.statusOf(record, this.#manager.statusOf(record)), this.usage.lastUsed(name), this.#access.usesLeft(record));
   }
 
   async add(input: unknown): Promise<CredentialSummary> {
@@ -132,9 +145,10 @@ export class TokenwardenService implements ControlApi {
   }
 
   async remove(name: string): Promise<void> {
-    this.#record(name);
+    const record = this.#record(name);
     this.#manager.unschedule(name);
     await this.#vault.remove(name);
+    await this.#access.forgetCredential(name, record.id);
     this.emit({ type: 'changed', summaries: this.#summaries() });
   }
 
@@ -157,6 +171,7 @@ export class TokenwardenService implements ControlApi {
     this.#manager.stop();
     await this.#clipboard?.clearNow();
     this.#proxyKey.forget();
+    this.#accessStore.onLock();
     // A refresh in flight may already hold a rotated refresh token: it persists before the DEK goes (O7, S6).
     await this.#manager.settle(() => this.#vault.lock());
     this.emit({ type: 'locked', locked: true });
@@ -234,6 +249,33 @@ export class TokenwardenService implements ControlApi {
     return this.#proxy.caPem();
   }
 
+  async setPolicy(name: string, policy: PolicyInput | null): Promise<CredentialSummary> {
+    const parsed = parse(Policy.nullable(), policy);
+    this.#record(name);
+    await this.#access.setPolicy(name, parsed);
+    return this.#changed(name);
+  }
+
+  async createAccessKey(input: AccessKeyInput): Promise<AccessKeyCreated> {
+    this.#requireUnlocked();
+    return this.#access.createKey(parse(AccessKeyInput, input));
+  }
+
+  async listAccessKeys(): Promise<AccessKeySummary[]> {
+    this.#requireUnlocked();
+    return this.#access.list();
+  }
+
+  async revokeAccessKey(id: string): Promise<AccessKeySummary> {
+    this.#requireUnlocked();
+    return this.#access.revoke(id);
+  }
+
+  /** P1: a digest of the proxy key, kept across lock. */
+  proxyKeyDigest(): Buffer | undefined {
+    return this.#proxyKey.digest();
+  }
+
   caPath(): string {
     return `${this.#home}/ca.pem`;
   }
@@ -281,7 +323,7 @@ export class TokenwardenService implements ControlApi {
 
   #summaries(): CredentialSummary[] {
     this.#requireUnlocked();
-    return this.#vault.list().map((r) => toSummary(r, this.#manager.statusOf(r), this.usage.lastUsed(r.name)));
+    return this.#vault.list().map((r) => toSummary(r, this.#access.statusOf(r, this.#manager.statusOf(r)), this.usage.lastUsed(r.name), this.#access.usesLeft(r)));
   }
 
   #changed(name: string): CredentialSummary {

@@ -9,6 +9,7 @@ const LABELS: Record<CredentialStatus, string> = {
   'refresh-failed': 'refresh failed',
   revoked: 'revoked',
   locked: 'locked',
+  'used-up': 'used up',
 };
 
 export function StatusBadge({ status }: { status: CredentialStatus }) {

@@ -1,7 +1,7 @@
 /** The vault's record for one credential: the only place tokens and client secrets live (encrypted at rest). */
 import { z } from 'zod';
 import { CredentialName, Hosts } from '../../../shared/contract.ts';
-import { AuthPolicy, CredentialKind, Grant } from '../../../shared/model.ts';
+import { AuthPolicy, CredentialKind, Grant, Policy } from '../../../shared/model.ts';
 
 const isoDate = z.string().datetime({ offset: true });
 
@@ -55,6 +55,8 @@ export const CredentialRecord = z
     updatedAt: isoDate,
     lastUsedAt: isoDate.optional(),
     lastRefreshAt: isoDate.optional(),
+    /** Issue 11: methods, paths, rate, concurrency and maxUses; use counts live in the access state. */
+    policy: Policy.optional(),
   })
   .strict();
 export type CredentialRecord = z.infer<typeof CredentialRecord>;

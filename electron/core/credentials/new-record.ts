@@ -1,5 +1,6 @@
 /** Turns a validated `add` input into the fields of a new vault record. */
 import type { AddInputParsed } from '../../../shared/contract.ts';
+import { isEmptyPolicy } from '../../../shared/policy.ts';
 import type { CredentialRecord } from './credential-record.ts';
 import { inspectJwt } from './jwt-inspect.ts';
 
@@ -13,6 +14,7 @@ export function newRecordFromInput(input: AddInputParsed, now: Date): NewRecord 
     authPolicy: input.authPolicy,
     allowInsecureLoopback: input.allowInsecureLoopback,
     state: 'active' as const,
+    ...(input.policy && !isEmptyPolicy(input.policy) ? { policy: input.policy } : {}),
   };
   switch (input.kind) {
     case 'static': {

@@ -9,7 +9,7 @@ export function tokenTail(token: string | undefined): string | null {
   return token.slice(-4);
 }
 
-export function toSummary(record: CredentialRecord, status: CredentialStatus, lastUsedAt?: string): CredentialSummary {
+export function toSummary(record: CredentialRecord, status: CredentialStatus, lastUsedAt?: string, usesLeft: number | null = null): CredentialSummary {
   const token = record.tokens?.accessToken;
   const jwt = token ? inspectJwt(token) : null;
   const scopes = record.tokens?.scopes.length ? record.tokens.scopes : (jwt?.scopes ?? []);
@@ -30,14 +30,16 @@ export function toSummary(record: CredentialRecord, status: CredentialStatus, la
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
     tokenTail: tokenTail(token),
+    ...(record.policy ? { policy: record.policy } : {}),
+    usesLeft,
   };
 }
 
-export function toDetail(record: CredentialRecord, status: CredentialStatus, lastUsedAt?: string): CredentialDetail {
+export function toDetail(record: CredentialRecord, status: CredentialStatus, lastUsedAt?: string, usesLeft: number | null = null): CredentialDetail {
   const token = record.tokens?.accessToken;
   const jwt = token ? inspectJwt(token) : null;
   return {
-    ...toSummary(record, status, lastUsedAt),
+    ...toSummary(record, status, lastUsedAt, usesLeft),
     claims: jwt?.claims ?? null,
     header: jwt?.header ?? null,
     oauth: record.oauth

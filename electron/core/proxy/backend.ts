@@ -1,5 +1,6 @@
 /** The port between the proxy and the rest of core: the proxy never touches the vault directly. */
-import type { AuthPolicy, CredentialKind } from '../../../shared/model.ts';
+import type { AuthPolicy, CredentialKind, Policy } from '../../../shared/model.ts';
+import type { ProxyAccess } from '../access/access-control.ts';
 
 /** What the proxy needs to know about a credential to route and guard; no secrets. */
 export interface ProxyCredential {
@@ -10,6 +11,10 @@ export interface ProxyCredential {
   allowInsecureLoopback: boolean;
   /** Only oauth and exec credentials can refresh, so only they get the R4 retry after a 401. Absent: treated as refreshable. */
   kind?: CredentialKind;
+  /** Issue 11: the credential's access policy, enforced before ensureFresh. */
+  policy?: Policy | undefined;
+  /** Stable record id: use counts follow the record, not a name that can be reused. */
+  id?: string;
 }
 
 export interface AccessTokenOptions {
@@ -52,4 +57,8 @@ export interface ProxyBackend {
    * proxy key it holds (S6). Returns the unsubscribe. Optional: a backend without it never locks.
    */
   onLock?(listener: () => void): () => void;
+  /** P1: SHA-256 of the presented form of the proxy key, known across a lock; undefined when never unlocked. */
+  proxyKeyDigest?(): Buffer | undefined;
+  /** Issue 11: access keys and policies. Absent: only the master key, no policies. */
+  access?: ProxyAccess;
 }

@@ -34,7 +34,9 @@ export async function handleConnect(options: ConnectOptions, req: IncomingMessag
       throw new ProxyRejection('ERR_BAD_HOST', 'The Host header must equal the CONNECT target.');
     }
     const auth = parseProxyAuthorization(scan.proxyAuthorization);
-    if (!options.keys.verify(auth?.key)) throw new ProxyRejection('ERR_PROXY_AUTH', 'Proxy-Authorization must be Basic NAME:KEY with the proxy key.');
+    // P1: the key first; only a caller with a right key learns that the vault is locked.
+    const caller = options.keys.identify(auth?.key);
+    if (!caller) throw new ProxyRejection('ERR_PROXY_AUTH', 'Proxy-Authorization must be Basic NAME:KEY with the proxy key or an access key.');
     if (options.backend.isLocked()) throw new ProxyRejection('ERR_LOCKED', 'The vault is locked. Unlock it first.');
     // The client must wait for our 200 before speaking TLS; early bytes would bypass the TLS layer.
     if (head.length > 0) throw new ProxyRejection('ERR_BAD_REQUEST', 'Data was sent before the tunnel was established.');
@@ -44,12 +46,14 @@ export async function handleConnect(options: ConnectOptions, req: IncomingMessag
       blindTunnel(options, socket, target);
       return;
     }
+    // Issue 11: a key that does not cover this credential gets no interception at all.
+    options.backend.access?.checkScope(caller, credential.name);
     const context = await options.ca.secureContext(target.hostname);
     if (socket.destroyed) return;
     socket.write(ESTABLISHED);
     const tls = new TLSSocket(socket, { isServer: true, secureContext: context, ALPNProtocols: ['http/1.1'] });
     tls.on('error', () => tls.destroy());
-    options.adopt(tls, { credential, origin: target.origin, authority: target.authority });
+    options.adopt(tls, { credential, origin: target.origin, authority: target.authority, caller });
   } catch (err) {
     const answer = toErrorAnswer(err);
     options.log?.(`proxy connect -> ${answer.status} ${answer.code}`);

@@ -1,6 +1,4 @@
 /** Request guards P1-P4 and P9: loopback peers, Host allow-list, proxy key, browser headers and framing. */
-import { timingSafeEqual } from 'node:crypto';
-import type { ProxyBackend } from './backend.ts';
 import { ProxyRejection } from './proxy-error.ts';
 
 /** P1: the listener is bound to loopback, and every accepted peer is checked again. */
@@ -28,46 +26,7 @@ export function normalizeAuthority(value: string, scheme: 'http' | 'https'): str
   }
 }
 
-/** P3: compares the presented key with the backend's key in constant time. The presented form is base64url. */
-export class KeyVerifier {
-  readonly #backend: ProxyBackend;
-  #source: Buffer | undefined;
-  #expected: Buffer = Buffer.alloc(0);
-
-  constructor(backend: ProxyBackend) {
-    this.#backend = backend;
-  }
-
-  /** Throws ERR_LOCKED (via the backend) while the vault is locked. */
-  verify(presented: string | undefined): boolean {
-    const key = this.#backend.proxyKey();
-    if (key !== this.#source) {
-      if (key.length < 16) throw new ProxyRejection('ERR_INTERNAL', 'The proxy key is shorter than 128 bits.');
-      this.#source = key;
-      this.#expected = Buffer.from(key.toString('base64url'), 'latin1');
-    }
-    if (presented === undefined) return false;
-    const given = Buffer.from(presented, 'latin1');
-    if (given.length !== this.#expected.length) {
-      // Same work either way, so a wrong length is not much faster than a wrong byte.
-      timingSafeEqual(this.#expected, this.#expected);
-      return false;
-    }
-    return timingSafeEqual(given, this.#expected);
-  }
-
-  /** S6: on lock, zeroes and drops the copy of the key; verify() takes it from the backend again after unlock. */
-  forget(): void {
-    this.#expected.fill(0);
-    this.#expected = Buffer.alloc(0);
-    this.#source = undefined;
-  }
-
-  /** Whether a copy of the proxy key is held (S6 tests and diagnostics). */
-  holdsKey(): boolean {
-    return this.#source !== undefined || this.#expected.length > 0;
-  }
-}
+export { KeyVerifier } from './key-verifier.ts';
 
 /** `Proxy-Authorization: Basic base64(NAME:KEY)` -> { name, key }; undefined when absent or malformed. */
 export function parseProxyAuthorization(value: string | undefined): { name: string; key: string } | undefined {

@@ -6,7 +6,7 @@ import { ERROR_SPECS, toErrorPayload, type ErrorCode } from '../../../shared/err
 const STATUS_TEXT: Record<number, string> = {
   400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 407: 'Proxy Authentication Required',
   408: 'Request Timeout', 409: 'Conflict', 413: 'Content Too Large', 421: 'Misdirected Request', 423: 'Locked',
-  428: 'Precondition Required', 431: 'Request Header Fields Too Large', 500: 'Internal Server Error',
+  428: 'Precondition Required', 429: 'Too Many Requests', 431: 'Request Header Fields Too Large', 500: 'Internal Server Error',
   501: 'Not Implemented', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout',
 };
 
@@ -15,12 +15,18 @@ export class ProxyRejection extends Error {
   readonly code: ErrorCode;
   readonly close: boolean;
   readonly status: number;
+  /** The access rule that refused the request (issue 11), named in the JSON body. */
+  readonly rule: string | undefined;
+  /** Extra response headers, e.g. Retry-After on a 429. */
+  readonly headers: Record<string, string> | undefined;
 
-  constructor(code: ErrorCode, message: string, options: { close?: boolean; status?: number } = {}) {
+  constructor(code: ErrorCode, message: string, options: { close?: boolean; status?: number; rule?: string; headers?: Record<string, string> } = {}) {
     super(message);
     this.code = code;
     this.close = options.close ?? false;
     this.status = options.status ?? ERROR_SPECS[code].http;
+    this.rule = options.rule;
+    this.headers = options.headers;
   }
 }
 
@@ -29,19 +35,20 @@ export interface ErrorAnswer {
   code: ErrorCode;
   body: string;
   close: boolean;
+  headers?: Record<string, string> | undefined;
 }
 
 /** Turns anything thrown into an answer; unknown errors never leak their message (S7). */
 export function toErrorAnswer(err: unknown): ErrorAnswer {
   if (err instanceof ProxyRejection) {
-    return { status: err.status, code: err.code, body: errorBody(err.code, err.message), close: err.close };
+    return { status: err.status, code: err.code, body: errorBody(err.code, err.message, err.rule), close: err.close, headers: err.headers };
   }
   const payload = toErrorPayload(err);
   return { status: ERROR_SPECS[payload.code].http, code: payload.code, body: errorBody(payload.code, payload.message), close: false };
 }
 
-export function errorBody(code: ErrorCode, message: string): string {
-  return JSON.stringify({ error: { code, message } });
+export function errorBody(code: ErrorCode, message: string, rule?: string): string {
+  return JSON.stringify({ error: rule ? { code, message, rule } : { code, message } });
 }
 
 const BASE_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
@@ -51,7 +58,7 @@ export function sendError(res: ServerResponse, answer: ErrorAnswer, extra?: Reco
     res.destroy();
     return;
   }
-  const headers: Record<string, string | number> = { ...BASE_HEADERS, 'content-length': Buffer.byteLength(answer.body), ...extra };
+  const headers: Record<string, string | number> = { ...BASE_HEADERS, 'content-length': Buffer.byteLength(answer.body), ...answer.headers, ...extra };
   if (answer.close) {
     headers.connection = 'close';
     res.shouldKeepAlive = false;
@@ -67,6 +74,7 @@ export function writeRawError(socket: Duplex, answer: ErrorAnswer, extra: string
     return;
   }
   const text = STATUS_TEXT[answer.status] ?? 'Error';
+  for (const [name, value] of Object.entries(answer.headers ?? {})) extra += `${name}: ${value}\r\n`;
   socket.end(
     `HTTP/1.1 ${answer.status} ${text}\r\ncontent-type: application/json; charset=utf-8\r\ncache-control: no-store\r\n` +
       `${extra}connection: close\r\ncontent-length: ${Buffer.byteLength(answer.body)}\r\n\r\n${answer.body}`,

@@ -1,6 +1,7 @@
 /** The per-request pipeline: guards, routing, Authorization policy (P7), body handling, forwarding and usage events. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Transform, type Readable } from 'node:stream';
+import { OWNER, type ProxyCaller, type Release } from '../access/access-control.ts';
 import type { ProxyBackend, ProxyCredential } from './backend.ts';
 import { forward } from './forward.ts';
 import { KeyVerifier, parseProxyAuthorization, scanRequestHeaders, type HeaderScan } from './guards.ts';
@@ -17,7 +18,12 @@ export interface TunnelContext {
   origin: string;
   /** Lower-case host[:port] without the default port: the only Host accepted inside the tunnel. */
   authority: string;
+  /** Who authenticated at CONNECT time; every request inside is admitted for this caller (issue 11). */
+  caller?: ProxyCaller;
 }
+
+/** A route plus who asked for it. */
+type Routed = Route & { caller: ProxyCaller };
 
 export interface PipelineOptions {
   backend: ProxyBackend;
@@ -48,12 +54,15 @@ export class RequestPipeline {
 
   async handle(req: IncomingMessage, res: ServerResponse, tunnel: TunnelContext | undefined): Promise<void> {
     const started = performance.now();
-    let route: Route | undefined;
+    let route: Routed | undefined;
     let scan: HeaderScan | undefined;
     try {
       scan = scanRequestHeaders(req.rawHeaders);
       route = this.#route(req, scan, tunnel);
       if (scan.upgrade) throw new ProxyRejection('ERR_NOT_AVAILABLE', 'WebSocket and other Upgrade requests are not supported by the proxy.', { status: 501 });
+      // A1: policy and key scope are decided before ensureFresh and before the body is read.
+      const release = this.#backend.access ? await this.#backend.access.admit({ method: req.method ?? 'GET', target: route.path, credential: route.credential, caller: route.caller }) : undefined;
+      if (release) res.once('close', release as Release);
       await this.#forward(req, res, scan, route, started);
     } catch (err) {
       const answer = toErrorAnswer(err);
@@ -86,7 +95,7 @@ export class RequestPipeline {
     });
   }
 
-  #route(req: IncomingMessage, scan: HeaderScan, tunnel: TunnelContext | undefined): Route {
+  #route(req: IncomingMessage, scan: HeaderScan, tunnel: TunnelContext | undefined): Routed {
     const url = req.url ?? '';
     const host = scan.host!;
     if (tunnel) {
@@ -100,21 +109,24 @@ export class RequestPipeline {
       if (!credential || !credential.hosts.includes(tunnel.origin)) {
         throw new ProxyRejection('ERR_HOST_NOT_BOUND', `${tunnel.origin} is no longer bound to credential "${tunnel.credential.name}".`, { close: true });
       }
-      return { mode: 'connect', credential, origin: tunnel.origin, path: url };
+      return { mode: 'connect', credential, origin: tunnel.origin, path: url, caller: tunnel.caller ?? OWNER };
     }
     if (url.charCodeAt(0) === 0x2f) {
       // P2: checked before the key and before routing; a rebinding page carries its own hostname here.
       if (!this.#hosts.has(host) && !this.#hosts.has(host.toLowerCase())) {
         throw new ProxyRejection('ERR_BAD_HOST', 'The Host header is not an allowed loopback name.');
       }
-      if (!this.keys.verify(scan.gatewayKey)) throw new ProxyRejection('ERR_GATEWAY_KEY', 'The X-Tokenwarden-Key header is missing or wrong.');
+      // P1: the key is checked first, so only a caller with a right key learns that the vault is locked.
+      const caller = this.keys.identify(scan.gatewayKey);
+      if (!caller) throw new ProxyRejection('ERR_GATEWAY_KEY', 'The X-Tokenwarden-Key header is missing or wrong.');
       this.#assertUnlocked();
-      return routeGateway(url, this.#backend);
+      return { ...routeGateway(url, this.#backend), caller };
     }
     const auth = parseProxyAuthorization(scan.proxyAuthorization);
-    if (!this.keys.verify(auth?.key)) throw new ProxyRejection('ERR_PROXY_AUTH', 'Proxy-Authorization must be Basic NAME:KEY with the proxy key.');
+    const caller = this.keys.identify(auth?.key);
+    if (!caller) throw new ProxyRejection('ERR_PROXY_AUTH', 'Proxy-Authorization must be Basic NAME:KEY with the proxy key or an access key.');
     this.#assertUnlocked();
-    return routeForward(url, host, auth!.name, this.#backend);
+    return { ...routeForward(url, host, auth!.name, this.#backend), caller };
   }
 
   #assertUnlocked(): void {

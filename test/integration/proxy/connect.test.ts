@@ -172,11 +172,14 @@ describe('P11 CONNECT guards', () => {
     expect(response).toMatch(/^HTTP\/1\.1 421 /);
   });
 
-  it('CONNECT while locked gets 423', async () => {
+  it('P1 CONNECT while locked gets 423 with the right key and 407 with a wrong one', async () => {
     h.backend.locked = true;
     const target = new URL(h.upstream.origin).host;
-    const { response } = await rawExchange(h.proxy.port, connectHead(target, { name: 'api', key: 'x' }));
+    const wrong = await rawExchange(h.proxy.port, connectHead(target, { name: 'api', key: 'x' }));
+    const { response } = await rawExchange(h.proxy.port, connectHead(target, { name: 'api', key: h.backend.keyString() }));
     h.backend.locked = false;
+    expect(wrong.response).toMatch(/^HTTP\/1\.1 407 /);
+    expect(wrong.response).not.toContain('ERR_LOCKED');
     expect(response).toMatch(/^HTTP\/1\.1 423 /);
     expect(response).toContain('ERR_LOCKED');
   });

@@ -224,9 +224,13 @@ describe('guards: each rejects before any upstream call', () => {
     expect(res.headers['x-kept']).toBe('y');
   });
 
-  it('answers 423 ERR_LOCKED while the vault is locked, with 0 upstream calls', async () => {
+  it('P1 answers 423 ERR_LOCKED only to the right key while locked, 401 to any other, with 0 upstream calls', async () => {
     h.backend.locked = true;
-    const res = await send(h.proxy.port, { path: '/api/x', headers: { 'x-tokenwarden-key': 'anything' } });
+    const wrong = await send(h.proxy.port, { path: '/api/x', headers: { 'x-tokenwarden-key': 'anything' } });
+    const none = await send(h.proxy.port, { path: '/api/x' });
+    const res = await send(h.proxy.port, { path: '/api/x', headers: { 'x-tokenwarden-key': h.backend.keyString() } });
+    expectRefused(wrong, 401, 'ERR_GATEWAY_KEY', h.upstream.calls);
+    expectRefused(none, 401, 'ERR_GATEWAY_KEY', h.upstream.calls);
     expectRefused(res, 423, 'ERR_LOCKED', h.upstream.calls);
   });
 

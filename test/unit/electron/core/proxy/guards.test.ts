@@ -65,10 +65,22 @@ describe('P3 KeyVerifier', () => {
     weak.key = randomBytes(8);
     expect(rejection(() => new KeyVerifier(weak).verify(weak.keyString())).code).toBe('ERR_INTERNAL');
   });
-  it('throws ERR_LOCKED while the vault is locked', () => {
+  it('P1 while locked it still tells the right key from a wrong one, from a digest, without holding the key', () => {
+    const own = new FakeProxyBackend();
+    const verifier = new KeyVerifier(own);
+    own.lock();
+    verifier.forget();
+    expect(verifier.holdsKey()).toBe(false);
+    expect(verifier.verify(own.keyString())).toBe(true);
+    expect(verifier.verify('x')).toBe(false);
+    expect(verifier.verify(undefined)).toBe(false);
+  });
+  it('P1 a verifier that never saw the key (locked since start) refuses every key instead of revealing the lock', () => {
     const locked = new FakeProxyBackend();
     locked.locked = true;
-    expect(() => new KeyVerifier(locked).verify('x')).toThrow(expect.objectContaining({ code: 'ERR_LOCKED' }));
+    const verifier = new KeyVerifier(locked);
+    expect(verifier.verify(locked.keyString())).toBe(false);
+    expect(verifier.verify('x')).toBe(false);
   });
 });
 

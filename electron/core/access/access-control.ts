@@ -1,0 +1,190 @@
+/**
+ * AccessControl: who is calling (master key or `twk_` access key) and whether this request may go upstream.
+ * The proxy calls `admit` right after routing and before ensureFresh, so a refused request never refreshes and
+ * never reaches the upstream (SECURITY A1). Rate and uses are taken in the same tick as the decision (A2).
+ */
+import { ProxyRejection } from '../proxy/proxy-error.ts';
+import { ACCESS_KEY_PREFIX, compiledKeyPolicy, hashKey, usesLeft, type StoredKey } from './access-keys.ts';
+import type { AccessStore } from './access-store.ts';
+import { ConcurrencyGate } from './concurrency-gate.ts';
+import { decide, keyStatus, type CredentialView, type KeyView, type Refusal } from './decide.ts';
+import { compilePolicy, stateKey, type CompiledPolicy } from './policy.ts';
+import type { Policy } from '../../../shared/policy.ts';
+import { TokenBucket } from './token-bucket.ts';
+
+/** Who presented a valid key: the owner (master proxy key) or an access key by id. */
+export type ProxyCaller = { kind: 'owner' } | { kind: 'key'; id: string };
+
+export const OWNER: ProxyCaller = Object.freeze({ kind: 'owner' });
+
+export interface AdmitRequest {
+  method: string;
+  /** Origin-form target (path and query). */
+  target: string;
+  credential: { name: string; policy?: Policy | undefined; id?: string | undefined };
+  caller: ProxyCaller;
+}
+
+/** Called once when the request is over (response sent, failed or abandoned) to free its concurrency slot. */
+export type Release = () => void;
+
+/** The proxy's port for access control; the service implements it with AccessControl. */
+export interface ProxyAccess {
+  /** A `twk_` key -> its caller, undefined when unknown; throws a 401 refusal for an expired, used-up or revoked key. Works while locked (P1). */
+  identify(presented: string): ProxyCaller | undefined;
+  /** CONNECT time: refuses a key that does not cover the credential before any interception. */
+  checkScope(caller: ProxyCaller, credentialName: string): void;
+  /** decide + take; a release for the concurrency slot, or a rejection. */
+  admit(request: AdmitRequest): Release | Promise<Release>;
+}
+
+const NOOP: Release = () => undefined;
+
+interface CredentialState {
+  key: string;
+  bucket: TokenBucket | undefined;
+  gate: ConcurrencyGate | undefined;
+}
+
+export interface AccessControlOptions {
+  store: AccessStore;
+  /** Wall clock (expiry); ms. */
+  now?: () => number;
+  /** Monotonic clock for token buckets; ms. */
+  monotonic?: () => number;
+  concurrencyWaitMs?: number;
+}
+
+export class AccessControl implements ProxyAccess {
+  readonly #store: AccessStore;
+  readonly #now: () => number;
+  readonly #monotonic: () => number;
+  readonly #waitMs: number | undefined;
+  readonly #credentials = new Map<string, CredentialState>();
+  readonly #keyBuckets = new WeakMap<StoredKey, TokenBucket>();
+
+  constructor(options: AccessControlOptions) {
+    this.#store = options.store;
+    this.#now = options.now ?? (() => Date.now());
+    this.#monotonic = options.monotonic ?? (() => performance.now());
+    this.#waitMs = options.concurrencyWaitMs;
+  }
+
+  identify(presented: string): ProxyCaller | undefined {
+    if (!presented.startsWith(ACCESS_KEY_PREFIX)) return undefined;
+    const key = this.#store.byHash(hashKey(presented));
+    if (!key) return undefined;
+    const status = keyStatus({ revokedAt: key.revokedAt, usesLeft: usesLeft(key), expiresAt: key.expiresAt }, this.#now());
+    if (status !== 'active') throw rejection(decide({ method: 'GET', target: '/' }, { name: '', policy: undefined, usesLeft: null, rateWaitMs: 0 }, this.#keyView(key, 0)) as Refusal);
+    return { kind: 'key', id: key.id };
+  }
+
+  checkScope(caller: ProxyCaller, credentialName: string): void {
+    if (caller.kind === 'owner') return;
+    const key = this.#store.byId(caller.id);
+    if (!key) throw new ProxyRejection('ERR_KEY_REVOKED', `Access key ${caller.id} was revoked.`, { rule: 'key' });
+    if (!key.for.includes(credentialName)) {
+      throw new ProxyRejection('ERR_KEY_SCOPE', `Access key ${key.id} is not for credential "${credentialName}" (rule: scope).`, { rule: 'scope' });
+    }
+  }
+
+  admit(request: AdmitRequest): Release | Promise<Release> {
+    const policy = compilePolicy(request.credential.policy);
+    const key = request.caller.kind === 'key' ? this.#store.byId(request.caller.id) : undefined;
+    if (!policy && request.caller.kind === 'owner') return NOOP;
+    if (request.caller.kind === 'key' && !key) throw new ProxyRejection('ERR_KEY_REVOKED', `Access key ${request.caller.id} was revoked.`, { rule: 'key' });
+    const state = this.#state(request.credential.name, policy);
+    const keyBucket = key ? this.#keyBucket(key) : undefined;
+    const decision = this.#decide(request, policy, state, key, keyBucket, true);
+    if (!decision.allow) throw rejection(decision);
+    state?.bucket?.take();
+    keyBucket?.take();
+    const acquired = state?.gate?.acquire(`Credential "${request.credential.name}"`);
+    if (acquired === undefined) return this.#takeUses(request, policy, key, NOOP);
+    if (typeof acquired === 'function') return this.#takeUses(request, policy, key, acquired);
+    return acquired.then((release) => {
+      // The wait may have been long: the key may be revoked and the uses gone by now.
+      const again = this.#decide(request, policy, state, key, keyBucket, false);
+      if (!again.allow) {
+        release();
+        throw rejection(again);
+      }
+      return this.#takeUses(request, policy, key, release);
+    });
+  }
+
+  #decide(request: AdmitRequest, policy: CompiledPolicy | undefined, state: CredentialState | undefined, key: StoredKey | undefined, keyBucket: TokenBucket | undefined, withRate: boolean) {
+    const view: CredentialView = {
+      name: request.credential.name,
+      policy,
+      usesLeft: policy?.maxUses === undefined ? null : Math.max(0, policy.maxUses - this.#store.credentialUses(useId(request.credential))),
+      rateWaitMs: withRate ? (state?.bucket?.waitMs() ?? 0) : 0,
+    };
+    return decide({ method: request.method, target: request.target }, view, key ? this.#keyView(key, withRate ? (keyBucket?.waitMs() ?? 0) : 0) : undefined);
+  }
+
+  /** Takes the uses in this tick, then waits for them to be on disk before the request may go upstream. */
+  #takeUses(request: AdmitRequest, policy: CompiledPolicy | undefined, key: StoredKey | undefined, release: Release): Release | Promise<Release> {
+    const counted = policy?.maxUses !== undefined;
+    if (counted) this.#store.takeCredentialUse(useId(request.credential));
+    if (key && key.maxUses !== null) this.#store.takeKeyUse(key);
+    if (!counted && (!key || key.maxUses === null)) return release;
+    return this.#store.save().then(
+      () => release,
+      (err: unknown) => {
+        release();
+        throw err;
+      },
+    );
+  }
+
+  #keyView(key: StoredKey, rateWaitMs: number): KeyView {
+    const left = usesLeft(key);
+    return {
+      id: key.id,
+      for: key.for,
+      status: keyStatus({ revokedAt: key.revokedAt, usesLeft: left, expiresAt: key.expiresAt }, this.#now()),
+      policy: compiledKeyPolicy(key),
+      usesLeft: left,
+      rateWaitMs,
+    };
+  }
+
+  /** Buckets and gates outlive route-index rebuilds; they restart only when the rate or concurrency rule changes. */
+  #state(name: string, policy: CompiledPolicy | undefined): CredentialState | undefined {
+    if (!policy) return undefined;
+    const key = stateKey(policy);
+    let state = this.#credentials.get(name);
+    if (!state || state.key !== key) {
+      state = {
+        key,
+        bucket: policy.rate ? new TokenBucket({ count: policy.rate.count, periodMs: policy.rate.periodMs, clock: this.#monotonic }) : undefined,
+        gate: policy.concurrency ? new ConcurrencyGate({ limit: policy.concurrency, ...(this.#waitMs !== undefined ? { waitMs: this.#waitMs } : {}) }) : undefined,
+      };
+      this.#credentials.set(name, state);
+    }
+    return state;
+  }
+
+  #keyBucket(key: StoredKey): TokenBucket | undefined {
+    const rate = compiledKeyPolicy(key)?.rate;
+    if (!rate) return undefined;
+    let bucket = this.#keyBuckets.get(key);
+    if (!bucket) {
+      bucket = new TokenBucket({ count: rate.count, periodMs: rate.periodMs, clock: this.#monotonic });
+      this.#keyBuckets.set(key, bucket);
+    }
+    return bucket;
+  }
+}
+
+function useId(credential: { name: string; id?: string | undefined }): string {
+  return credential.id ?? `name:${credential.name}`;
+}
+
+function rejection(refusal: Refusal): ProxyRejection {
+  return new ProxyRejection(refusal.code, refusal.message, {
+    rule: refusal.rule,
+    ...(refusal.retryAfterSeconds !== undefined ? { headers: { 'retry-after': String(refusal.retryAfterSeconds) } } : {}),
+  });
+}

@@ -1,0 +1,121 @@
+/**
+ * Path patterns (SECURITY A4): `*` matches within one segment, `**` any number of whole segments. A request path
+ * is matched in every way an upstream might read it (encoded slashes split or not, `;` parameters stripped or not,
+ * `//` merged or not), and it is allowed only when all of those readings match, so no reading can escape.
+ */
+
+/** Why a request path cannot be matched at all; the caller refuses the request with it. */
+export type PathProblem = 'encoding' | 'dot-segment' | 'control';
+
+export interface NormalisedPath {
+  /** Each reading of the path as decoded segments (the first is the literal one). */
+  readings: string[][];
+}
+
+const PLAIN = /^[A-Za-z0-9\-._~!$&'()*+,=:@/]*$/;
+
+/** Splits off the query and decodes the path into every plausible reading, or names the problem. */
+export function normalisePath(target: string): NormalisedPath | PathProblem {
+  const q = target.search(/[?#]/);
+  const raw = q < 0 ? target : target.slice(0, q);
+  const rawSegments = (raw.startsWith('/') ? raw.slice(1) : raw).split('/');
+  // Fast path: nothing encoded, no parameters, no backslash and no empty inner segment.
+  if (PLAIN.test(raw) && !raw.includes('//')) {
+    for (const s of rawSegments) if (s === '.' || s === '..') return 'dot-segment';
+    return { readings: [rawSegments] };
+  }
+  const decoded: string[] = [];
+  for (const s of rawSegments) {
+    let d: string;
+    try {
+      d = decodeURIComponent(s);
+    } catch {
+      return 'encoding';
+    }
+    // NUL, CR, LF and friends mean different things to different servers; none belongs in a path.
+    if (/[\x00-\x1f\x7f]/.test(d)) return 'control';
+    decoded.push(d);
+  }
+  let readings: string[][] = [decoded];
+  // An encoded "/" or "\" may be a separator to the upstream: read it both ways.
+  if (decoded.some((s) => s.includes('/') || s.includes('\\'))) {
+    readings = [...readings, decoded.flatMap((s) => s.split(/[/\\]/))];
+  }
+  if (decoded.some((s) => s.includes(';'))) {
+    readings = [...readings, ...readings.map((r) => r.map((s) => s.split(';')[0]!))];
+  }
+  if (readings.some((r) => hasInnerEmpty(r))) {
+    readings = [...readings, ...readings.map(mergeEmpty)];
+  }
+  for (const reading of readings) {
+    for (const s of reading) if (s === '.' || s === '..') return 'dot-segment';
+  }
+  return { readings };
+}
+
+function hasInnerEmpty(segments: string[]): boolean {
+  for (let i = 0; i < segments.length - 1; i++) if (segments[i] === '') return true;
+  return false;
+}
+
+/** `//` merged the way nginx and friends do; a trailing slash stays. */
+function mergeEmpty(segments: string[]): string[] {
+  return segments.filter((s, i) => s !== '' || i === segments.length - 1);
+}
+
+type SegmentMatcher = { kind: 'globstar' } | { kind: 'exact'; text: string } | { kind: 'glob'; re: RegExp };
+
+/** A compiled pattern: matching is linear in segments, with no backtracking explosion for `**`. */
+export class PathPattern {
+  readonly source: string;
+  readonly #segments: SegmentMatcher[];
+
+  constructor(pattern: string) {
+    this.source = pattern;
+    const parts = pattern.slice(1).split('/');
+    const segments: SegmentMatcher[] = [];
+    for (const part of parts) {
+      if (part === '**') {
+        if (segments.at(-1)?.kind !== 'globstar') segments.push({ kind: 'globstar' });
+      } else if (part.includes('*')) {
+        const body = part
+          .split('*')
+          .map((piece) => piece.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+          .join('[^/]*');
+        segments.push({ kind: 'glob', re: new RegExp(`^${body}$`, 's') });
+      } else segments.push({ kind: 'exact', text: part });
+    }
+    this.#segments = segments;
+  }
+
+  /** Whether one reading (decoded segments) matches. */
+  matchesSegments(path: readonly string[]): boolean {
+    const pattern = this.#segments;
+    // reachable[j]: the first i pattern segments can consume the first j path segments.
+    let reachable = new Array<boolean>(path.length + 1).fill(false);
+    reachable[0] = true;
+    for (const seg of pattern) {
+      const next = new Array<boolean>(path.length + 1).fill(false);
+      if (seg.kind === 'globstar') {
+        let any = false;
+        for (let j = 0; j <= path.length; j++) {
+          any ||= reachable[j]!;
+          next[j] = any;
+        }
+      } else {
+        for (let j = 0; j < path.length; j++) {
+          if (!reachable[j]) continue;
+          const text = path[j]!;
+          if (seg.kind === 'exact' ? text === seg.text : seg.re.test(text)) next[j + 1] = true;
+        }
+      }
+      reachable = next;
+    }
+    return reachable[path.length]!;
+  }
+}
+
+/** True when every reading of the path matches at least one pattern. */
+export function pathAllowed(patterns: readonly PathPattern[], path: NormalisedPath): boolean {
+  return path.readings.every((reading) => patterns.some((p) => p.matchesSegments(reading)));
+}
