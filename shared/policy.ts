@@ -28,6 +28,15 @@ export const MAX_TTL_SECONDS = 365 * 86_400;
 
 const METHOD = /^[A-Za-z]{1,20}$/;
 
+/** C0 controls and DEL: they mean different things to different servers and terminals. */
+export function hasControlChar(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return true;
+  }
+  return false;
+}
+
 export const PolicyMethods = z
   .array(z.string().regex(METHOD, POLICY_MESSAGES.methods).transform((m) => m.toUpperCase()))
   .min(1, POLICY_MESSAGES.methodsEmpty)
@@ -38,7 +47,7 @@ export const PolicyMethods = z
 export function pathPatternProblem(pattern: string): string | undefined {
   if (typeof pattern !== 'string' || !pattern.startsWith('/') || pattern.length > 512) return POLICY_MESSAGES.paths;
   // Patterns are matched against the decoded, normalised path, so encoded or ambiguous text in them could never match.
-  if (/[\s?#%\\\x00-\x1f\x7f]/.test(pattern)) return POLICY_MESSAGES.pathChars;
+  if (/[\s?#%\\]/.test(pattern) || hasControlChar(pattern)) return POLICY_MESSAGES.pathChars;
   const segments = pattern.slice(1).split('/');
   for (const segment of segments) {
     if (segment === '.' || segment === '..') return POLICY_MESSAGES.pathDots;
@@ -122,7 +131,7 @@ export const AccessKeyInput = z
     label: z
       .string()
       .max(100, POLICY_MESSAGES.label)
-      .regex(/^[^\x00-\x1f\x7f]*$/, POLICY_MESSAGES.label)
+      .refine((label) => !hasControlChar(label), POLICY_MESSAGES.label)
       .optional(),
   })
   .strict();

@@ -23,6 +23,8 @@ export interface CreateServiceOptions {
   log?: (line: string) => void;
   /** Try to unlock at start from TOKENWARDEN_PASSPHRASE / keyring / safe-storage (default true). */
   autoUnlock?: boolean;
+  /** Wall clock for the service (key expiry, timestamps); tests pass a fake one. */
+  now?: () => Date;
 }
 
 export async function createService(options: CreateServiceOptions): Promise<TokenwardenService> {
@@ -46,6 +48,7 @@ export async function createService(options: CreateServiceOptions): Promise<Toke
     vault,
     manager,
     strictProxy: options.proxy ? Boolean(options.proxy.strict) : false,
+    ...(options.now ? { now: options.now } : {}),
     ...(options.ownerPid ? { ownerPid: options.ownerPid } : {}),
     ...(options.clipboard
       ? { clipboard: new ClipboardGuard({ clipboard: options.clipboard, ...(options.clipboardClearMs ? { clearAfterMs: options.clipboardClearMs } : {}) }) }

@@ -3,6 +3,7 @@
  * The proxy calls `admit` right after routing and before ensureFresh, so a refused request never refreshes and
  * never reaches the upstream (SECURITY A1). Rate and uses are taken in the same tick as the decision (A2).
  */
+import { TokenwardenError } from '../errors.ts';
 import { ProxyRejection } from '../proxy/proxy-error.ts';
 import { ACCESS_KEY_PREFIX, compiledKeyPolicy, hashKey, usesLeft, type StoredKey } from './access-keys.ts';
 import type { AccessStore } from './access-store.ts';
@@ -59,7 +60,8 @@ export class AccessControl implements ProxyAccess {
   readonly #store: AccessStore;
   readonly #now: () => number;
   readonly #monotonic: () => number;
-  readonly #waitMs: number | undefined;
+  /** How long a request waits for a concurrency slot; benches and tests shorten it before the first request. */
+  concurrencyWaitMs: number | undefined;
   readonly #credentials = new Map<string, CredentialState>();
   readonly #keyBuckets = new WeakMap<StoredKey, TokenBucket>();
 
@@ -67,7 +69,7 @@ export class AccessControl implements ProxyAccess {
     this.#store = options.store;
     this.#now = options.now ?? (() => Date.now());
     this.#monotonic = options.monotonic ?? (() => performance.now());
-    this.#waitMs = options.concurrencyWaitMs;
+    this.concurrencyWaitMs = options.concurrencyWaitMs;
   }
 
   identify(presented: string): ProxyCaller | undefined {
@@ -110,7 +112,7 @@ export class AccessControl implements ProxyAccess {
         throw rejection(again);
       }
       return this.#takeUses(request, policy, key, release);
-    });
+    }, concurrencyRefusal);
   }
 
   #decide(request: AdmitRequest, policy: CompiledPolicy | undefined, state: CredentialState | undefined, key: StoredKey | undefined, keyBucket: TokenBucket | undefined, withRate: boolean) {
@@ -159,7 +161,7 @@ export class AccessControl implements ProxyAccess {
       state = {
         key,
         bucket: policy.rate ? new TokenBucket({ count: policy.rate.count, periodMs: policy.rate.periodMs, clock: this.#monotonic }) : undefined,
-        gate: policy.concurrency ? new ConcurrencyGate({ limit: policy.concurrency, ...(this.#waitMs !== undefined ? { waitMs: this.#waitMs } : {}) }) : undefined,
+        gate: policy.concurrency ? new ConcurrencyGate({ limit: policy.concurrency, ...(this.concurrencyWaitMs !== undefined ? { waitMs: this.concurrencyWaitMs } : {}) }) : undefined,
       };
       this.#credentials.set(name, state);
     }
@@ -180,6 +182,12 @@ export class AccessControl implements ProxyAccess {
 
 function useId(credential: { name: string; id?: string | undefined }): string {
   return credential.id ?? `name:${credential.name}`;
+}
+
+/** The gate's timeout, as a refusal that names its rule. */
+function concurrencyRefusal(err: unknown): never {
+  if (err instanceof TokenwardenError && err.code === 'ERR_CONCURRENCY') throw new ProxyRejection(err.code, err.message, { rule: 'concurrency' });
+  throw err;
 }
 
 function rejection(refusal: Refusal): ProxyRejection {

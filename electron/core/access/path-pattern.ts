@@ -3,6 +3,7 @@
  * is matched in every way an upstream might read it (encoded slashes split or not, `;` parameters stripped or not,
  * `//` merged or not), and it is allowed only when all of those readings match, so no reading can escape.
  */
+import { hasControlChar } from '../../../shared/policy.ts';
 
 /** Why a request path cannot be matched at all; the caller refuses the request with it. */
 export type PathProblem = 'encoding' | 'dot-segment' | 'control';
@@ -33,7 +34,7 @@ export function normalisePath(target: string): NormalisedPath | PathProblem {
       return 'encoding';
     }
     // NUL, CR, LF and friends mean different things to different servers; none belongs in a path.
-    if (/[\x00-\x1f\x7f]/.test(d)) return 'control';
+    if (hasControlChar(d)) return 'control';
     decoded.push(d);
   }
   let readings: string[][] = [decoded];

@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { mintKey } from '../../../../../electron/core/access/access-keys.ts';
+import { ACCESS_SECRET, AccessStore, type SecretStore } from '../../../../../electron/core/access/access-store.ts';
+
+class FakeSecrets implements SecretStore {
+  locked = false;
+  values = new Map<string, string>();
+  writes = 0;
+  pending: (() => void)[] = [];
+  isLocked(): boolean {
+    return this.locked;
+  }
+  getSecret(name: string): string | undefined {
+    return this.values.get(name);
+  }
+  /** Writes complete only when the test says so, to see group commit. */
+  setSecret(name: string, value: string | undefined): Promise<void> {
+    this.writes++;
+    return new Promise((resolve) =>
+      this.pending.push(() => {
+        if (value === undefined) this.values.delete(name);
+        else this.values.set(name, value);
+        resolve();
+      }),
+    );
+  }
+  flush(): void {
+    const p = this.pending;
+    this.pending = [];
+    p.forEach((f) => f());
+  }
+}
+
+const tick = () => new Promise((r) => setImmediate(r));
+
+describe('access store', () => {
+  it('A2 group commit: uses taken during a write share one follow-up write, and every waiter resolves after its use is on disk', async () => {
+    const vault = new FakeSecrets();
+    const store = new AccessStore(vault);
+    store.takeCredentialUse('rec1');
+    const first = store.save();
+    store.takeCredentialUse('rec1');
+    const second = store.save();
+    store.takeCredentialUse('rec1');
+    const third = store.save();
+    expect(second).toBe(third);
+    expect(vault.writes).toBe(1);
+    vault.flush();
+    await first;
+    await tick();
+    expect(vault.writes).toBe(2);
+    vault.flush();
+    await Promise.all([second, third]);
+    expect(JSON.parse(vault.values.get(ACCESS_SECRET)!).uses).toEqual({ rec1: 3 });
+  });
+
+  it('A2 counts survive a new store over the same vault (a restart)', async () => {
+    const vault = new FakeSecrets();
+    const store = new AccessStore(vault);
+    const { stored } = mintKey({ for: ['api'], uses: 2 }, new Date());
+    const adding = store.add(stored, Date.now());
+    vault.flush();
+    await adding;
+    store.takeKeyUse(store.byId(stored.id)!);
+    store.takeCredentialUse('rec');
+    const saving = store.save();
+    vault.flush();
+    await saving;
+    const restarted = new AccessStore(vault);
+    expect(restarted.byId(stored.id)!.used).toBe(1);
+    expect(restarted.credentialUses('rec')).toBe(1);
+  });
+
+  it('A5 stores only the hash: the key text is nowhere in what is written', async () => {
+    const vault = new FakeSecrets();
+    const store = new AccessStore(vault);
+    const { key, stored } = mintKey({ for: ['api'], label: 'ci' }, new Date());
+    const adding = store.add(stored, Date.now());
+    vault.flush();
+    await adding;
+    const text = vault.values.get(ACCESS_SECRET)!;
+    expect(key.startsWith('twk_')).toBe(true);
+    expect(text).not.toContain(key);
+    expect(text).not.toContain(key.slice(4, 24));
+  });
+
+  it('P1 keeps the key table across lock, and re-reads the vault after unlock', async () => {
+    const vault = new FakeSecrets();
+    const store = new AccessStore(vault);
+    const { stored } = mintKey({ for: ['api'] }, new Date());
+    const adding = store.add(stored, Date.now());
+    vault.flush();
+    await adding;
+    vault.locked = true;
+    store.onLock();
+    expect(store.byHash(stored.hash)?.id).toBe(stored.id);
+    vault.values.clear();
+    vault.locked = false;
+    expect(store.byHash(stored.hash)).toBeUndefined();
+  });
+});
