@@ -218,6 +218,11 @@ export class CertificateAuthority {
     const ca = await this.current();
     this.#assertGeneration(generation);
     const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    // P11: the name constraints would also let a leaf for any subdomain of a bound name verify (RFC 5280
+    // §4.2.1.10), so the CA itself only ever signs exactly bound names.
+    if (!ca.material.hostnames.includes(host)) {
+      throw new TokenwardenError('ERR_HOST_NOT_BOUND', `No credential is bound to ${host.slice(0, 253)}; Tokenwarden mints certificates only for exactly bound hosts.`);
+    }
     let context = this.#contexts.get(host);
     if (!context) {
       const contexts = this.#contexts;

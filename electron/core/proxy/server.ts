@@ -4,6 +4,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { ProxyBackend } from './backend.ts';
 import { CertificateAuthority } from './ca.ts';
+import { ConnectionBudget, type BudgetStats } from './connection-budget.ts';
 import { handleConnect } from './connect.ts';
 import { gatewayHosts, isLoopbackAddress } from './guards.ts';
 import { ProxyRejection, toErrorAnswer, writeRawError } from './proxy-error.ts';
@@ -25,6 +26,10 @@ export interface ProxyOptions {
   requestTimeoutMs?: number;
   maxBodyBytes?: number;
   maxSockets?: number;
+  /** P10: sockets one peer address may hold (default half of maxSockets). */
+  maxSocketsPerPeer?: number;
+  /** P10: a new connection must send its first request head (with the key) within this time (default 3 s). */
+  firstRequestTimeoutMs?: number;
   now?: () => Date;
 }
 
@@ -34,6 +39,8 @@ export interface ProxyServer {
   close(): Promise<void>;
   /** The current CA certificate (PEM); creates or regenerates it if needed. Throws ERR_LOCKED while locked. */
   caPem(): Promise<string>;
+  /** P10: what the socket budget holds and has evicted, for tests and diagnostics. */
+  connections(): BudgetStats;
 }
 
 const MAX_HEADER_BYTES = 16 * 1024;
@@ -72,7 +79,9 @@ export async function startProxy(options: ProxyOptions): Promise<ProxyServer> {
       void pipeline.handle(req, res, tunnels.get(req.socket));
     },
   );
-  server.maxConnections = options.maxSockets ?? 1_024;
+  // P10: the budget evicts idle sockets before refusing; Node's own cap (which refuses before we can evict) is only a backstop.
+  const maxSockets = options.maxSockets ?? 1_024;
+  server.maxConnections = maxSockets + 64;
 
   // P1: the listener is loopback-only; a peer that is not loopback is dropped without a byte.
   server.on('connection', (socket: Socket) => {
@@ -80,6 +89,14 @@ export async function startProxy(options: ProxyOptions): Promise<ProxyServer> {
   });
 
   // P9/P10: parse errors, oversized headers and timeouts answer once and close.
+  const budget = new ConnectionBudget({
+    maxSockets,
+    maxPerPeer: options.maxSocketsPerPeer ?? Math.max(1, Math.floor(maxSockets / 2)),
+    firstRequestTimeoutMs: Math.min(options.firstRequestTimeoutMs ?? 3_000, headersTimeout),
+    log,
+  });
+  budget.attach(server);
+
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
     if (err.code === 'ECONNRESET' || !socket.writable) {
       socket.destroy();
@@ -136,6 +153,7 @@ export async function startProxy(options: ProxyOptions): Promise<ProxyServer> {
     port,
     url: `http://127.0.0.1:${port}`,
     caPem: () => ca.caPem(),
+    connections: () => budget.stats(),
     close: async () => {
       stopForgetting?.();
       ca.forget();

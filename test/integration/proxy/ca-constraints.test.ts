@@ -42,4 +42,14 @@ describe('P11 the CA constrains both DNS names and IP addresses, whatever is bou
     expect((await verifyLeaf(ca, '127.0.0.1')).node).not.toBe('ok');
     expect((await verifyLeaf(ca, '::1')).node).not.toBe('ok');
   });
+
+  it('P11 RFC 5280 §4.2.1.10: a dNSName constraint also permits its subdomains, so only exact minting keeps other names out', async () => {
+    const ca = await generateCa(['api.test']);
+    // Were the CA ever to sign sub.api.test, clients would accept it; CertificateAuthority refuses to (ca.test.ts).
+    expect((await verifyLeaf(ca, 'sub.api.test')).node).toBe('ok');
+    expect((await verifyLeaf(ca, 'sub.api.test')).openssl).toContain(': OK');
+    // A sibling or parent name is outside the subtree.
+    expect((await verifyLeaf(ca, 'test')).node).not.toBe('ok');
+    expect((await verifyLeaf(ca, 'xapi.test')).node).not.toBe('ok');
+  });
 });

@@ -96,6 +96,14 @@ describe('P11 CertificateAuthority lifecycle', () => {
     expect(await ca.secureContext('a.test')).not.toBe(one);
   });
 
+  it('P11 leaves are minted only for exactly bound names: a subdomain or a parent of a bound host is refused', async () => {
+    const { ca } = boundToA();
+    await expect(ca.secureContext('a.test')).resolves.toBeDefined();
+    for (const name of ['sub.a.test', 'x.y.a.test', 'test', 'b.test']) {
+      await expect(ca.secureContext(name)).rejects.toMatchObject({ code: 'ERR_HOST_NOT_BOUND' });
+    }
+  });
+
   it('S6 forget() drops the CA key and every context; after unlock the CA is reloaded from the backend, not kept', async () => {
     const { backend, ca } = boundToA();
     const pem = await ca.caPem();

@@ -1,0 +1,172 @@
+/**
+ * The proxy's socket budget (SECURITY P10): a short deadline for a connection's first request, a cap per peer
+ * address, and eviction of idle sockets before a new connection is ever refused, so idle local sockets cannot starve
+ * a client that holds the key.
+ */
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+
+export interface BudgetOptions {
+  /** All sockets the listener keeps open at once. */
+  maxSockets: number;
+  /** Sockets one remote address may hold; any 127.x address can be a source, so this is a fairness cap, not a wall. */
+  maxPerPeer: number;
+  /** A new connection must deliver its first complete request head (which carries the key) within this time. */
+  firstRequestTimeoutMs: number;
+  log?: ((line: string) => void) | undefined;
+}
+
+/**
+ * `fresh`: no request yet (nothing proven). `busy`: a request is being answered. `idle`: keep-alive between requests.
+ * `tunnel`: a CONNECT socket, owned by the tunnel code from then on.
+ */
+type State = 'fresh' | 'busy' | 'idle' | 'tunnel';
+
+interface Entry {
+  socket: Socket;
+  peer: string;
+  state: State;
+  /** Set once a response on this socket was not an authentication refusal. */
+  proven: boolean;
+  timer: NodeJS.Timeout | undefined;
+}
+
+/** Statuses with which the proxy refuses a request before, or because of, the key: the peer proved nothing. */
+const UNPROVEN_STATUSES = new Set([401, 407, 421]);
+
+export interface BudgetStats {
+  open: number;
+  fresh: number;
+  busy: number;
+  idle: number;
+  tunnel: number;
+  evicted: number;
+  refused: number;
+  timedOut: number;
+}
+
+export class ConnectionBudget {
+  readonly #options: BudgetOptions;
+  readonly #entries = new Map<Socket, Entry>();
+  /** Insertion-ordered, so iteration yields the longest-waiting socket first. */
+  readonly #fresh = new Set<Entry>();
+  readonly #idle = new Set<Entry>();
+  readonly #perPeer = new Map<string, number>();
+  #evicted = 0;
+  #refused = 0;
+  #timedOut = 0;
+
+  constructor(options: BudgetOptions) {
+    if (options.maxSockets < 1 || options.maxPerPeer < 1) throw new RangeError('The socket budget needs at least one socket.');
+    this.#options = options;
+  }
+
+  /** Hooks the server's connection, request and CONNECT events; call before listen(). */
+  attach(server: Server): void {
+    server.on('connection', (socket: Socket) => this.admit(socket));
+    // Prepended: the pipeline may answer synchronously inside its own 'request' listener.
+    server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => this.#onRequest(req, res));
+    server.prependListener('connect', (req: IncomingMessage) => this.#onTunnel(req.socket));
+  }
+
+  stats(): BudgetStats {
+    let busy = 0;
+    let tunnel = 0;
+    for (const entry of this.#entries.values()) {
+      if (entry.state === 'busy') busy++;
+      else if (entry.state === 'tunnel') tunnel++;
+    }
+    return {
+      open: this.#entries.size, fresh: this.#fresh.size, busy, idle: this.#idle.size, tunnel,
+      evicted: this.#evicted, refused: this.#refused, timedOut: this.#timedOut,
+    };
+  }
+
+  /** Makes room for `socket` by evicting the longest-waiting fresh or idle socket, or refuses it when all are busy. */
+  admit(socket: Socket): void {
+    // TLS sockets inside a CONNECT tunnel ride on a socket that is already counted.
+    if (socket.destroyed || 'encrypted' in socket || this.#entries.has(socket)) return;
+    const peer = socket.remoteAddress ?? 'unknown';
+    if ((this.#perPeer.get(peer) ?? 0) >= this.#options.maxPerPeer && !this.#evictOne(peer)) return this.#refuse(socket, `peer ${peer} holds ${this.#options.maxPerPeer} busy sockets`);
+    if (this.#entries.size >= this.#options.maxSockets && !this.#evictOne()) return this.#refuse(socket, `all ${this.#options.maxSockets} sockets are busy`);
+    const entry: Entry = { socket, peer, state: 'fresh', proven: false, timer: undefined };
+    this.#entries.set(socket, entry);
+    this.#perPeer.set(peer, (this.#perPeer.get(peer) ?? 0) + 1);
+    this.#enter(entry, 'fresh');
+    socket.once('close', () => this.#forget(entry));
+  }
+
+  #onRequest(req: IncomingMessage, res: ServerResponse): void {
+    const entry = this.#entries.get(req.socket);
+    if (!entry) return;
+    this.#enter(entry, 'busy');
+    let done = false;
+    const finish = (): void => {
+      if (done) return;
+      done = true;
+      if (entry.state !== 'busy') return;
+      if (!UNPROVEN_STATUSES.has(res.statusCode)) entry.proven = true;
+      if (!entry.proven) {
+        // A peer that has not shown the key gets its answer and a FIN instead of a keep-alive slot.
+        this.#enter(entry, 'fresh');
+        entry.socket.end();
+        return;
+      }
+      this.#enter(entry, 'idle');
+    };
+    res.once('finish', finish);
+    res.once('close', finish);
+  }
+
+  #onTunnel(socket: Socket): void {
+    const entry = this.#entries.get(socket);
+    if (entry) this.#enter(entry, 'tunnel');
+  }
+
+  #enter(entry: Entry, state: State): void {
+    this.#fresh.delete(entry);
+    this.#idle.delete(entry);
+    if (entry.timer) clearTimeout(entry.timer);
+    entry.timer = undefined;
+    entry.state = state;
+    if (state === 'fresh') {
+      this.#fresh.add(entry);
+      entry.timer = setTimeout(() => {
+        this.#timedOut++;
+        entry.socket.destroy();
+      }, this.#options.firstRequestTimeoutMs);
+      entry.timer.unref();
+    } else if (state === 'idle') this.#idle.add(entry);
+  }
+
+  /** Destroys the longest-waiting unproven socket, else the longest-idle keep-alive socket; never a busy one. */
+  #evictOne(peer?: string): boolean {
+    for (const pool of [this.#fresh, this.#idle]) {
+      for (const entry of pool) {
+        if (peer !== undefined && entry.peer !== peer) continue;
+        this.#evicted++;
+        this.#forget(entry);
+        entry.socket.destroy();
+        return true;
+      }
+    }
+    return false;
+  }
+
+  #refuse(socket: Socket, why: string): void {
+    this.#refused++;
+    if (this.#refused === 1 || this.#refused % 1000 === 0) this.#options.log?.(`proxy refused a connection: ${why} (${this.#refused} refused so far)`);
+    socket.destroy();
+  }
+
+  #forget(entry: Entry): void {
+    if (this.#entries.get(entry.socket) !== entry) return;
+    this.#entries.delete(entry.socket);
+    this.#fresh.delete(entry);
+    this.#idle.delete(entry);
+    if (entry.timer) clearTimeout(entry.timer);
+    const left = (this.#perPeer.get(entry.peer) ?? 1) - 1;
+    if (left > 0) this.#perPeer.set(entry.peer, left);
+    else this.#perPeer.delete(entry.peer);
+  }
+}
