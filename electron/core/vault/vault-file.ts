@@ -41,6 +41,8 @@ export const VaultFileSchema = z
     // Checked by hand in parseVaultFile: zod over 10,000 entries cost more than decrypting them.
     records: z.custom<Record<string, string>>((v) => isBlobMap(v, RECORD_ID_PATTERN)),
     secrets: z.custom<Record<string, string>>((v) => isBlobMap(v, SECRET_KEY_PATTERN)),
+    /** R2: keyed fingerprints of refresh tokens by record id (refresh-prints.ts); advisory, so outside the MAC. */
+    prints: z.custom<Record<string, string>>((v) => isBlobMap(v, RECORD_ID_PATTERN)).optional(),
     /** HMAC over the header and every blob's tag: a dropped, added or rolled-back blob fails even though each blob is valid. */
     mac: b64,
   })

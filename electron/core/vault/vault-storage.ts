@@ -16,6 +16,8 @@ export interface Loaded {
   warnings: string[];
   /** The bytes `file` was parsed from, when it came straight from the main file (lets the writer reuse them). */
   bytes?: Buffer;
+  /** R2: set when the backup was loaded in place of the main file. */
+  recovered?: { kind: 'quarantined' | 'restored-missing'; reason: string; quarantinedTo: string | null };
 }
 
 export function vaultPaths(file: string): VaultPaths {
@@ -32,7 +34,11 @@ export async function loadVaultFile(paths: VaultPaths, clock: () => Date): Promi
     // A .bak without its main file means the main was lost; a fresh empty vault would silently hide the data.
     const file = parseVaultFile(backup);
     await writeFileAtomic(paths.file, backup);
-    return { file, warnings: [`${paths.file} was missing; restored it from the backup ${paths.backup}.`] };
+    return {
+      file,
+      warnings: [`${paths.file} was missing; restored it from the backup ${paths.backup}.`],
+      recovered: { kind: 'restored-missing', reason: `${paths.file} was missing.`, quarantinedTo: null },
+    };
   }
   try {
     return { file: parseVaultFile(text), warnings: [], bytes };
@@ -70,6 +76,7 @@ export async function recoverFromBackup(
   return {
     file,
     warnings: [`${reason} The damaged vault was moved to ${quarantined} and the last good backup ${paths.backup} was loaded; changes after that backup are in the quarantined file.`],
+    recovered: { kind: 'quarantined', reason, quarantinedTo: quarantined },
   };
 }
 
@@ -84,7 +91,7 @@ export async function decryptOrRecover(
   dek: Key,
   macKey: Uint8Array,
   previous?: PreviousState,
-): Promise<{ file: VaultFile; plain: Plain; warnings: string[] }> {
+): Promise<{ file: VaultFile; plain: Plain; warnings: string[]; recovered?: Loaded['recovered'] }> {
   try {
     return { file, plain: decryptVault(file, dek, macKey, previous), warnings: [] };
   } catch (err) {
@@ -97,7 +104,7 @@ export async function decryptOrRecover(
       plain = decryptVault(backup, dek, macKey);
     });
     if (!loaded.file || !plain) throw err;
-    return { file: loaded.file, plain, warnings: loaded.warnings };
+    return { file: loaded.file, plain, warnings: loaded.warnings, recovered: loaded.recovered };
   }
 }
 

@@ -7,19 +7,23 @@ import { TokenwardenError } from '../errors.ts';
 import type { CredentialRecord } from '../credentials/credential-record.ts';
 import { removeStaleTemps, writeFileAtomic } from './atomic-file.ts';
 import { KEY_BYTES, keyObject, type Key, type RandomBytes } from './envelope.ts';
+import { editKeyslots, type KeyslotChange } from './keyslots/keyslot-edit.ts';
 import { createInitialKeyslots, describeFailure, maintainKeyslots, unlockKeyslots, UNLOCK_HINT, type KeyProviders } from './keyslots/keyslot-set.ts';
 import type { KeyringPort } from './keyslots/os-keyring-keyslot.ts';
 import type { ScryptParams } from './keyslots/passphrase-keyslot.ts';
 import type { SafeStoragePort } from './keyslots/safe-storage-keyslot.ts';
+import { RecoveryLog, describeStaleRefreshTokens, type RecoveryListener, type VaultRecovery } from './recovery-events.ts';
 import { newRecord, nextRevision, type NewCredential } from './record-validation.ts';
+import { stampPrints, staleRefreshTokens } from './refresh-prints.ts';
+import { GenerationWriter, checkGeneration, generationStores } from './rollback-guard.ts';
 import { applyChanges, createVaultFile, deepFreeze, keyMatches, type Changes, type Plain, type PreviousState } from './vault-codec.ts';
 import {
   FragmentCache, SECRET_KEY_PATTERN, VAULT_FILE_NAME, deriveMacKey, encodeVaultFileParts, type VaultFile,
 } from './vault-file.ts';
-import { decryptOrRecover, loadVaultFile, vaultPaths, type VaultPaths } from './vault-storage.ts';
+import { decryptOrRecover, loadVaultFile, vaultPaths, type Loaded, type VaultPaths } from './vault-storage.ts';
 import { WriteQueue } from './write-queue.ts';
 
-export type { KeyringPort, NewCredential, SafeStoragePort };
+export type { KeyringPort, KeyslotChange, NewCredential, SafeStoragePort, VaultRecovery };
 
 export interface VaultOptions {
   home: string;
@@ -31,6 +35,10 @@ export interface VaultOptions {
   /** scrypt cost for a new passphrase slot (stored in the file); tests lower it. */
   scrypt?: ScryptParams;
   randomBytes?: RandomBytes;
+  /** S-rollback: open a file older than the generation recorded in the keyring/safeStorage (lowering the record). */
+  acceptRollback?: boolean;
+  /** R2: hears every fall-back to `.bak`, including the one `open` itself may do. */
+  onRecovery?: RecoveryListener;
 }
 
 const STALE_TEMP_MS = 60_000;
@@ -56,6 +64,8 @@ export class Vault {
   #ids = new Map<string, string>();
   #secrets = new Map<string, string>();
   #warnings: string[] = [];
+  readonly #recoveries = new RecoveryLog();
+  #generations: GenerationWriter | undefined;
 
   private constructor(path: string, options: VaultOptions, keyring: KeyringPort | undefined) {
     this.path = path;
@@ -64,6 +74,7 @@ export class Vault {
     this.#keyring = keyring;
     this.#clock = options.clock ?? (() => new Date());
     this.#random = options.randomBytes ?? nodeRandomBytes;
+    if (options.onRecovery) this.#recoveries.subscribe(options.onRecovery);
   }
 
   /** Loads the file (recovering from .bak if it is damaged); the vault stays locked. */
@@ -78,6 +89,7 @@ export class Vault {
     vault.#file = loaded.file;
     if (loaded.file && loaded.bytes) vault.#fragments.prime(loaded.bytes, loaded.file.records);
     vault.#warn(...loaded.warnings);
+    vault.#recovered(loaded, null);
     return vault;
   }
 
@@ -97,19 +109,34 @@ export class Vault {
     return [...this.#warnings];
   }
 
+  /** R2: every fall-back to `.bak` in this process, replayed to late subscribers (audit, notifications). */
+  onRecovery(listener: RecoveryListener): () => void {
+    return this.#recoveries.subscribe(listener);
+  }
+
+  /** Resolves once the generation record (S-rollback) has caught up with the last write. */
+  settled(): Promise<void> {
+    return this.#generations?.settled() ?? Promise.resolve();
+  }
+
+  /** S1: keyslots are added or removed only on request (`tkw keyslot`), never because a provider appeared. */
+  changeKeyslots(change: KeyslotChange): Promise<KeyslotKind[]> {
+    return this.#queue.run(async () => {
+      this.#keys();
+      const file = this.#file!;
+      const edit = await editKeyslots(file.keyslots, change, this.#dek!, file.vaultId, this.#providers(change.action === 'add' ? change.passphrase : undefined));
+      await this.#persist({ keyslots: edit.keyslots });
+      await edit.afterSave?.();
+      this.#trackGenerations(this.#file!);
+      return this.keyslotKinds();
+    });
+  }
+
   /** Opens with the first keyslot that works; the first unlock of a new vault creates it. */
   unlock(secret?: string): Promise<void> {
     return this.#queue.run(async () => {
       if (this.#dek) return;
-      const explicit = typeof secret === 'string' && secret.length > 0;
-      const providers: KeyProviders = {
-        safeStorage: this.#options.safeStorage,
-        keyring: this.#keyring,
-        passphrase: explicit ? secret : (this.#options.env ?? process.env).TOKENWARDEN_PASSPHRASE || undefined,
-        passphraseExplicit: explicit,
-        scrypt: this.#options.scrypt,
-        randomBytes: this.#options.randomBytes,
-      };
+      const providers = this.#providers(secret);
       if (this.#file) await this.#unlockExisting(this.#file, providers);
       else await this.#initialize(providers);
     });
@@ -178,6 +205,7 @@ export class Vault {
       const loaded = await loadVaultFile(this.#paths, this.#clock);
       if (loaded.file && loaded.bytes) this.#fragments.prime(loaded.bytes, loaded.file.records);
       this.#warn(...loaded.warnings);
+      this.#recovered(loaded, null);
       const previous = this.#file;
       if (!this.#dekKey || !this.#macKey || !previous || !loaded.file) {
         if (!loaded.file) this.lock();
@@ -227,6 +255,7 @@ export class Vault {
     await writeFileAtomic(this.path, encodeVaultFileParts(file, this.#fragments), { backupPath: this.#paths.backup });
     this.#file = file;
     this.#setUnlocked(dek, macKey, { records: new Map(), secrets: new Map() });
+    this.#trackGenerations(file).note(file.revision);
   }
 
   async #unlockExisting(file: VaultFile, providers: KeyProviders): Promise<void> {
@@ -237,6 +266,8 @@ export class Vault {
     let result: { file: VaultFile; plain: Plain };
     try {
       result = await this.#decryptOrRecover(file, keyObject(dek), macKey);
+      // S-rollback: the revision is authentic now (MAC checked); refuse one older than this machine has seen.
+      this.#warn(...(await checkGeneration(this.#stores(result.file), result.file.revision, { accept: this.#options.acceptRollback === true, recovered: this.#recoveries.size > 0 })));
     } catch (err) {
       dek.fill(0);
       macKey.fill(0);
@@ -245,6 +276,7 @@ export class Vault {
     this.#warn(...unlocked.failures.map((f) => `${describeFailure(f)} Unlocked with the ${unlocked.kind} keyslot instead.`));
     this.#file = result.file;
     this.#setUnlocked(dek, macKey, result.plain);
+    this.#trackGenerations(result.file);
     const upkeep = await maintainKeyslots(result.file.keyslots, dek, file.vaultId, providers, unlocked.kind);
     this.#warn(...upkeep.warnings);
     // The vault is open; failing to save a convenience slot must not turn that into an error.
@@ -254,6 +286,7 @@ export class Vault {
   async #decryptOrRecover(file: VaultFile, dek: Key, macKey: Buffer, previous?: PreviousState): Promise<{ file: VaultFile; plain: Plain }> {
     const result = await decryptOrRecover(this.#paths, this.#clock, file, dek, macKey, previous);
     this.#warn(...result.warnings);
+    this.#recovered(result, result.recovered ? staleRefreshTokens(file, result.plain, macKey) : null);
     return result;
   }
 
@@ -263,9 +296,10 @@ export class Vault {
     const file = this.#file;
     if (!file) throw new TokenwardenError('ERR_INTERNAL', 'The vault is not initialised.');
     const session = this.#session;
-    const next = applyChanges(file, changes, dek, macKey, this.#options.randomBytes);
+    const next = stampPrints(applyChanges(file, changes, dek, macKey, this.#options.randomBytes), changes.records, macKey);
     await writeFileAtomic(this.path, encodeVaultFileParts(next, this.#fragments), { backupPath: this.#paths.backup });
     this.#file = next;
+    this.#generations?.note(next.revision);
     if (this.#session !== session) return;
     if (changes.records) this.#sorted = undefined;
     for (const [id, record] of changes.records ?? []) {
@@ -308,6 +342,41 @@ export class Vault {
     const record = this.get(name);
     if (!record) throw new TokenwardenError('ERR_NOT_FOUND', `No credential is named "${String(name).slice(0, 80)}".`);
     return record;
+  }
+
+  #providers(secret?: string): KeyProviders {
+    const explicit = typeof secret === 'string' && secret.length > 0;
+    return {
+      safeStorage: this.#options.safeStorage,
+      keyring: this.#keyring,
+      passphrase: explicit ? secret : (this.#options.env ?? process.env).TOKENWARDEN_PASSPHRASE || undefined,
+      passphraseExplicit: explicit,
+      scrypt: this.#options.scrypt,
+      randomBytes: this.#options.randomBytes,
+    };
+  }
+
+  #stores(file: VaultFile) {
+    return generationStores(file, { keyring: this.#keyring, safeStorage: this.#options.safeStorage, sidePath: `${this.path}.generation` });
+  }
+
+  #trackGenerations(file: VaultFile): GenerationWriter {
+    this.#generations = new GenerationWriter(this.#stores(file), (message) => this.#warn(message));
+    return this.#generations;
+  }
+
+  /** R2: one event per fall-back to `.bak`, with what it means for refresh tokens. */
+  #recovered(loaded: Pick<Loaded, 'recovered' | 'warnings'>, stale: string[] | null): void {
+    if (!loaded.recovered) return;
+    const note = describeStaleRefreshTokens(stale);
+    this.#warn(note);
+    this.#recoveries.record({
+      ...loaded.recovered,
+      at: this.#clock().toISOString(),
+      backupPath: this.#paths.backup,
+      staleRefreshTokens: stale,
+      message: `${loaded.warnings.join(' ')} ${note}`.trim(),
+    });
   }
 
   #warn(...messages: string[]): void {

@@ -57,9 +57,9 @@ export async function createInitialKeyslots(dek: Uint8Array, vaultId: string, pr
 }
 
 /**
- * Upkeep after an unlock: adds slots for providers that appeared since the vault was created, and rewraps the
- * safe-storage slot when Electron rotated its key (SECURITY S1). A slot that failed is never replaced (R7).
- * Returns the new slot list, or undefined when nothing changed.
+ * Upkeep after an unlock: rewraps the safe-storage slot when Electron rotated its key (SECURITY S1). It never adds
+ * a slot for a provider that appeared later: that is opt-in (`tkw keyslot add`, keyslot-edit.ts). A slot that
+ * failed is never replaced (R7). Returns the new slot list, or undefined when nothing changed.
  */
 export async function maintainKeyslots(
   current: readonly KeyslotData[],
@@ -68,16 +68,8 @@ export async function maintainKeyslots(
   providers: KeyProviders,
   unlockedWith: KeyslotKind,
 ): Promise<{ keyslots?: KeyslotData[]; warnings: string[] }> {
-  const present = new Set(current.map((s) => s.kind));
-  const missing = (['safe-storage', 'os-keyring', 'passphrase'] as const).filter((kind) => !present.has(kind));
   let next = [...current];
   let changed = false;
-  if (missing.length > 0) {
-    // Failures here are expected (no keyring on a server) and stay silent: the vault is already open.
-    const { slots } = await createKeyslots(dek, vaultId, providers, missing);
-    next.push(...slots);
-    changed = slots.length > 0;
-  }
   const warnings: string[] = [];
   if (unlockedWith === 'safe-storage' && providers.safeStorage?.shouldReEncrypt?.()) {
     const { slots, failures } = await createKeyslots(dek, vaultId, providers, ['safe-storage']);

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { PASSPHRASE, fakeKeyring, fakeSafeStorage, openVault, staticCredential, useTempHomes } from '../../../../../fixtures/vault-helpers.ts';
 
@@ -61,7 +62,7 @@ describe('os-keyring keyslot (fake port; the real Secret Service is tested under
     await expect((await openVault(h, { keyring })).unlock()).rejects.toMatchObject({ code: 'ERR_KEYRING_UNAVAILABLE' });
   });
 
-  it('slots for providers that appear later are added on unlock; existing slots are kept', async () => {
+  it('S1 a passphrase-only vault does not gain an os-keyring or safe-storage slot when one appears later', async () => {
     const h = home();
     const keyring = fakeKeyring();
     keyring.reachable = false;
@@ -69,12 +70,53 @@ describe('os-keyring keyslot (fake port; the real Secret Service is tested under
     await first.unlock(PASSPHRASE);
     expect(first.keyslotKinds()).toEqual(['passphrase']);
     keyring.reachable = true;
-    const port = fakeSafeStorage();
-    const second = await openVault(h, { keyring, safeStorage: port });
+    const second = await openVault(h, { keyring, safeStorage: fakeSafeStorage() });
     await second.unlock(PASSPHRASE);
-    expect(second.keyslotKinds()).toEqual(['passphrase', 'safe-storage', 'os-keyring']);
-    const third = await openVault(h, { keyring: false, safeStorage: port });
-    await third.unlock();
-    expect(third.isLocked()).toBe(false);
+    await second.insert(staticCredential('a'));
+    expect(second.keyslotKinds()).toEqual(['passphrase']);
+    expect(JSON.parse(readFileSync(second.path, 'utf8')).keyslots.map((s: { kind: string }) => s.kind)).toEqual(['passphrase']);
+    expect(keyring.store.size).toBe(0);
+    await expect((await openVault(h, { keyring })).unlock()).rejects.toMatchObject({ code: 'ERR_LOCKED' });
+  });
+
+  it('S1 `keyslot add os-keyring` is the opt-in: afterwards the keyring opens the vault; `remove` takes it away again', async () => {
+    const h = home();
+    const keyring = fakeKeyring();
+    const vault = await openVault(h, { keyring: false });
+    await vault.unlock(PASSPHRASE);
+    const withKeyring = await openVault(h, { keyring });
+    await withKeyring.unlock(PASSPHRASE);
+    expect(await withKeyring.changeKeyslots({ action: 'add', kind: 'os-keyring' })).toEqual(['passphrase', 'os-keyring']);
+    const byKeyring = await openVault(h, { keyring });
+    await byKeyring.unlock();
+    expect(byKeyring.isLocked()).toBe(false);
+    await expect(byKeyring.changeKeyslots({ action: 'add', kind: 'os-keyring' })).rejects.toMatchObject({ code: 'ERR_EXISTS' });
+    expect(await byKeyring.changeKeyslots({ action: 'remove', kind: 'os-keyring' })).toEqual(['passphrase']);
+    // The wrapping key is deleted from the keyring too, so an old copy of the file cannot be opened with it.
+    expect([...keyring.store.keys()].filter((k) => !k.endsWith('.generation'))).toEqual([]);
+    await expect((await openVault(h, { keyring })).unlock()).rejects.toMatchObject({ code: 'ERR_LOCKED' });
+  });
+
+  it('S1 the last keyslot cannot be removed, and a missing one is reported', async () => {
+    const vault = await openVault(home(), { keyring: false });
+    await vault.unlock(PASSPHRASE);
+    const err = (await vault.changeKeyslots({ action: 'remove', kind: 'passphrase' }).catch((e: unknown) => e)) as Error;
+    expect(err).toMatchObject({ code: 'ERR_INVALID_INPUT' });
+    expect(err.message).toMatch(/only keyslot/);
+    await expect(vault.changeKeyslots({ action: 'remove', kind: 'os-keyring' })).rejects.toMatchObject({ code: 'ERR_NOT_FOUND' });
+    await expect(vault.changeKeyslots({ action: 'add', kind: 'os-keyring' })).rejects.toMatchObject({ code: 'ERR_KEYRING_UNAVAILABLE' });
+    expect(vault.keyslotKinds()).toEqual(['passphrase']);
+  });
+
+  it('S1 adding a passphrase slot to a keyring-only vault needs the new passphrase, which then opens it', async () => {
+    const h = home();
+    const keyring = fakeKeyring();
+    const vault = await openVault(h, { keyring });
+    await vault.unlock();
+    await expect(vault.changeKeyslots({ action: 'add', kind: 'passphrase' })).rejects.toMatchObject({ code: 'ERR_INVALID_INPUT' });
+    await vault.changeKeyslots({ action: 'add', kind: 'passphrase', passphrase: 'a new passphrase' });
+    const byPassphrase = await openVault(h, { keyring: false });
+    await byPassphrase.unlock('a new passphrase');
+    expect(byPassphrase.isLocked()).toBe(false);
   });
 });
