@@ -8,6 +8,7 @@ import {
   Grant,
   type AccessKeyCreated,
   type AccessKeySummary,
+  KeyslotKind,
   type CopyResult,
   type CredentialDetail,
   type CredentialSummary,
@@ -152,6 +153,9 @@ export interface ControlOnlyApi {
   token(name: string): Promise<string>;
   proxyKey(): Promise<string>;
   rotateProxyKey(): Promise<ProxyInfo>;
+  /** S1: keyslots change only on request (`tkw keyslot add|remove`); a passphrase slot needs the new passphrase. */
+  addKeyslot(kind: KeyslotKind, passphrase?: string): Promise<VaultStatus>;
+  removeKeyslot(kind: KeyslotKind): Promise<VaultStatus>;
 }
 
 export type ControlApi = TokenwardenApi & ControlOnlyApi;
@@ -180,7 +184,7 @@ export const API_METHODS = [
   'revokeAccessKey',
 ] as const satisfies readonly (keyof TokenwardenApi)[];
 
-export const CONTROL_ONLY_METHODS = ['token', 'proxyKey', 'rotateProxyKey'] as const satisfies readonly (keyof ControlOnlyApi)[];
+export const CONTROL_ONLY_METHODS = ['token', 'proxyKey', 'rotateProxyKey', 'addKeyslot', 'removeKeyslot'] as const satisfies readonly (keyof ControlOnlyApi)[];
 
 export type ApiMethod = (typeof API_METHODS)[number];
 export type ControlMethod = ApiMethod | (typeof CONTROL_ONLY_METHODS)[number];
@@ -216,6 +220,8 @@ export const ARG_SCHEMAS = {
   token: byName,
   proxyKey: none,
   rotateProxyKey: none,
+  addKeyslot: z.union([z.tuple([KeyslotKind]), z.tuple([KeyslotKind, z.string().min(1).max(4096).optional()])]),
+  removeKeyslot: z.tuple([KeyslotKind]),
 } as const satisfies Record<ControlMethod, z.ZodType<unknown[]>>;
 
 export function isApiMethod(value: unknown): value is ApiMethod {

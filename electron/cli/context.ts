@@ -7,13 +7,15 @@ export interface CommandContext {
   withSession<T>(fn: (session: Session) => Promise<T>, options?: SessionOptions): Promise<T>;
   /** Exit code requested by a command that ran a child (exec); undefined means 0. */
   exitCode?: number;
+  /** The global `--accept-rollback` (S-rollback). */
+  acceptRollback?: boolean;
 }
 
 export function createContext(io: CliIo): CommandContext {
-  return {
+  const ctx: CommandContext = {
     io,
     async withSession(fn, options) {
-      const session = await openSession(io, options);
+      const session = await openSession(io, { acceptRollback: ctx.acceptRollback, ...options });
       try {
         return await fn(session);
       } finally {
@@ -21,6 +23,7 @@ export function createContext(io: CliIo): CommandContext {
       }
     },
   };
+  return ctx;
 }
 
 export function printJson(io: CliIo, value: unknown): void {

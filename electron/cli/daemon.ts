@@ -12,6 +12,8 @@ import type { CliIo } from './io.ts';
 export interface DaemonOptions {
   port: number;
   strict: boolean;
+  /** S-rollback: open a vault older than the recorded generation. */
+  acceptRollback?: boolean;
 }
 
 /** Runs until a signal arrives; resolves once everything is closed and the vault flushed. */
@@ -19,7 +21,11 @@ export async function runDaemon(io: CliIo, options: DaemonOptions): Promise<void
   const log = (line: string) => io.out(`${new Date().toISOString()} tokenwarden daemon: ${line}\n`);
   const home = resolveDataDir(io.env);
   log(`starting pid=${process.pid} home=${home}`);
-  const owner = await startOwner({ role: 'daemon', home, env: io.env, proxy: { port: options.port, strict: options.strict }, log });
+  const owner = await startOwner({
+    role: 'daemon', home, env: io.env, proxy: { port: options.port, strict: options.strict }, log,
+    acceptRollback: options.acceptRollback,
+    onVaultRecovery: (recovery) => log(`warning: ${recovery.message}`),
+  });
   try {
     const status = await owner.service.status();
     log(status.locked ? 'vault locked (set TOKENWARDEN_PASSPHRASE or run `tokenwarden unlock`)' : `vault unlocked (${status.credentialCount} credentials)`);
@@ -49,7 +55,7 @@ export async function startDetachedDaemon(io: CliIo, options: DaemonOptions): Pr
   const logPath = join(home, 'daemon.log');
   const out = openSync(logPath, 'a', 0o600);
   const bin = fileURLToPath(new URL('../../bin/tokenwarden.js', import.meta.url));
-  const args = [bin, 'daemon', '--foreground', '--port', String(options.port), ...(options.strict ? ['--strict'] : [])];
+  const args = [bin, 'daemon', '--foreground', '--port', String(options.port), ...(options.strict ? ['--strict'] : []), ...(options.acceptRollback ? ['--accept-rollback'] : [])];
   const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', out, out], env: io.env });
   let exited: number | null = null;
   child.on('exit', (code) => (exited = code ?? 1));

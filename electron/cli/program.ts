@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerAdd } from './commands/add.ts';
 import { registerDaemon } from './commands/daemon.ts';
+import { registerKeyslot } from './commands/keyslot.ts';
 import { registerManage } from './commands/manage.ts';
 import { registerProxy } from './commands/proxy.ts';
 import { registerRead } from './commands/read.ts';
@@ -30,12 +31,15 @@ export function buildProgram(io: CliIo): { program: Command; exitCode: () => num
     .showSuggestionAfterError(true)
     .addHelpText('after', EXAMPLES)
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.out(s), writeErr: () => undefined });
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: () => undefined })
+    .option('--accept-rollback', 'open a vault older than the last one this machine saw (after restoring a backup on purpose)')
+    .hook('preAction', () => void (ctx.acceptRollback = program.opts<{ acceptRollback?: boolean }>().acceptRollback === true));
   registerAdd(program, ctx);
   registerRead(program, ctx);
   registerManage(program, ctx);
   registerProxy(program, ctx);
   registerDaemon(program, ctx);
+  registerKeyslot(program, ctx);
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: () => undefined });
   return { program, exitCode: () => ctx.exitCode ?? 0 };
 }

@@ -21,6 +21,8 @@ export interface Session {
 export interface SessionOptions {
   /** Unlock a local vault, prompting for the passphrase on a TTY when env/keyring can't (default true). */
   unlock?: boolean;
+  /** S-rollback: open a vault older than the recorded generation. */
+  acceptRollback?: boolean;
 }
 
 const CLI_LOCK_WAIT_MS = 20_000;
@@ -44,7 +46,11 @@ export async function openSession(io: CliIo, options: SessionOptions = {}): Prom
   const lock = await acquireOwnerLock(home, { role: 'cli', waitMs: CLI_LOCK_WAIT_MS });
   try {
     const { createService } = await import('../core/create-service.ts');
-    const service = await createService({ home, env: io.env, proxy: false, autoUnlock: false, ownerPid: process.pid });
+    const service = await createService({
+      home, env: io.env, proxy: false, autoUnlock: false, ownerPid: process.pid, acceptRollback: options.acceptRollback,
+      // R2: a fall-back to .bak is said on stderr by the command that did it, not only in `status`.
+      onVaultRecovery: (recovery) => io.err(`tokenwarden: warning: ${recovery.message}\n`),
+    });
     if (options.unlock !== false) await unlockLocal(service, io);
     return {
       api: service,

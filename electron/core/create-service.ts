@@ -6,7 +6,7 @@ import { TokenManager } from './lifecycle/token-manager.ts';
 import { TokenwardenService } from './service.ts';
 import { createProxyBackend } from './service-proxy-backend.ts';
 import type { SafeStoragePort } from './vault/safe-storage-keyslot.ts';
-import { Vault } from './vault/vault.ts';
+import { Vault, type VaultRecovery } from './vault/vault.ts';
 
 export interface CreateServiceOptions {
   home: string;
@@ -25,6 +25,10 @@ export interface CreateServiceOptions {
   autoUnlock?: boolean;
   /** Wall clock for the service (key expiry, timestamps); tests pass a fake one. */
   now?: () => Date;
+  /** S-rollback: open a vault older than the recorded generation (`--accept-rollback`, TOKENWARDEN_ACCEPT_ROLLBACK=1). */
+  acceptRollback?: boolean;
+  /** R2: told about every fall-back to `.bak` (stderr in the CLI, a notification in the app, a log line in the daemon). */
+  onVaultRecovery?: (recovery: VaultRecovery) => void;
 }
 
 export async function createService(options: CreateServiceOptions): Promise<TokenwardenService> {
@@ -35,6 +39,8 @@ export async function createService(options: CreateServiceOptions): Promise<Toke
     env,
     ...(options.keyring === false ? { keyring: false as const } : {}),
     ...(options.safeStorage ? { safeStorage: options.safeStorage } : {}),
+    acceptRollback: options.acceptRollback ?? env.TOKENWARDEN_ACCEPT_ROLLBACK === '1',
+    onRecovery: options.onVaultRecovery,
   });
   // The manager reports through the service, which needs the manager: break the cycle with a late-bound ref.
   const owner: { service?: TokenwardenService } = {};

@@ -16,6 +16,7 @@ import type {
   CredentialDetail,
   CredentialSummary,
   IntrospectionView,
+  KeyslotKind,
   ProxyInfo,
   RevokeResult,
   VaultStatus,
@@ -164,6 +165,19 @@ export class TokenwardenService implements ControlApi {
       credentialCount: locked ? null : this.#vault.list().length,
       warnings: this.#vault.warnings(),
     };
+  }
+
+  /** S1: the only way a keyslot is added; never automatic. */
+  async addKeyslot(kind: KeyslotKind, passphrase?: string): Promise<VaultStatus> {
+    this.#requireUnlocked();
+    await this.#vault.changeKeyslots(passphrase === undefined ? { action: 'add', kind } : { action: 'add', kind, passphrase });
+    return this.status();
+  }
+
+  async removeKeyslot(kind: KeyslotKind): Promise<VaultStatus> {
+    this.#requireUnlocked();
+    await this.#vault.changeKeyslots({ action: 'remove', kind });
+    return this.status();
   }
 
   async lock(): Promise<VaultStatus> {

@@ -9,7 +9,7 @@ import { registerAppProtocol, registerAppScheme } from './app-protocol.ts';
 import { startAutoLock } from './auto-lock.ts';
 import { createElectronClipboard } from './clipboard.ts';
 import { registerIpc } from './ipc.ts';
-import { createNotifier } from './notifications.ts';
+import { createNotifier, recoveryAlert } from './notifications.ts';
 import { createOpenExternal, issuerOrigins } from './open-external.ts';
 import { createSafeStorageKeyslot } from './safe-storage-keyslot.ts';
 import { createSettingsStore } from './settings-store.ts';
@@ -43,8 +43,14 @@ async function start(): Promise<void> {
   const openExternal = createOpenExternal(shell, () => allowedOrigins);
   // The app is the owner of its data directory, exactly like `tokenwarden daemon`: the owner lock
   // keeps the CLI from opening the vault as a second writer, and the CLI talks to us over the socket.
+  const notify = createNotifier({
+    isSupported: () => Notification.isSupported(),
+    create: (options) => new Notification(options),
+    onClick: () => showWindow(),
+  });
   const owner = await startOwner({
     role: 'app',
+    onVaultRecovery: (recovery) => notify(recoveryAlert(recovery)),
     home: process.env.TOKENWARDEN_HOME ?? path.join(app.getPath('appData'), 'tokenwarden'),
     safeStorage: keyslot,
     proxy: { port: prefs.proxyPort, strict: prefs.proxyStrict },
@@ -99,11 +105,6 @@ async function start(): Promise<void> {
   const refreshTray = (): void => {
     service.status().then(tray.update, () => tray.update(null));
   };
-  const notify = createNotifier({
-    isSupported: () => Notification.isSupported(),
-    create: (options) => new Notification(options),
-    onClick: () => showWindow(),
-  });
   const unsubscribe = service.onEvent((event) => {
     notify(event);
     if (event.type === 'locked' || event.type === 'changed') {

@@ -12,6 +12,11 @@ export interface NotifierDeps {
   onClick: (name: string | null) => void;
 }
 
+/** R2: a fall-back to the vault's backup, as an alert the notifier shows (the vault recovers before any listener exists). */
+export function recoveryAlert(recovery: { message: string }): AppEvent {
+  return { type: 'alert', level: 'warning', code: 'ERR_CORRUPT', name: null, message: recovery.message };
+}
+
 /** Returns the listener to pass to `service.onEvent`. */
 export function createNotifier(deps: NotifierDeps): (event: AppEvent) => void {
   const previous = new Map<string, CredentialStatus>();

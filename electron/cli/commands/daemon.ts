@@ -16,7 +16,7 @@ export function registerDaemon(program: Command, ctx: CommandContext): void {
     .action(async (opts: { port: string; strict?: boolean; foreground?: boolean }) => {
       const port = Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw usageError('--port takes a number from 0 to 65535.');
-      const options = { port, strict: Boolean(opts.strict) };
+      const options = { port, strict: Boolean(opts.strict), acceptRollback: ctx.acceptRollback === true };
       // Loaded on demand: the owner pulls in the whole core, which no other command's start should pay for.
       const { runDaemon, startDetachedDaemon } = await import('../daemon.ts');
       if (opts.foreground) return runDaemon(ctx.io, options);

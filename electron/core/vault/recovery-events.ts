@@ -1,4 +1,7 @@
 /** R2: every time the vault falls back to its `.bak`, one event that the CLI, status, notifications and audit all hear. */
+import { readdirSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+
 
 export interface VaultRecovery {
   /** `quarantined`: a damaged vault.json was moved aside; `restored-missing`: vault.json was gone and .bak was copied back. */
@@ -56,4 +59,17 @@ export function describeStaleRefreshTokens(stale: string[] | null): string {
   }
   if (stale.length === 0) return 'No refresh token was lost: the backup holds the same refresh tokens.';
   return `The backup holds an OLDER refresh token than the one lost for: ${stale.join(', ')}. If the identity provider rotates refresh tokens it will refuse the old one; then run \`tkw login NAME\`.`;
+}
+
+/** Quarantined copies are never deleted for the user, so `status` keeps naming them until the user has looked. */
+export function quarantineNotices(vaultPath: string): string[] {
+  const dir = dirname(vaultPath);
+  const prefix = `${basename(vaultPath)}.corrupt-`;
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((name) => name.startsWith(prefix));
+  } catch {
+    return [];
+  }
+  return names.sort().map((name) => `A damaged vault file is kept at ${join(dir, name)}; it may hold changes newer than the backup. Remove it once you have checked it.`);
 }

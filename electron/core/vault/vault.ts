@@ -12,7 +12,7 @@ import { createInitialKeyslots, describeFailure, maintainKeyslots, unlockKeyslot
 import type { KeyringPort } from './keyslots/os-keyring-keyslot.ts';
 import type { ScryptParams } from './keyslots/passphrase-keyslot.ts';
 import type { SafeStoragePort } from './keyslots/safe-storage-keyslot.ts';
-import { RecoveryLog, describeStaleRefreshTokens, type RecoveryListener, type VaultRecovery } from './recovery-events.ts';
+import { RecoveryLog, describeStaleRefreshTokens, quarantineNotices, type RecoveryListener, type VaultRecovery } from './recovery-events.ts';
 import { newRecord, nextRevision, type NewCredential } from './record-validation.ts';
 import { stampPrints, staleRefreshTokens } from './refresh-prints.ts';
 import { GenerationWriter, checkGeneration, generationStores } from './rollback-guard.ts';
@@ -90,6 +90,7 @@ export class Vault {
     if (loaded.file && loaded.bytes) vault.#fragments.prime(loaded.bytes, loaded.file.records);
     vault.#warn(...loaded.warnings);
     vault.#recovered(loaded, null);
+    vault.#warn(...quarantineNotices(path));
     return vault;
   }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { CredentialSummary, VaultStatus } from '../../../../shared/model.ts';
-import { createNotifier } from '../../../../electron/main/notifications.ts';
+import { createNotifier, recoveryAlert } from '../../../../electron/main/notifications.ts';
 import { createSettingsStore } from '../../../../electron/main/settings-store.ts';
 import { trayTemplate } from '../../../../electron/main/tray.ts';
 
@@ -52,6 +52,24 @@ describe('notifications', () => {
     expect(shown).toHaveLength(2);
     notify({ type: 'alert', level: 'info', code: 'X', name: null, message: 'fyi' });
     expect(shown).toHaveLength(2);
+  });
+});
+
+describe('R2 vault recovery notification', () => {
+  it('R2 a fall-back to the vault backup becomes one desktop notification with the whole notice', () => {
+    const shown: { title: string; body: string }[] = [];
+    const clicked: (string | null)[] = [];
+    let click: () => void = () => undefined;
+    const notify = createNotifier({
+      isSupported: () => true,
+      create: (o) => ({ on: (_e: 'click', l: () => void) => (click = l), show: () => shown.push(o) }),
+      onClick: (name) => clicked.push(name),
+    });
+    const message = 'The vault file is empty. The damaged vault was moved to /d/vault.json.corrupt-x and the last good backup /d/vault.json.bak was loaded.';
+    notify(recoveryAlert({ message }));
+    expect(shown).toEqual([{ title: 'Tokenwarden', body: message }]);
+    click();
+    expect(clicked).toEqual([null]);
   });
 });
 
