@@ -1,4 +1,5 @@
 /** Human output for list/show/status: aligned columns, relative times, colour only when allowed. */
+import { describePolicy } from '../../shared/policy.ts';
 import type { CredentialDetail, CredentialStatus, CredentialSummary, IntrospectionView, VaultStatus } from '../../shared/model.ts';
 
 const STATUS_COLOURS: Record<CredentialStatus, number> = {
@@ -63,6 +64,7 @@ export function formatDetail(d: CredentialDetail, now: number, color: boolean): 
     ['status', paint(d.status, STATUS_COLOURS[d.status], color)],
     ['hosts', d.hosts.join(', ')],
     ['auth policy', d.authPolicy],
+    ['access', `${describePolicy(d.policy)}${d.usesLeft === null || d.usesLeft === undefined ? '' : ` (${d.usesLeft} left)`}`],
     ['scopes', d.scopes.join(' ') || '-'],
     ['audience', d.audience.join(', ') || '-'],
     ['subject', d.subject ?? '-'],

@@ -1,5 +1,6 @@
 /** The commander program: every command, one help text, errors turned into coded failures. */
 import { Command, CommanderError } from 'commander';
+import { registerAccess } from './commands/access.ts';
 import { registerAdd } from './commands/add.ts';
 import { registerDaemon } from './commands/daemon.ts';
 import { registerKeyslot } from './commands/keyslot.ts';
@@ -40,6 +41,7 @@ export function buildProgram(io: CliIo): { program: Command; exitCode: () => num
   registerProxy(program, ctx);
   registerDaemon(program, ctx);
   registerKeyslot(program, ctx);
+  registerAccess(program, ctx);
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: () => undefined });
   return { program, exitCode: () => ctx.exitCode ?? 0 };
 }

@@ -6,8 +6,9 @@ import type { CommandContext } from '../context.ts';
 import { usageError } from '../fail.ts';
 import { promptHidden, readStdinLines } from '../io.ts';
 import { callbackPathFor } from '../../core/oauth/loopback-redirect.ts';
+import { addPolicyOptions, policyFromFlags, type PolicyFlagValues } from '../policy-flags.ts';
 
-interface AddOptions {
+interface AddOptions extends PolicyFlagValues {
   host?: string[];
   tokenStdin?: boolean;
   token?: string;
@@ -28,8 +29,7 @@ interface AddOptions {
 const TOKEN_ARG_HINT = 'Tokens are never taken as arguments (they would end up in shell history and `ps`); pipe it with --token-stdin.';
 
 export function registerAdd(program: Command, ctx: CommandContext): void {
-  program
-    .command('add')
+  addPolicyOptions(program.command('add'))
     .summary('add a credential (pasted token, exec command or OAuth client)')
     .argument('<name>', 'a slug: lowercase letters, digits, ".", "_" or "-"')
     .argument('[extra...]')
@@ -67,7 +67,14 @@ export function registerAdd(program: Command, ctx: CommandContext): void {
 }
 
 async function buildInput(name: string, opts: AddOptions, ctx: CommandContext): Promise<AddInput> {
-  const common = { name, hosts: opts.host ?? [], authPolicy: opts.authPolicy ?? 'reject', allowInsecureLoopback: Boolean(opts.allowInsecureLoopback) };
+  const { policy, given } = policyFromFlags(opts);
+  const common = {
+    name,
+    hosts: opts.host ?? [],
+    authPolicy: opts.authPolicy ?? 'reject',
+    allowInsecureLoopback: Boolean(opts.allowInsecureLoopback),
+    ...(given.length > 0 ? { policy } : {}),
+  };
   if (opts.exec !== undefined) return { kind: 'exec', ...common, command: opts.exec };
   if (opts.issuer || opts.clientId || opts.grant) {
     if (!opts.issuer || !opts.clientId || !opts.grant) throw usageError('OAuth credentials need --issuer, --client-id and --grant.');

@@ -1,5 +1,6 @@
 /** Proxy-facing commands: exec, proxy-env, ca, proxy-key. They need a running owner (the proxy lives there). */
 import { spawn } from 'node:child_process';
+import { basename } from 'node:path';
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
@@ -10,6 +11,7 @@ import { proxyEnv, renderEnv, type Shell } from '../proxy-env.ts';
 import { requireDaemon, type Session } from '../session.ts';
 import { writeCaBundle } from '../../core/proxy/ca-bundle.ts';
 import { TokenwardenError } from '../../core/errors.ts';
+import { parseDuration, POLICY_MESSAGES } from '../../../shared/policy.ts';
 
 /** Writes our CA and the system-plus-ours bundle beside the vault, for the env vars below. */
 async function caFiles(session: Session): Promise<{ caPath: string; bundlePath: string }> {
@@ -22,14 +24,15 @@ async function caFiles(session: Session): Promise<{ caPath: string; bundlePath: 
   return { caPath, bundlePath };
 }
 
-async function envFor(session: Session, name: string | undefined): Promise<Record<string, string>> {
+/** `key` is the access key to hand out; without one, the master key (the owner's own shell only). */
+async function envFor(session: Session, name: string | undefined, key?: string): Promise<Record<string, string>> {
   requireDaemon(session, 'The proxy');
   const info = await session.api.proxyInfo();
   if (!info.port) throw new TokenwardenError('ERR_DAEMON_UNREACHABLE', 'The owner runs without a proxy.');
   const hosts = name ? (await session.api.get(name)).hosts : [];
   return proxyEnv({
     name: name ?? '',
-    key: await session.api.proxyKey(),
+    key: key ?? (await session.api.proxyKey()),
     port: info.port,
     boundHostnames: hosts.map((h) => new URL(h).hostname.replace(/^\[|\]$/g, '')),
     ...(await caFiles(session)),
@@ -44,17 +47,31 @@ export function registerProxy(program: Command, ctx: CommandContext): void {
     .argument('<name>')
     .argument('[command...]', 'the command and its arguments, after --')
     .option('--env-token <var>', 'put the access token in this env var instead of using the proxy')
-    .action(async (name: string, command: string[], opts: { envToken?: string }) => {
+    .option('--ttl <duration>', 'also let the child\'s access key expire after 90s, 10m, 2h or 7d')
+    .action(async (name: string, command: string[], opts: { envToken?: string; ttl?: string }) => {
       const [file, ...args] = command;
       if (!file) throw usageError('Give the command to run after --, e.g. tkw exec github -- curl https://api.github.com/user');
       if (opts.envToken !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(opts.envToken)) throw usageError('--env-token needs an environment variable name.');
+      const ttlSeconds = ttlFlag(opts.ttl);
+      let keyId: string | undefined;
       const extra = await ctx.withSession(async (session) => {
         if (opts.envToken) return { [opts.envToken]: await session.api.token(name) };
-        return envFor(session, name);
+        // A6: the child gets a fresh key for NAME alone, never the master key; it is revoked when the child exits.
+        requireDaemon(session, 'The proxy');
+        const scoped = await session.api.createAccessKey({ for: [name], label: `exec ${basename(file)}`.slice(0, 100), ...(ttlSeconds ? { ttlSeconds } : {}) });
+        keyId = scoped.id;
+        return envFor(session, name, scoped.key);
       });
       // The passphrase opens the whole vault; the child gets one credential's access, never that (S7).
       const { TOKENWARDEN_PASSPHRASE: _passphrase, ...inherited } = io.env;
-      ctx.exitCode = await runChild(file, args, { ...inherited, ...extra });
+      let outcome: ChildOutcome;
+      try {
+        outcome = await runChild(file, args, { ...inherited, ...extra });
+      } finally {
+        if (keyId) await revokeQuietly(ctx, keyId);
+      }
+      if (outcome.signal) process.kill(process.pid, outcome.signal);
+      else ctx.exitCode = outcome.code;
     });
 
   program
@@ -63,9 +80,21 @@ export function registerProxy(program: Command, ctx: CommandContext): void {
     .argument('[name]', 'credential to use; omitted = the one bound to the requested origin')
     .addOption(new Option('--shell <shell>', 'output syntax').choices(['sh', 'fish', 'powershell']).default('sh'))
     .option('--json', 'print the variables as JSON')
-    .action((name: string | undefined, opts: { shell: Shell; json?: boolean }) =>
+    .option('--scoped', 'use a fresh access key limited to NAME instead of the master key')
+    .option('--ttl <duration>', 'with --scoped: the key expires after 90s, 10m, 2h or 7d')
+    .action((name: string | undefined, opts: { shell: Shell; json?: boolean; scoped?: boolean; ttl?: string }) =>
       ctx.withSession(async (session) => {
-        const env = await envFor(session, name);
+        if (opts.ttl !== undefined && !opts.scoped) throw usageError('--ttl goes with --scoped.');
+        if (opts.scoped && !name) throw usageError('--scoped needs the credential NAME: tkw proxy-env NAME --scoped.');
+        const ttlSeconds = ttlFlag(opts.ttl);
+        let key: string | undefined;
+        if (opts.scoped) {
+          requireDaemon(session, 'The proxy');
+          const scoped = await session.api.createAccessKey({ for: [name!], label: `proxy-env ${name}`, ...(ttlSeconds ? { ttlSeconds } : {}) });
+          key = scoped.key;
+          io.err(`Access key ${scoped.id} for ${name}${scoped.expiresAt ? `, expires ${scoped.expiresAt}` : ''}; revoke it with: tkw key revoke ${scoped.id}\n`);
+        }
+        const env = await envFor(session, name, key);
         if (opts.json) printJson(io, env);
         else io.out(`${renderEnv(env, opts.shell)}\n`);
       }),
@@ -96,8 +125,29 @@ export function registerProxy(program: Command, ctx: CommandContext): void {
     );
 }
 
-/** Runs the child with inherited stdio; its exit code becomes ours, and a signal death is re-raised. */
-function runChild(file: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+function ttlFlag(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const seconds = parseDuration(text);
+  if (seconds === undefined) throw new TokenwardenError('ERR_INVALID_INPUT', `--ttl: ${POLICY_MESSAGES.ttl}`);
+  return seconds;
+}
+
+/** The child is gone; its key must go too. A failure here is reported, not fatal: the child's outcome stands. */
+async function revokeQuietly(ctx: CommandContext, id: string): Promise<void> {
+  try {
+    await ctx.withSession((session) => session.api.revokeAccessKey(id));
+  } catch (err) {
+    ctx.io.err(`tokenwarden: could not revoke the child's access key ${id} (${(err as { code?: string }).code ?? 'error'}); run: tkw key revoke ${id}\n`);
+  }
+}
+
+interface ChildOutcome {
+  code: number;
+  signal: NodeJS.Signals | null;
+}
+
+/** Runs the child with inherited stdio; the caller turns its exit code or signal into ours (after revoking its key). */
+function runChild(file: string, args: string[], env: NodeJS.ProcessEnv): Promise<ChildOutcome> {
   return new Promise((resolve, reject) => {
     const child = spawn(file, args, { stdio: 'inherit', env });
     const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
@@ -110,11 +160,7 @@ function runChild(file: string, args: string[], env: NodeJS.ProcessEnv): Promise
     });
     child.on('exit', (code, signal) => {
       cleanup();
-      if (signal) {
-        process.kill(process.pid, signal);
-        return;
-      }
-      resolve(code ?? 1);
+      resolve({ code: code ?? 1, signal });
     });
   });
 }

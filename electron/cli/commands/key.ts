@@ -1,0 +1,120 @@
+/** `tokenwarden key create|list|revoke`: scoped access keys (`twk_…`) instead of the master proxy key (issue 11). */
+import type { Command } from 'commander';
+import { AccessKeyId } from '../../../shared/contract.ts';
+import type { AccessKeyCreated, AccessKeySummary } from '../../../shared/model.ts';
+import { describePolicy, hasControlChar, parseDuration, POLICY_MESSAGES, policyFromFields, splitList, type AccessKeyInput } from '../../../shared/policy.ts';
+import type { CommandContext } from '../context.ts';
+import { printJson } from '../context.ts';
+import { formatTable, relativeTime } from '../format.ts';
+import { flagError } from '../policy-flags.ts';
+
+interface CreateOptions {
+  for: string;
+  uses?: string;
+  ttl?: string;
+  methods?: string;
+  paths?: string;
+  rate?: string;
+  label?: string;
+  json?: boolean;
+}
+
+/** Flags -> AccessKeyInput, each bad value named by its flag with the shared message. */
+export function keyInputFromFlags(opts: CreateOptions): AccessKeyInput {
+  const names = splitList(opts.for) ?? [];
+  if (names.length === 0) throw flagError('--for', POLICY_MESSAGES.forEmpty);
+  const { policy, errors } = policyFromFields({ methods: opts.methods, paths: opts.paths, rate: opts.rate, maxUses: opts.uses });
+  if (errors.maxUses) throw flagError('--uses', errors.maxUses);
+  for (const [flag, key] of [['--methods', 'methods'], ['--paths', 'paths'], ['--rate', 'rate']] as const) {
+    if (errors[key]) throw flagError(flag, errors[key]);
+  }
+  let ttlSeconds: number | undefined;
+  if (opts.ttl !== undefined) {
+    ttlSeconds = parseDuration(opts.ttl);
+    if (ttlSeconds === undefined) throw flagError('--ttl', POLICY_MESSAGES.ttl);
+  }
+  if (opts.label !== undefined && (opts.label.length > 100 || hasControlChar(opts.label))) throw flagError('--label', POLICY_MESSAGES.label);
+  return {
+    for: names,
+    ...(policy.maxUses !== undefined ? { uses: policy.maxUses } : {}),
+    ...(ttlSeconds !== undefined ? { ttlSeconds } : {}),
+    ...(policy.methods ? { methods: policy.methods } : {}),
+    ...(policy.paths ? { paths: policy.paths } : {}),
+    ...(policy.rate ? { rate: policy.rate } : {}),
+    ...(opts.label !== undefined ? { label: opts.label } : {}),
+  };
+}
+
+function limits(k: AccessKeySummary, now: number): string {
+  const parts = [k.usesLeft === null ? 'unlimited uses' : `${k.usesLeft} use${k.usesLeft === 1 ? '' : 's'} left`];
+  parts.push(k.expiresAt ? `expires ${relativeTime(k.expiresAt, now)}` : 'no expiry');
+  if (k.policy) parts.push(describePolicy(k.policy));
+  return parts.join(', ');
+}
+
+export function registerKey(program: Command, ctx: CommandContext): void {
+  const { io } = ctx;
+  const key = program.command('key').summary('scoped access keys: create, list, revoke');
+
+  key
+    .command('create')
+    .summary('create a twk_ access key for some credentials; it is printed once')
+    .requiredOption('--for <names>', 'the credential(s) the key may use, comma-separated')
+    .option('--uses <n>', 'the key stops after N requests (1 = one-time)')
+    .option('--ttl <duration>', 'the key expires after 90s, 10m, 2h or 7d')
+    .option('--methods <list>', 'narrow to these HTTP methods')
+    .option('--paths <list>', 'narrow to these path patterns')
+    .option('--rate <rate>', 'a rate limit of its own: 10/s, 600/min or 5000/h')
+    .option('--label <text>', 'a note shown in `key list`')
+    .option('--json', 'print {"id","key","for","expiresAt","usesLeft","label"}')
+    .action((opts: CreateOptions) =>
+      ctx.withSession(async ({ api }) => {
+        const created: AccessKeyCreated = await api.createAccessKey(keyInputFromFlags(opts));
+        if (opts.json) {
+          const { id, key: secret, for: names, expiresAt, usesLeft, label } = created;
+          printJson(io, { id, key: secret, for: names, expiresAt, usesLeft, label });
+          return;
+        }
+        // The key alone on stdout, so KEY=$(tkw key create …) works; the rest is for the human.
+        io.out(`${created.key}\n`);
+        io.err(`Created ${created.id} for ${created.for.join(', ')} (${limits(created, Date.now())}).\nThis is the only time the key is shown; Tokenwarden keeps only a hash. Revoke it with: tkw key revoke ${created.id}\n`);
+      }),
+    );
+
+  key
+    .command('list')
+    .summary('list access keys (never the keys themselves)')
+    .option('--json', 'machine-readable output (AccessKeySummary[])')
+    .action((opts: { json?: boolean }) =>
+      ctx.withSession(async ({ api }) => {
+        const keys = await api.listAccessKeys();
+        if (opts.json) {
+          printJson(io, keys);
+          return;
+        }
+        if (keys.length === 0) {
+          io.out('No access keys. Create one with: tkw key create --for NAME --uses 1 --ttl 10m\n');
+          return;
+        }
+        const now = Date.now();
+        const rows = [
+          ['ID', 'FOR', 'STATUS', 'USES LEFT', 'EXPIRES', 'LABEL'],
+          ...keys.map((k) => [k.id, k.for.join(',') || '-', k.status, k.usesLeft === null ? '∞' : String(k.usesLeft), k.expiresAt ? relativeTime(k.expiresAt, now) : 'never', k.label ?? '-']),
+        ];
+        io.out(`${formatTable(rows)}\n`);
+      }),
+    );
+
+  key
+    .command('revoke')
+    .summary('revoke an access key; the next request with it gets 401')
+    .argument('<id>', 'the key id from `tkw key list` (ak_…)')
+    .action((id: string) =>
+      ctx.withSession(async ({ api }) => {
+        const valid = AccessKeyId.safeParse(id);
+        if (!valid.success) throw flagError('ID', valid.error.issues[0]?.message ?? 'That is not an access key id.');
+        const revoked = await api.revokeAccessKey(id);
+        io.out(`Revoked ${revoked.id}${revoked.label ? ` (${revoked.label})` : ''}.\n`);
+      }),
+    );
+}

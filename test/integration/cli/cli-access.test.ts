@@ -1,0 +1,140 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exitCodeFor } from '../../../shared/errors.ts';
+import { cliEnv, startDaemon, type CliEnv, type DaemonHandle } from '../../fixtures/cli-run.ts';
+import { startUpstream, type TestUpstream } from '../../fixtures/proxy-upstream.ts';
+
+let cli: CliEnv;
+let daemon: DaemonHandle;
+let mine: TestUpstream;
+let other: TestUpstream;
+
+beforeAll(async () => {
+  mine = await startUpstream();
+  other = await startUpstream();
+  cli = cliEnv();
+  daemon = await startDaemon(cli);
+  for (const [name, up] of [['mine', mine], ['other', other]] as const) {
+    const added = await cli.run(['add', name, '--host', up.origin, '--allow-insecure-loopback', '--token-stdin', '--methods', 'GET,POST'], { input: `tkwcanary_${name}_0123456789` });
+    expect(added.code).toBe(0);
+  }
+}, 60_000);
+
+afterAll(async () => {
+  await daemon?.stop();
+  await mine?.close();
+  await other?.close();
+  cli?.cleanup();
+});
+
+/** A child script: prints its proxy key, then calls `target` through the forward proxy as credential `as`. */
+const CHILD = `
+const http = require('node:http');
+const proxy = new URL(process.env.HTTP_PROXY);
+const target = new URL(process.argv[1]);
+require('node:fs').writeFileSync(process.argv[3], decodeURIComponent(proxy.password));
+const auth = Buffer.from(process.argv[2] + ':' + decodeURIComponent(proxy.password)).toString('base64');
+const req = http.request({ host: proxy.hostname, port: proxy.port, path: target.href, headers: { host: target.host, 'proxy-authorization': 'Basic ' + auth } }, (res) => {
+  let body = '';
+  res.on('data', (c) => (body += c));
+  res.on('end', () => { console.log(JSON.stringify({ status: res.statusCode, body })); });
+});
+req.end();
+`;
+
+describe('A6 tkw exec gives the child a scoped access key, revoked when it exits', () => {
+  it('A6 the child holds a twk_ key (never the master key) for NAME only: another credential is refused with 0 upstream calls, and after exit the key gets 401', async () => {
+    const keyFile = join(cli.home, 'child-key');
+    const before = other.calls.length;
+    const run = await cli.run(['exec', 'mine', '--', process.execPath, '-e', CHILD, `${other.origin}/steal`, 'other', keyFile]);
+    expect(run.code).toBe(0);
+    const seen = JSON.parse(run.stdout) as { status: number; body: string };
+    expect(seen.status).toBe(403);
+    expect(JSON.parse(seen.body).error.code).toBe('ERR_KEY_SCOPE');
+    expect(other.calls.length).toBe(before);
+
+    const childKey = readFileSync(keyFile, 'utf8');
+    expect(childKey).toMatch(/^twk_/);
+    const master = JSON.parse((await cli.run(['proxy-env', 'mine', '--json'])).stdout) as Record<string, string>;
+    expect(childKey).not.toBe(decodeURIComponent(new URL(master.HTTP_PROXY!).password));
+
+    const after = await fetch(`http://127.0.0.1:${daemon.port}/mine/x`, { headers: { 'X-Tokenwarden-Key': childKey } });
+    expect(after.status).toBe(401);
+    expect(((await after.json()) as { error: { code: string } }).error.code).toBe('ERR_KEY_REVOKED');
+    const listed = JSON.parse((await cli.run(['key', 'list', '--json'])).stdout) as { label: string; status: string }[];
+    expect(listed.filter((k) => k.label.startsWith('exec ')).every((k) => k.status === 'revoked')).toBe(true);
+  }, 60_000);
+
+  it('A6 the child can use its own credential through the proxy', async () => {
+    const before = mine.calls.length;
+    const run = await cli.run(['exec', 'mine', '--', process.execPath, '-e', CHILD, `${mine.origin}/ok`, 'mine', join(cli.home, 'k2')]);
+    expect(JSON.parse(run.stdout).status).toBe(200);
+    expect(mine.calls.length).toBe(before + 1);
+  }, 60_000);
+
+  it('A6 proxy-env NAME --scoped --ttl prints a twk_ key for NAME, not the master key', async () => {
+    const run = await cli.run(['proxy-env', 'mine', '--scoped', '--ttl', '10m', '--json']);
+    expect(run.code).toBe(0);
+    const env = JSON.parse(run.stdout) as Record<string, string>;
+    const key = decodeURIComponent(new URL(env.HTTP_PROXY!).password);
+    expect(key).toMatch(/^twk_/);
+    expect(run.stderr).toMatch(/tkw key revoke ak_/);
+    const scoped = await fetch(`http://127.0.0.1:${daemon.port}/other/x`, { headers: { 'X-Tokenwarden-Key': key } });
+    expect(scoped.status).toBe(403);
+  }, 60_000);
+});
+
+describe('tkw key and tkw policy', () => {
+  it('A5 key create --json has exactly id, key, for, expiresAt, usesLeft, label; the key works once', async () => {
+    const run = await cli.run(['key', 'create', '--for', 'mine', '--uses', '1', '--ttl', '10m', '--label', 'ci job', '--json']);
+    expect(run.code).toBe(0);
+    const created = JSON.parse(run.stdout) as Record<string, unknown>;
+    expect(Object.keys(created).sort()).toEqual(['expiresAt', 'for', 'id', 'key', 'label', 'usesLeft']);
+    expect(created).toMatchObject({ for: ['mine'], usesLeft: 1, label: 'ci job' });
+    const first = await fetch(`http://127.0.0.1:${daemon.port}/mine/once`, { headers: { 'X-Tokenwarden-Key': created.key as string } });
+    const second = await fetch(`http://127.0.0.1:${daemon.port}/mine/twice`, { headers: { 'X-Tokenwarden-Key': created.key as string } });
+    expect([first.status, second.status]).toEqual([200, 401]);
+    const list = await cli.run(['key', 'list']);
+    expect(list.stdout).toContain(created.id as string);
+    expect(list.stdout).not.toContain((created.key as string).slice(4, 20));
+  }, 60_000);
+
+  it('tkw policy changes apply to the next request through the daemon', async () => {
+    expect((await cli.run(['policy', 'mine', '--methods', 'GET'])).code).toBe(0);
+    const post = await fetch(`http://127.0.0.1:${daemon.port}/mine/x`, { method: 'POST', headers: { 'X-Tokenwarden-Key': await masterKey() } });
+    expect(post.status).toBe(403);
+    expect(((await post.json()) as { error: { rule: string } }).error.rule).toBe('methods');
+    expect((await cli.run(['policy', 'mine', '--clear'])).stdout).toContain('no limits');
+  }, 60_000);
+
+  it.each([
+    [['policy', 'mine', '--rate', '0/s'], 'ERR_INVALID_INPUT', '--rate'],
+    [['policy', 'mine', '--rate', 'banana'], 'ERR_INVALID_INPUT', '--rate'],
+    [['policy', 'mine', '--paths', 'repos/*'], 'ERR_INVALID_INPUT', '--paths'],
+    [['key', 'create', '--for', 'mine', '--uses', '0'], 'ERR_INVALID_INPUT', '--uses'],
+    [['key', 'create', '--for', 'mine', '--ttl', '-1'], 'ERR_INVALID_INPUT', '--ttl'],
+    [['key', 'create', '--for', 'nobody'], 'ERR_NOT_FOUND', 'nobody'],
+    [['key', 'revoke', 'ak_unknown0000'], 'ERR_NOT_FOUND', 'ak_unknown0000'],
+    [['policy', 'mine', '--clear', '--rate', '1/s'], 'ERR_USAGE', '--clear'],
+  ])('bad input %j -> %s', async (args, code, mention) => {
+    const run = await cli.run(args);
+    expect(run.code).toBe(exitCodeFor(code as 'ERR_INVALID_INPUT'));
+    expect(run.stderr).toContain(`(${code})`);
+    expect(run.stderr).toContain(mention);
+    expect(run.stderr).not.toMatch(/\b0: |Invalid input/);
+  }, 60_000);
+
+  it('revoking a revoked key says so with ERR_KEY_REVOKED', async () => {
+    const created = JSON.parse((await cli.run(['key', 'create', '--for', 'mine', '--json'])).stdout) as { id: string };
+    expect((await cli.run(['key', 'revoke', created.id])).code).toBe(0);
+    const again = await cli.run(['key', 'revoke', created.id]);
+    expect(again.code).toBe(exitCodeFor('ERR_KEY_REVOKED'));
+    expect(again.stderr).toContain('already revoked');
+  }, 60_000);
+});
+
+async function masterKey(): Promise<string> {
+  const env = JSON.parse((await cli.run(['proxy-env', 'mine', '--json'])).stdout) as Record<string, string>;
+  return decodeURIComponent(new URL(env.HTTP_PROXY!).password);
+}
