@@ -1,37 +1,85 @@
-// Layering is enforced here (see docs/ARCHITECTURE.md). Each folder may import only what the
-// runtime it runs in provides; test/unit/lint/layering.test.ts plants violations to prove it.
+// Layering is enforced here (see docs/ARCHITECTURE.md) in two ways:
+// - boundaries/dependencies checks every local import on its RESOLVED path, so `../../main/x` from a
+//   nested core file is caught however it is spelled;
+// - no-restricted-imports forbids packages (node:*, electron, react) per layer, which have no path to resolve.
+// test/unit/lint/layering.test.ts lints planted sources with ESLint#lintText to prove both.
 import js from '@eslint/js';
+import boundaries from 'eslint-plugin-boundaries';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
-const nodeBuiltins = { group: ['node:*'], message: 'This layer must not use Node built-ins.' };
+// Regexes on the import string, so a relative path that merely contains "electron/" is not a package.
+const nodeBuiltins = { regex: '^node:', message: 'This layer must not use Node built-ins.' };
 const electronPkgs = {
-  group: ['electron', 'electron/*', 'electron-store'],
+  regex: '^(electron|electron-store)(/.*)?$',
   message: 'Only electron/main and electron/preload may import electron or electron-store.',
 };
-const layer = (group, message) => ({ group, message });
+const reactPkgs = { regex: '^react(-dom)?(/.*)?$', message: 'shared/ is imported by every layer and imports no UI library.' };
+const storePkg = { regex: '^electron-store$', message: 'The sandboxed preload sees only shared/ and electron.' };
 
+/** Packages each layer must not import (local folders are checked by LAYER_IMPORTS below). */
 export const LAYER_RULES = {
-  'shared/**': [
-    nodeBuiltins,
-    electronPkgs,
-    layer(['**/electron/**', '**/renderer/**', 'react', 'react-dom'], 'shared/ is imported by every layer and imports none of them.'),
-  ],
-  'electron/core/**': [
-    electronPkgs,
-    layer(['**/electron/main/**', '**/electron/preload/**', '**/electron/cli/**', '**/renderer/**', '../main/**', '../preload/**', '../cli/**'], 'electron/core is plain Node and knows no face.'),
-  ],
-  'electron/cli/**': [electronPkgs, layer(['**/renderer/**', '**/electron/main/**', '**/electron/preload/**', '../main/**', '../preload/**'], 'The CLI runs on plain Node.')],
-  'electron/main/**': [layer(['**/renderer/**'], 'Main talks to the renderer only over IPC.')],
-  'electron/preload/**': [
-    nodeBuiltins,
-    layer(['electron-store', '**/electron/core/**', '**/electron/main/**', '**/electron/cli/**', '**/renderer/**', '../core/**', '../main/**', '../cli/**'], 'The sandboxed preload sees only shared/ and electron.'),
-  ],
-  'renderer/**': [
-    nodeBuiltins,
-    electronPkgs,
-    layer(['**/electron/**', '../electron/**'], 'The renderer reaches main only through renderer/api.ts and window.tokenwarden.'),
-  ],
+  'shared/**': [nodeBuiltins, electronPkgs, reactPkgs],
+  'electron/core/**': [electronPkgs],
+  'electron/cli/**': [electronPkgs],
+  'electron/mcp/**': [electronPkgs],
+  'electron/preload/**': [nodeBuiltins, storePkg],
+  'renderer/**': [nodeBuiltins, electronPkgs],
+};
+
+/** The folders (layers) and, for each, the local layers it may import: the table in docs/ARCHITECTURE.md. */
+export const LAYERS = {
+  shared: 'shared',
+  core: 'electron/core',
+  cli: 'electron/cli',
+  mcp: 'electron/mcp',
+  main: 'electron/main',
+  preload: 'electron/preload',
+  renderer: 'renderer',
+  // Not layers, but named so that a layer importing them is caught too; they may import anything.
+  test: ['test', 'bench'],
+  tooling: ['scripts', 'bin'],
+};
+export const LAYER_IMPORTS = {
+  shared: ['shared'],
+  core: ['core', 'shared'],
+  cli: ['cli', 'core', 'shared'],
+  mcp: ['mcp', 'core', 'shared'],
+  main: ['main', 'core', 'shared'],
+  preload: ['preload', 'shared'],
+  renderer: ['renderer', 'shared'],
+};
+const LAYER_MESSAGES = {
+  shared: 'shared/ is imported by every layer and imports none of them.',
+  core: 'electron/core is plain Node and knows no face (main, preload, cli, mcp, renderer).',
+  cli: 'The CLI runs on plain Node: it may import electron/core and shared/ only.',
+  mcp: 'The MCP server is a face like the CLI: it may import electron/core and shared/ only.',
+  main: 'Main talks to the renderer only over IPC.',
+  preload: 'The sandboxed preload sees only shared/ and electron.',
+  renderer: 'The renderer reaches main only through renderer/api.ts and window.tokenwarden.',
+};
+
+const boundariesConfig = {
+  files: ['**/*.{ts,tsx,js,mjs,cjs}'],
+  plugins: { boundaries },
+  settings: {
+    'boundaries/elements': Object.entries(LAYERS).map(([type, folder]) => ({ type, pattern: folder, partialMatch: false })),
+    'boundaries/dependency-nodes': ['import', 'export', 'dynamic-import'],
+    'import/resolver': { node: { extensions: ['.ts', '.tsx', '.js', '.mjs', '.cjs'] } },
+  },
+  rules: {
+    'boundaries/dependencies': [
+      'error',
+      {
+        default: 'allow',
+        policies: Object.entries(LAYER_IMPORTS).map(([type, allowed]) => ({
+          from: { element: { type } },
+          disallow: { to: { element: { types: { noneOf: allowed } }, module: { origin: 'local' } } },
+          message: LAYER_MESSAGES[type],
+        })),
+      },
+    ],
+  },
 };
 
 const NODE_BUILTIN_NAMES = ['fs', 'path', 'os', 'crypto', 'child_process', 'net', 'http', 'https', 'tls', 'url', 'util', 'stream', 'events', 'buffer', 'process', 'worker_threads'];
@@ -49,6 +97,7 @@ export default tseslint.config(
     },
   },
   { files: ['renderer/**'], languageOptions: { globals: { ...globals.browser } } },
+  boundariesConfig,
   ...Object.entries(LAYER_RULES).map(([glob, patterns]) => ({
     files: [glob.replace('/**', '/**/*.{ts,tsx,js,mjs,cjs}')],
     rules: {
