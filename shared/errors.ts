@@ -42,7 +42,7 @@ export const ERROR_SPECS = {
   ERR_CANCELLED: { http: 499, exit: 24, ui: 'The operation was cancelled.' },
   ERR_EXEC_FAILED: { http: 502, exit: 25, ui: 'The token command failed.' },
   ERR_UPSTREAM_CERT: { http: 502, exit: 12, ui: 'The upstream certificate is not trusted.' },
-  ERR_CONFIRMATION_REQUIRED: { http: 403, exit: 26, ui: 'This change must be confirmed in the Tokenwarden window.' },
+  ERR_CONFIRMATION_REQUIRED: { http: 403, exit: 26, ui: 'This change needs your confirmation in a Tokenwarden system dialog.' },
   ERR_DENIED: { http: 403, exit: 26, ui: 'The request was declined.' },
   ERR_POLICY: { http: 403, exit: 27, ui: "The credential's policy does not allow this request." },
   ERR_RATE_LIMITED: { http: 429, exit: 28, ui: 'Too many requests for this credential; try again shortly.' },

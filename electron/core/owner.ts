@@ -6,6 +6,7 @@ import type { ControlMethod } from '../../shared/contract.ts';
 import { controlSocketPath, startControlServer } from './control/index.ts';
 import { createService, type CreateServiceOptions } from './create-service.ts';
 import { ensureDataDir } from './data-dir.ts';
+import { isRevealMethod, type RevealGate } from './reveal/reveal-gate.ts';
 import type { TokenwardenService } from './service.ts';
 import { acquireOwnerLock } from './vault/owner-lock.ts';
 
@@ -16,7 +17,13 @@ export interface Owner {
   close(): Promise<void>;
 }
 
-export async function startOwner(options: CreateServiceOptions & { role: 'daemon' | 'app' }): Promise<Owner> {
+export interface OwnerOptions extends CreateServiceOptions {
+  role: 'daemon' | 'app';
+  /** "Ask before revealing a token" (desktop only): `token`/`copyToken` over the socket wait for it. */
+  revealGate?: RevealGate;
+}
+
+export async function startOwner(options: OwnerOptions): Promise<Owner> {
   await ensureDataDir(options.home);
   const socketPath = controlSocketPath(options.home);
   // Throws ERR_BUSY naming the holder when another owner (or a CLI command) holds the directory.
@@ -30,7 +37,12 @@ export async function startOwner(options: CreateServiceOptions & { role: 'daemon
       ...(options.log ? { log: options.log } : {}),
       handler: {
         // Arguments were validated against ARG_SCHEMAS by the control server before this call.
-        call: (method: ControlMethod, params: unknown[]) => (owner[method] as (...args: unknown[]) => Promise<unknown>).apply(owner, params),
+        call: async (method: ControlMethod, params: unknown[], context) => {
+          if (options.revealGate && isRevealMethod(method)) {
+            await options.revealGate.check({ method, name: params[0] as string, caller: await context.caller() });
+          }
+          return (owner[method] as (...args: unknown[]) => Promise<unknown>).apply(owner, params);
+        },
         subscribe: (listener) => owner.onEvent(listener),
       },
     });

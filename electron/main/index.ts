@@ -1,18 +1,20 @@
 /** Electron main glue: single instance, sandbox, app:// protocol, the core service, IPC, window, tray, auto-lock. */
 import { app, BrowserWindow, clipboard, ClipboardItem, dialog, ipcMain, Menu, nativeImage, nativeTheme, Notification, powerMonitor, protocol, safeStorage, shell, Tray } from 'electron';
-import Store from 'electron-store';
 import path from 'node:path';
 import { TokenwardenError } from '../core/errors.ts';
+import { resolveDataDir } from '../core/data-dir.ts';
 import { startOwner } from '../core/owner.ts';
+import { createRevealGate } from '../core/reveal/reveal-gate.ts';
 import { APP_ENTRY_URL } from './app-origin.ts';
 import { registerAppProtocol, registerAppScheme } from './app-protocol.ts';
 import { startAutoLock } from './auto-lock.ts';
 import { createElectronClipboard } from './clipboard.ts';
+import { createConfirmDialog } from './confirm-dialog.ts';
 import { registerIpc } from './ipc.ts';
 import { createNotifier, recoveryAlert } from './notifications.ts';
 import { createOpenExternal, issuerOrigins } from './open-external.ts';
 import { createSafeStorageKeyslot } from './safe-storage-keyslot.ts';
-import { createSettingsStore } from './settings-store.ts';
+import { createSettingsStore, jsonFileStore } from './settings-store.ts';
 import { TRAY_ICON_DATA_URL } from './tray-icon.ts';
 import { createTrayController } from './tray.ts';
 import { createMainWindow } from './window.ts';
@@ -34,10 +36,15 @@ if (!app.requestSingleInstanceLock()) {
 
 async function start(): Promise<void> {
   const appRoot = app.getAppPath();
-  const settings = createSettingsStore(new Store({ name: 'settings', configFileMode: 0o600 }) as unknown as Parameters<typeof createSettingsStore>[0]);
+  const settings = createSettingsStore(jsonFileStore(path.join(app.getPath('userData'), 'settings.json')));
   const prefs = settings.read();
   const keyslot = createSafeStorageKeyslot(safeStorage);
   if (keyslot.refusalReason()) console.warn(keyslot.refusalReason());
+
+  let win: BrowserWindow | null = null;
+  // Native dialogs owned by main: confirming commands and host changes (E5), and "Ask before revealing a token".
+  const dialogs = createConfirmDialog({ dialog, window: () => (win && !win.isDestroyed() ? win : null) });
+  const revealGate = createRevealGate({ approver: dialogs, enabled: () => settings.read().askBeforeReveal });
 
   let allowedOrigins = new Set<string>(prefs.externalOrigins);
   const openExternal = createOpenExternal(shell, () => allowedOrigins);
@@ -51,7 +58,9 @@ async function start(): Promise<void> {
   const owner = await startOwner({
     role: 'app',
     onVaultRecovery: (recovery) => notify(recoveryAlert(recovery)),
-    home: process.env.TOKENWARDEN_HOME ?? path.join(app.getPath('appData'), 'tokenwarden'),
+    // The same resolver as the CLI and the daemon, so all three agree on the data directory.
+    home: resolveDataDir(process.env),
+    revealGate,
     safeStorage: keyslot,
     proxy: { port: prefs.proxyPort, strict: prefs.proxyStrict },
     clipboard: createElectronClipboard(clipboard, (entries) => new ClipboardItem(entries)),
@@ -72,7 +81,6 @@ async function start(): Promise<void> {
 
   registerAppProtocol(protocol, path.join(appRoot, 'dist', 'renderer'));
 
-  let win: BrowserWindow | null = null;
   const showWindow = (): void => {
     if (win && !win.isDestroyed()) {
       if (win.isMinimized()) win.restore();
@@ -93,7 +101,13 @@ async function start(): Promise<void> {
     });
   };
 
-  const disposeIpc = registerIpc({ ipcMain, service, targets: () => (win && !win.isDestroyed() ? [win.webContents] : []) });
+  const disposeIpc = registerIpc({
+    ipcMain,
+    service,
+    targets: () => (win && !win.isDestroyed() ? [win.webContents] : []),
+    confirm: dialogs,
+    reveal: revealGate,
+  });
   const tray = createTrayController({
     createTray: () => new Tray(nativeImage.createFromDataURL(TRAY_ICON_DATA_URL)),
     buildMenu: (template) => Menu.buildFromTemplate(template),
@@ -101,6 +115,14 @@ async function start(): Promise<void> {
     lock: () => service.lock(),
     requestUnlock: showWindow,
     quit: () => app.quit(),
+    askBeforeReveal: {
+      enabled: () => settings.read().askBeforeReveal,
+      toggle: () => {
+        settings.write({ askBeforeReveal: !settings.read().askBeforeReveal }).then(refreshTray, (err: unknown) => {
+          console.warn('settings not saved:', err instanceof Error ? err.message : String(err));
+        });
+      },
+    },
   });
   const refreshTray = (): void => {
     service.status().then(tray.update, () => tray.update(null));

@@ -14,7 +14,10 @@ export function describeIssues(error: z.ZodError): string {
   return parts.join('; ') || 'The arguments are not valid.';
 }
 
-export async function dispatchApiCall(api: TokenwardenApi, method: unknown, args: unknown): Promise<IpcEnvelope> {
+/** Runs after validation and before the service; a throw becomes the error envelope (see ipc-gate.ts). */
+export type BeforeCall = (method: ApiMethod, args: readonly unknown[]) => Promise<void>;
+
+export async function dispatchApiCall(api: TokenwardenApi, method: unknown, args: unknown, beforeCall?: BeforeCall): Promise<IpcEnvelope> {
   if (!isApiMethod(method)) {
     return { ok: false, error: { code: 'ERR_INVALID_INPUT', message: 'Unknown method.' } };
   }
@@ -23,6 +26,7 @@ export async function dispatchApiCall(api: TokenwardenApi, method: unknown, args
     return { ok: false, error: { code: 'ERR_INVALID_INPUT', message: describeIssues(parsed.error) } };
   }
   try {
+    await beforeCall?.(method, parsed.data as unknown[]);
     const fn = api[method] as (...a: unknown[]) => Promise<unknown>;
     const value = await fn.apply(api, parsed.data as unknown[]);
     return { ok: true, value: value === undefined ? null : value };

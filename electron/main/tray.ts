@@ -17,6 +17,11 @@ export interface TrayDeps {
   /** Unlocking needs the passphrase or OS keyslot; the window's lock screen asks for it. */
   requestUnlock: () => void;
   quit: () => void;
+  /**
+   * "Ask before revealing a token" lives in the tray, not in the window: main draws it, so a compromised
+   * renderer cannot turn it off.
+   */
+  askBeforeReveal?: { enabled(): boolean; toggle(): void };
 }
 
 /** The menu as data, so a test can read labels and click handlers without Electron. */
@@ -33,6 +38,12 @@ export function trayTemplate(status: VaultStatus | null, deps: Omit<TrayDeps, 'c
       ? { label: 'Unlock…', click: () => deps.requestUnlock() }
       : { label: 'Lock now', click: () => void deps.lock().catch(() => undefined) },
     { type: 'separator' },
+    ...(deps.askBeforeReveal
+      ? [
+          { label: 'Ask before revealing a token', type: 'checkbox', checked: deps.askBeforeReveal.enabled(), click: () => deps.askBeforeReveal?.toggle() },
+          { type: 'separator' },
+        ] satisfies MenuItemConstructorOptions[]
+      : []),
     { label: 'Quit', click: () => deps.quit() },
   ];
 }

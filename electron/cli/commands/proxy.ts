@@ -1,7 +1,6 @@
 /** Proxy-facing commands: exec, proxy-env, ca, proxy-key. They need a running owner (the proxy lives there). */
 import { spawn } from 'node:child_process';
 import { basename } from 'node:path';
-import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { CommandContext } from '../context.ts';
@@ -10,6 +9,7 @@ import { usageError } from '../fail.ts';
 import { proxyEnv, renderEnv, type Shell } from '../proxy-env.ts';
 import { requireDaemon, type Session } from '../session.ts';
 import { writeCaBundle } from '../../core/proxy/ca-bundle.ts';
+import { writeFileAtomic } from '../../core/vault/atomic-file.ts';
 import { TokenwardenError } from '../../core/errors.ts';
 import { parseDuration, POLICY_MESSAGES } from '../../../shared/policy.ts';
 
@@ -18,8 +18,8 @@ async function caFiles(session: Session): Promise<{ caPath: string; bundlePath: 
   const pem = await session.api.caPem();
   const caPath = join(session.home, 'ca.pem');
   const bundlePath = join(session.home, 'ca-bundle.pem');
-  writeFileSync(caPath, pem, { mode: 0o600 });
-  chmodSync(caPath, 0o600); // `mode` applies only when the file is created (S4).
+  // A fresh 0600 file renamed over the old one: a reader never sees half a PEM, and the mode is always right (S4, R1).
+  await writeFileAtomic(caPath, pem, { mode: 0o600 });
   await writeCaBundle(pem, bundlePath);
   return { caPath, bundlePath };
 }

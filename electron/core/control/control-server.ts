@@ -6,6 +6,7 @@ import type { ControlHandler } from './control-handler.ts';
 import { connectControl } from './control-client.ts';
 import { assertSocketPathFits, isNamedPipePath } from './control-path.ts';
 import { ControlSession } from './control-session.ts';
+import { identifyUnixPeer } from '../peer/unix-peer.ts';
 import { DEFAULT_MAX_LINE_BYTES } from './protocol.ts';
 import { errnoCode, inspectSocketFile, listenRestricted, preparePrivateDir } from './socket-file.ts';
 
@@ -94,7 +95,7 @@ export async function startControlServer(options: ControlServerOptions): Promise
 
   const sessions = new Set<ControlSession>();
   const server = createServer({ allowHalfOpen: false }, (socket: Socket) => {
-    const session = new ControlSession(socket, { handler, maxLineBytes, log });
+    const session = new ControlSession(socket, { handler, maxLineBytes, log, identifyPeer: () => identifyUnixPeer(socket) });
     sessions.add(session);
     socket.once('close', () => sessions.delete(session));
   });

@@ -2,7 +2,7 @@
 import type { Socket } from 'node:net';
 import { ARG_SCHEMAS, isControlMethod } from '../../../shared/contract.ts';
 import { toErrorPayload, type ErrorCode } from '../../../shared/errors.ts';
-import type { ControlHandler } from './control-handler.ts';
+import type { CallContext, ControlHandler } from './control-handler.ts';
 import { LineSplitter } from './line-splitter.ts';
 import {
   CONTROL_PROTOCOL_VERSION,
@@ -28,7 +28,11 @@ export interface SessionOptions {
   maxWriteBufferBytes?: number;
   /** After an oversize line, how long the peer gets to read our answer before the socket is destroyed. */
   lingerMs?: number;
+  /** Names the peer process (best effort); see core/peer/unix-peer.ts. */
+  identifyPeer?: CallContext['caller'];
 }
+
+const UNIDENTIFIED = { description: 'an unidentified local process', key: 'control:unknown' };
 
 export class ControlSession {
   readonly #socket: Socket;
@@ -41,6 +45,10 @@ export class ControlSession {
   #queue: Buffer[] = [];
   #unsubscribe: (() => void) | undefined;
   #lingerTimer: NodeJS.Timeout | undefined;
+  #caller: ReturnType<CallContext['caller']> | undefined;
+  readonly #context: CallContext = {
+    caller: () => (this.#caller ??= this.#options.identifyPeer?.().catch(() => UNIDENTIFIED) ?? Promise.resolve(UNIDENTIFIED)),
+  };
 
   constructor(socket: Socket, options: SessionOptions) {
     this.#socket = socket;
@@ -153,7 +161,7 @@ export class ControlSession {
     this.#inFlight += 1;
     let pending: Promise<unknown>;
     try {
-      pending = this.#options.handler.call(method, params);
+      pending = this.#options.handler.call(method, params, this.#context);
     } catch (err) {
       pending = Promise.reject(err);
     }

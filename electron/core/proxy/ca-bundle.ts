@@ -1,6 +1,7 @@
 /** Writes a CA bundle (system roots + ours) for `tokenwarden exec`: SSL_CERT_FILE, CURL_CA_BUNDLE, REQUESTS_CA_BUNDLE. */
-import { readFile, writeFile, rename } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { rootCertificates } from 'node:tls';
+import { writeFileAtomic } from '../vault/atomic-file.ts';
 
 const SYSTEM_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
 
@@ -10,7 +11,5 @@ export async function writeCaBundle(caPem: string, path: string, systemBundlePat
   const system = await readFile(systemBundlePath, 'utf8').catch(() => undefined);
   if (system) parts.push(system.trim());
   parts.push(caPem.trim());
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, parts.join('\n') + '\n', { mode: 0o600 });
-  await rename(tmp, path);
+  await writeFileAtomic(path, parts.join('\n') + '\n', { mode: 0o600 });
 }

@@ -66,7 +66,8 @@ export function AddDialog({ onClose, onAdded }: AddDialogProps) {
     } catch (err) {
       const code = errorCode(err);
       if (code === 'ERR_EXISTS') setErrors({ name: errorText(err) });
-      else setErrors({ _form: errorText(err) });
+      // The code too: a refusal such as ERR_CONFIRMATION_REQUIRED must be unmistakable and searchable.
+      else setErrors({ _form: code ? `${errorText(err)} (${code})` : errorText(err) });
     } finally {
       setBusy(false);
     }

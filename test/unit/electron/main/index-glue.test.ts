@@ -16,6 +16,7 @@ let report: {
   windows: { webPreferences: Record<string, unknown>; loaded: string[] }[];
   calls: Record<string, { ok: boolean; value?: unknown; error?: { code: string } }>;
   errors: string[];
+  dialogs: { modal: boolean; message: string; detail: string; buttons: string[] }[];
   ownerLock?: { pid: number; role: string; socketPath: string };
   controlList?: { result?: { name: string }[] };
 };
@@ -81,6 +82,14 @@ describe('electron/main/index.ts glue (bundled, against a fake electron module)'
     expect(report.calls.badArg).toMatchObject({ ok: false, error: { code: 'ERR_INVALID_INPUT' } });
     expect(report.calls.add).toMatchObject({ ok: true, value: { name: 'glue', tokenTail: '1234' } });
     expect(report.calls.list).toMatchObject({ ok: true, value: [{ name: 'glue' }] });
+  });
+
+  it('E5 main wires the native dialog into IPC: an exec add shows the exact command, modal to the window, and Cancel refuses it', () => {
+    expect(report.dialogs).toEqual([
+      expect.objectContaining({ modal: true, message: 'Add the command and hosts of "cmd"?', buttons: ['Cancel', 'Add'] }),
+    ]);
+    expect(report.dialogs[0]!.detail).toContain('    echo glue-command');
+    expect(report.calls.addExec).toMatchObject({ ok: false, error: { code: 'ERR_CONFIRMATION_REQUIRED' } });
   });
 
   it('R3 the app is the one owner: it holds the owner lock and serves the CLI over the control socket', () => {

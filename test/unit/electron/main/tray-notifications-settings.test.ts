@@ -1,7 +1,10 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import type { CredentialSummary, VaultStatus } from '../../../../shared/model.ts';
 import { createNotifier, recoveryAlert } from '../../../../electron/main/notifications.ts';
-import { createSettingsStore } from '../../../../electron/main/settings-store.ts';
+import { createSettingsStore, jsonFileStore } from '../../../../electron/main/settings-store.ts';
 import { trayTemplate } from '../../../../electron/main/tray.ts';
 
 const status = (locked: boolean): VaultStatus => ({
@@ -74,12 +77,43 @@ describe('R2 vault recovery notification', () => {
 });
 
 describe('settings store', () => {
-  it('returns defaults, falls back per field on bad values, and writes validated values', () => {
-    const data: Record<string, unknown> = { clipboardClearSeconds: 'nope', proxyPort: 9000 };
-    const store = createSettingsStore({ get store() { return data; }, set: (k, v) => (data[k] = v) });
-    expect(store.read()).toMatchObject({ clipboardClearSeconds: 30, proxyPort: 9000, idleLockMinutes: 15 });
-    store.write({ clipboardClearSeconds: 10 });
+  it('returns defaults, falls back per field on bad values, and writes validated values', async () => {
+    let data: Record<string, unknown> = { clipboardClearSeconds: 'nope', proxyPort: 9000 };
+    const store = createSettingsStore({ read: () => data, write: async (v) => void (data = v) });
+    expect(store.read()).toMatchObject({ clipboardClearSeconds: 30, proxyPort: 9000, idleLockMinutes: 15, askBeforeReveal: false });
+    await store.write({ clipboardClearSeconds: 10 });
     expect(data.clipboardClearSeconds).toBe(10);
-    expect(() => store.write({ clipboardClearSeconds: 1 })).toThrow();
+    await expect(store.write({ clipboardClearSeconds: 1 })).rejects.toThrow();
+    expect(store.read().clipboardClearSeconds).toBe(10);
+  });
+
+  it('R1 S4 settings.json is written by the atomic writer (mode 0600, no temp left) and a broken file reads as defaults', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tw-settings-'));
+    try {
+      const file = join(dir, 'settings.json');
+      writeFileSync(file, '{ not json', { mode: 0o644 });
+      const store = createSettingsStore(jsonFileStore(file));
+      expect(store.read().askBeforeReveal).toBe(false);
+      await store.write({ askBeforeReveal: true });
+      expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ askBeforeReveal: true, proxyPort: 8787 });
+      if (process.platform !== 'win32') expect(statSync(file).mode & 0o777).toBe(0o600);
+      expect(readdirSync(dir)).toEqual(['settings.json']);
+      expect(createSettingsStore(jsonFileStore(file)).read().askBeforeReveal).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('tray: Ask before revealing a token', () => {
+  it('shows the setting as a checkbox drawn by main and toggles it', () => {
+    let on = false;
+    const toggle = vi.fn(() => void (on = !on));
+    const deps = { showWindow: vi.fn(), lock: vi.fn(), requestUnlock: vi.fn(), quit: vi.fn(), askBeforeReveal: { enabled: () => on, toggle } };
+    const item = () => trayTemplate(status(false), deps).find((i) => i.label === 'Ask before revealing a token')!;
+    expect(item()).toMatchObject({ type: 'checkbox', checked: false });
+    (item().click as () => void)();
+    expect(toggle).toHaveBeenCalledOnce();
+    expect(item()).toMatchObject({ type: 'checkbox', checked: true });
   });
 });

@@ -1,0 +1,66 @@
+/**
+ * Which renderer calls need the user's say-so in a native dialog (SECURITY E5): creating or changing an
+ * exec command (it runs as the user inside the owner) and any change to a credential's bound hosts
+ * (it decides where the token is sent). Pure, so the rule is tested without Electron.
+ */
+import type { ApiMethod } from '../../shared/contract.ts';
+
+export interface HostDiff {
+  added: string[];
+  removed: string[];
+  kept: string[];
+}
+
+export interface ChangeRequest {
+  action: 'add' | 'update';
+  name: string;
+  /** The exact command that will run, and the one it replaces (null for a new credential). */
+  command?: { next: string; previous: string | null };
+  hosts?: HostDiff;
+}
+
+/** The slice of a credential needed to compute the diff (CredentialDetail has both). */
+export interface CurrentCredential {
+  hosts: string[];
+  exec: { command: string } | null;
+}
+
+export function diffHosts(previous: readonly string[], next: readonly string[]): HostDiff {
+  return {
+    added: next.filter((h) => !previous.includes(h)),
+    removed: previous.filter((h) => !next.includes(h)),
+    kept: next.filter((h) => previous.includes(h)),
+  };
+}
+
+/**
+ * `args` are the schema-parsed arguments (origins already canonical), so the diff compares what will be
+ * stored. `current` is only called for `update`; a missing credential is left for the service to report.
+ */
+export async function changeRequestFor(
+  method: ApiMethod,
+  args: readonly unknown[],
+  current: (name: string) => Promise<CurrentCredential | null>,
+): Promise<ChangeRequest | null> {
+  if (method === 'add') {
+    const input = args[0] as { kind: string; name: string; hosts: string[]; command?: string };
+    if (input.kind !== 'exec' || input.command === undefined) return null;
+    return { action: 'add', name: input.name, command: { next: input.command, previous: null }, hosts: diffHosts([], input.hosts) };
+  }
+  if (method !== 'update') return null;
+  const name = args[0] as string;
+  const patch = args[1] as { hosts?: string[]; command?: string };
+  if (patch.hosts === undefined && patch.command === undefined) return null;
+  const record = await current(name);
+  if (!record) return null;
+  const request: ChangeRequest = { action: 'update', name };
+  // The service ignores a command for a credential that is not exec, so there is nothing to confirm.
+  if (patch.command !== undefined && record.exec && patch.command !== record.exec.command) {
+    request.command = { next: patch.command, previous: record.exec.command };
+  }
+  if (patch.hosts !== undefined) {
+    const diff = diffHosts(record.hosts, patch.hosts);
+    if (diff.added.length > 0 || diff.removed.length > 0) request.hosts = diff;
+  }
+  return request.command || request.hosts ? request : null;
+}

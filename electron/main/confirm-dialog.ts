@@ -1,0 +1,107 @@
+/**
+ * The native confirmation dialogs owned by main (SECURITY E5, "Ask before revealing a token"). Electron's
+ * `dialog` and the window come in as parameters, so tests drive them with fakes. Text a caller controls
+ * (commands, names, process names) is shown with control and bidi characters escaped: a newline or a
+ * right-to-left override must not be able to hide part of a command from the person approving it.
+ */
+import type { RevealDecision, RevealRequest } from '../core/reveal/reveal-gate.ts';
+import type { ChangeRequest } from './change-request.ts';
+
+export interface MessageBoxOptionsLike {
+  type: 'warning' | 'question';
+  title: string;
+  message: string;
+  detail: string;
+  buttons: string[];
+  defaultId: number;
+  cancelId: number;
+  noLink: boolean;
+}
+
+export interface DialogLike {
+  showMessageBox(window: unknown, options: MessageBoxOptionsLike): Promise<{ response: number }>;
+  showMessageBox(options: MessageBoxOptionsLike): Promise<{ response: number }>;
+}
+
+export interface ConfirmDialogDeps {
+  dialog: DialogLike;
+  /** The window the dialog is modal to, when there is one (the tray app may have none open). */
+  window: () => unknown;
+}
+
+export interface ConfirmDialog {
+  confirmChange(request: ChangeRequest): Promise<boolean>;
+  approveReveal(request: RevealRequest): Promise<RevealDecision>;
+}
+
+// U+0000-U+001F, DEL and C1 controls, bidi embeddings/overrides/isolates, zero-width and line/paragraph separators.
+// eslint-disable-next-line no-control-regex
+const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+
+/** Shows every character of `text`; invisible ones as \u{XXXX}, so what is approved is what runs. */
+export function visible(text: string): string {
+  return text.replace(INVISIBLE, (c) => `\\u{${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}}`);
+}
+
+export function changeDetail(request: ChangeRequest): string {
+  const lines = [`Credential: ${visible(request.name)}`];
+  if (request.command) {
+    lines.push('', 'Command (runs as you whenever the token is refreshed):', `    ${visible(request.command.next)}`);
+    if (request.command.previous !== null) lines.push('Replaces:', `    ${visible(request.command.previous)}`);
+  }
+  if (request.hosts) {
+    lines.push('', 'Hosts the token will be sent to:');
+    for (const host of request.hosts.added) lines.push(`  + ${visible(host)}`);
+    for (const host of request.hosts.removed) lines.push(`  - ${visible(host)}`);
+    for (const host of request.hosts.kept) lines.push(`    ${visible(host)}`);
+  }
+  lines.push('', 'If you did not just ask for this in Tokenwarden, choose Cancel.');
+  return lines.join('\n');
+}
+
+function changeMessage(request: ChangeRequest): string {
+  const verb = request.action === 'add' ? 'Add' : 'Change';
+  if (request.command && request.hosts) return `${verb} the command and hosts of "${visible(request.name)}"?`;
+  if (request.command) return `${verb} the command of "${visible(request.name)}"?`;
+  return `Change the hosts "${visible(request.name)}" is sent to?`;
+}
+
+export const REVEAL_BUTTONS = ['Deny', 'Allow once', 'Allow for 10 minutes'] as const;
+const REVEAL_DECISIONS: readonly RevealDecision[] = ['deny', 'once', 'ten-minutes'];
+
+export function createConfirmDialog(deps: ConfirmDialogDeps): ConfirmDialog {
+  const show = (options: MessageBoxOptionsLike): Promise<{ response: number }> => {
+    const window = deps.window();
+    return window ? deps.dialog.showMessageBox(window, options) : deps.dialog.showMessageBox(options);
+  };
+  return {
+    async confirmChange(request) {
+      const { response } = await show({
+        type: 'warning',
+        title: 'Tokenwarden: confirm a change',
+        message: changeMessage(request),
+        detail: changeDetail(request),
+        buttons: ['Cancel', request.action === 'add' ? 'Add' : 'Change'],
+        // Enter and Escape both cancel: approving takes a deliberate click.
+        defaultId: 0,
+        cancelId: 0,
+        noLink: true,
+      });
+      return response === 1;
+    },
+    async approveReveal(request) {
+      const what = request.method === 'copyToken' ? 'copy the token of' : 'read the token of';
+      const { response } = await show({
+        type: 'question',
+        title: 'Tokenwarden: reveal a token?',
+        message: `Allow ${visible(request.caller.description)} to ${what} "${visible(request.name)}"?`,
+        detail: 'You turned on "Ask before revealing a token". Allowing for 10 minutes covers this program and this credential only.',
+        buttons: [...REVEAL_BUTTONS],
+        defaultId: 0,
+        cancelId: 0,
+        noLink: true,
+      });
+      return REVEAL_DECISIONS[response] ?? 'deny';
+    },
+  };
+}

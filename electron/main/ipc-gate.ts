@@ -1,0 +1,38 @@
+/**
+ * What main checks between a renderer call's schema validation and the service (SECURITY E5): changes
+ * that run a command or move a token to other hosts need a native confirmation, and reading a token
+ * passes the "Ask before revealing a token" gate. It runs in main's IPC handler, so a compromised
+ * renderer cannot skip it; the control socket (CLI) does not go through here.
+ */
+import type { ApiMethod } from '../../shared/contract.ts';
+import { TokenwardenError } from '../core/errors.ts';
+import { isRevealMethod, type RevealCaller, type RevealGate } from '../core/reveal/reveal-gate.ts';
+import { changeRequestFor, type ChangeRequest, type CurrentCredential } from './change-request.ts';
+
+export interface IpcGateDeps {
+  service: { get(name: string): Promise<CurrentCredential> };
+  /** The native dialog; without one, every change that needs confirmation is refused (fail closed). */
+  confirm?: { confirmChange(request: ChangeRequest): Promise<boolean> };
+  reveal?: RevealGate;
+}
+
+export type IpcGate = (method: ApiMethod, args: readonly unknown[]) => Promise<void>;
+
+export const WINDOW_CALLER: RevealCaller = { description: 'the Tokenwarden window', key: 'ipc:window' };
+
+export function createIpcGate(deps: IpcGateDeps): IpcGate {
+  return async (method, args) => {
+    if (isRevealMethod(method)) {
+      await deps.reveal?.check({ method, name: args[0] as string, caller: WINDOW_CALLER });
+      return;
+    }
+    const request = await changeRequestFor(method, args, (name) => deps.service.get(name).catch(() => null));
+    if (!request) return;
+    // A dialog that fails to show counts as "not confirmed", never as "confirmed".
+    const confirmed = deps.confirm ? await deps.confirm.confirmChange(request).catch(() => false) : false;
+    if (!confirmed) {
+      const what = request.command ? 'Running this command' : 'Sending this token to other hosts';
+      throw new TokenwardenError('ERR_CONFIRMATION_REQUIRED', `${what} was not confirmed in the system dialog, so nothing changed.`);
+    }
+  };
+}

