@@ -34,7 +34,7 @@ export async function startOwner(options: OwnerOptions): Promise<Owner> {
     const owner = service;
     const server = await startControlServer({
       path: socketPath,
-      ...(options.log ? { log: options.log } : {}),
+      log: options.log,
       handler: {
         // Arguments were validated against ARG_SCHEMAS by the control server before this call.
         call: async (method: ControlMethod, params: unknown[], context) => {

@@ -1,4 +1,5 @@
 /** Electron safeStorage as the vault's SafeStoragePort: async API first, and never the `basic_text` backend (SECURITY S1, S2). */
+import { assertSafeStorageUsable, safeStorageRefusal } from '../core/vault/keyslots/safe-storage-keyslot.ts';
 
 /** The slice of Electron's `safeStorage` used here. */
 export interface SafeStorageLike {
@@ -22,13 +23,6 @@ export interface SafeStorageKeyslot {
   shouldReEncrypt(): boolean;
 }
 
-export const BASIC_TEXT_REFUSAL =
-  'Your desktop has no secret store (Electron reports the "basic_text" backend), which would protect the vault key ' +
-  'with a hard-coded password. Tokenwarden will not use it; unlock with your passphrase instead, or start a ' +
-  'Secret Service such as gnome-keyring or KWallet.';
-
-export const UNAVAILABLE_REFUSAL = 'OS encryption (safeStorage) is not available on this system; unlock with your passphrase.';
-
 /** Each platform's guarantee, stated to the user (SECURITY S2). */
 export function platformGuarantee(platform: NodeJS.Platform): string {
   if (platform === 'darwin') return 'macOS Keychain: other apps cannot read the vault key without your approval.';
@@ -36,24 +30,18 @@ export function platformGuarantee(platform: NodeJS.Platform): string {
   return 'Linux Secret Service: protects the vault key while your session keyring is locked.';
 }
 
-export function createSafeStorageKeyslot(safeStorage: SafeStorageLike, platform: NodeJS.Platform = process.platform): SafeStorageKeyslot {
+export function createSafeStorageKeyslot(safeStorage: SafeStorageLike): SafeStorageKeyslot {
   let reEncrypt = false;
-  const refusalReason = (): string | null => {
-    // On Linux basic_text "encrypts" with a constant password: refusing it keeps the passphrase slot in charge.
-    if (platform === 'linux' && safeStorage.getSelectedStorageBackend?.() === 'basic_text') return BASIC_TEXT_REFUSAL;
-    if (!safeStorage.isEncryptionAvailable()) return UNAVAILABLE_REFUSAL;
-    return null;
-  };
-  const assertUsable = (): void => {
-    const reason = refusalReason();
-    if (reason) throw new SafeStorageRefusedError(reason);
-  };
+  // The vault's own refusal (one place decides what basic_text means); checked here again so this adapter
+  // never hands a DEK to a constant-password "encryption" even if a caller skips the vault's check.
+  const refusalReason = (): string | null => safeStorageRefusal(safeStorage)?.message ?? null;
+  const assertUsable = (): void => assertSafeStorageUsable(safeStorage);
   const backend = safeStorage.getSelectedStorageBackend;
   return {
     // Electron's own answer plus the real backend name, so the vault's check can name `basic_text` in the
     // warning it shows the user; encrypt/decrypt below refuse it on their own as well.
     isEncryptionAvailable: () => safeStorage.isEncryptionAvailable(),
-    ...(backend ? { getSelectedStorageBackend: () => backend.call(safeStorage) } : {}),
+    getSelectedStorageBackend: backend ? () => backend.call(safeStorage) : undefined,
     refusalReason,
     shouldReEncrypt: () => reEncrypt,
     async encryptString(plain) {
@@ -71,13 +59,4 @@ export function createSafeStorageKeyslot(safeStorage: SafeStorageLike, platform:
       return safeStorage.decryptString(data);
     },
   };
-}
-
-/** Thrown when the keyslot is asked to work on a refused backend; the vault treats it like an unavailable keyslot. */
-export class SafeStorageRefusedError extends Error {
-  readonly code = 'ERR_KEYRING_UNAVAILABLE' as const;
-  constructor(message: string) {
-    super(message);
-    this.name = 'SafeStorageRefusedError';
-  }
 }

@@ -22,18 +22,26 @@ interface WrappedPayload {
   dek: string;
 }
 
+export const BASIC_TEXT_REFUSAL =
+  'Electron safeStorage is using the basic_text backend (a hard-coded password, no real protection); Tokenwarden refuses it. ' +
+  'Install and unlock a Secret Service (e.g. gnome-keyring or KWallet) or use a passphrase.';
+export const SAFE_STORAGE_UNAVAILABLE = 'Electron safeStorage encryption is not available on this system; use a passphrase.';
+
+/**
+ * The one `basic_text` refusal (SECURITY S2): the vault's keyslot code and the desktop's safeStorage
+ * adapter both ask here. Null when the port gives real OS-backed protection, else the coded error.
+ */
+export function safeStorageRefusal(port: Pick<SafeStoragePort, 'isEncryptionAvailable' | 'getSelectedStorageBackend'>): TokenwardenError | null {
+  // Checked first: with basic_text Electron still says "available", because it "encrypts" with a constant password.
+  if (port.getSelectedStorageBackend?.() === 'basic_text') return new TokenwardenError('ERR_INSECURE_STORAGE', BASIC_TEXT_REFUSAL);
+  if (!port.isEncryptionAvailable()) return new TokenwardenError('ERR_KEYRING_UNAVAILABLE', SAFE_STORAGE_UNAVAILABLE);
+  return null;
+}
+
 /** Throws unless the port gives real OS-backed protection. */
-export function assertSafeStorageUsable(port: SafeStoragePort): void {
-  if (!port.isEncryptionAvailable()) {
-    throw new TokenwardenError('ERR_KEYRING_UNAVAILABLE', 'Electron safeStorage encryption is not available on this system.');
-  }
-  const backend = port.getSelectedStorageBackend?.();
-  if (backend === 'basic_text') {
-    throw new TokenwardenError(
-      'ERR_INSECURE_STORAGE',
-      'Electron safeStorage is using the basic_text backend (a hard-coded password, no real protection); Tokenwarden refuses it. Install and unlock a Secret Service (e.g. gnome-keyring or KWallet) or use a passphrase.',
-    );
-  }
+export function assertSafeStorageUsable(port: Pick<SafeStoragePort, 'isEncryptionAvailable' | 'getSelectedStorageBackend'>): void {
+  const refusal = safeStorageRefusal(port);
+  if (refusal) throw refusal;
 }
 
 export async function createSafeStorageSlot(dek: Uint8Array, port: SafeStoragePort, vaultId: string): Promise<SafeStorageSlot> {

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Vault } from '../../../../electron/core/vault/vault.ts';
-import { BASIC_TEXT_REFUSAL, createSafeStorageKeyslot, platformGuarantee, type SafeStorageLike } from '../../../../electron/main/safe-storage-keyslot.ts';
+import { BASIC_TEXT_REFUSAL } from '../../../../electron/core/vault/keyslots/safe-storage-keyslot.ts';
+import { createSafeStorageKeyslot, platformGuarantee, type SafeStorageLike } from '../../../../electron/main/safe-storage-keyslot.ts';
 
 function fakeSafeStorage(backend: string, overrides: Partial<SafeStorageLike> = {}) {
   const log: string[] = [];
@@ -32,20 +33,20 @@ function fakeSafeStorage(backend: string, overrides: Partial<SafeStorageLike> = 
 }
 
 describe('safeStorage keyslot', () => {
-  it('S2 refuses the basic_text backend on Linux: it names the backend, and encrypt/decrypt reject without touching safeStorage', async () => {
+  it('S2 refuses the basic_text backend with the vault\'s one refusal: it names the backend, and encrypt/decrypt reject without touching safeStorage', async () => {
     const { s, log } = fakeSafeStorage('basic_text');
-    const slot = createSafeStorageKeyslot(s, 'linux');
+    const slot = createSafeStorageKeyslot(s);
     expect(slot.getSelectedStorageBackend?.()).toBe('basic_text');
     expect(slot.refusalReason()).toBe(BASIC_TEXT_REFUSAL);
     expect(slot.refusalReason()).toMatch(/passphrase/);
-    await expect(slot.encryptString('dek')).rejects.toMatchObject({ code: 'ERR_KEYRING_UNAVAILABLE' });
+    await expect(slot.encryptString('dek')).rejects.toMatchObject({ code: 'ERR_INSECURE_STORAGE', message: BASIC_TEXT_REFUSAL });
     await expect(slot.decryptString(Buffer.from('enc:dek'))).rejects.toThrow(/basic_text/);
     expect(log).toEqual([]);
   });
 
   it('S1 uses the async API when present and round-trips', async () => {
     const { s, log } = fakeSafeStorage('gnome_libsecret');
-    const slot = createSafeStorageKeyslot(s, 'linux');
+    const slot = createSafeStorageKeyslot(s);
     expect(slot.isEncryptionAvailable()).toBe(true);
     expect(slot.getSelectedStorageBackend?.()).toBe('gnome_libsecret');
     const enc = await slot.encryptString('dek-bytes');
@@ -55,26 +56,26 @@ describe('safeStorage keyslot', () => {
 
   it('S1 falls back to the sync API on older Electron', async () => {
     const { s, log } = fakeSafeStorage('kwallet5', { encryptStringAsync: undefined, decryptStringAsync: undefined });
-    const slot = createSafeStorageKeyslot(s, 'linux');
+    const slot = createSafeStorageKeyslot(s);
     expect(await slot.decryptString(await slot.encryptString('x'))).toBe('x');
     expect(log).toEqual(['sync-encrypt', 'sync-decrypt']);
   });
 
   it('S1 records shouldReEncrypt so the vault can rewrap', async () => {
     const { s } = fakeSafeStorage('gnome_libsecret', { decryptStringAsync: async () => ({ result: 'dek', shouldReEncrypt: true }) });
-    const slot = createSafeStorageKeyslot(s, 'linux');
+    const slot = createSafeStorageKeyslot(s);
     expect(slot.shouldReEncrypt()).toBe(false);
     await slot.decryptString(Buffer.from('x'));
     expect(slot.shouldReEncrypt()).toBe(true);
   });
 
-  it('S2 an unavailable safeStorage is refused too; macOS has no basic_text check', async () => {
+  it('S2 an unavailable safeStorage is refused too', async () => {
     const { s } = fakeSafeStorage('unknown', { isEncryptionAvailable: () => false });
-    const off = createSafeStorageKeyslot(s, 'darwin');
+    const off = createSafeStorageKeyslot(s);
     expect(off.isEncryptionAvailable()).toBe(false);
     await expect(off.encryptString('dek')).rejects.toMatchObject({ code: 'ERR_KEYRING_UNAVAILABLE' });
-    const { s: mac } = fakeSafeStorage('basic_text');
-    expect(createSafeStorageKeyslot(mac, 'darwin').refusalReason()).toBeNull();
+    expect(off.refusalReason()).toMatch(/not available/);
+    expect(createSafeStorageKeyslot(fakeSafeStorage('keychain').s).refusalReason()).toBeNull();
     expect(platformGuarantee('win32')).toMatch(/not against other programs/);
   });
 });
@@ -84,7 +85,7 @@ describe('safeStorage keyslot with the real vault', () => {
     const home = mkdtempSync(path.join(tmpdir(), 'tw-ss-'));
     try {
       const { s, log } = fakeSafeStorage('basic_text');
-      const vault = await Vault.open({ home, env: { TOKENWARDEN_PASSPHRASE: 'pass phrase for s2' }, keyring: false, safeStorage: createSafeStorageKeyslot(s, 'linux') });
+      const vault = await Vault.open({ home, env: { TOKENWARDEN_PASSPHRASE: 'pass phrase for s2' }, keyring: false, safeStorage: createSafeStorageKeyslot(s) });
       await vault.unlock();
       expect(vault.keyslotKinds()).toEqual(['passphrase']);
       expect(vault.warnings().join(' ')).toMatch(/basic_text/);
