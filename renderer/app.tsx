@@ -3,6 +3,7 @@ import { useCallback, useDeferredValue, useEffect, useMemo, useState } from 'rea
 import type { CredentialDetail } from '../shared/model.ts';
 import { api, errorCode, errorText } from './api.ts';
 import { ToastRegion, useToasts } from './components/toasts.tsx';
+import { AccessKeysView } from './features/access-keys/access-keys-view.tsx';
 import { AddDialog } from './features/add-dialog/add-dialog.tsx';
 import { DetailPane } from './features/detail/detail-pane.tsx';
 import { LockScreen } from './features/lock-screen/lock-screen.tsx';
@@ -12,7 +13,7 @@ import { filterAndSort, SORT_LABELS, type SortKey } from './features/token-list/
 import { TokenList } from './features/token-list/token-list.tsx';
 import { useVault } from './lib/use-vault.ts';
 
-type Overlay = 'add' | 'proxy' | null;
+type Overlay = 'add' | 'proxy' | 'keys' | null;
 
 export function App() {
   const { toasts, push, dismiss } = useToasts();
@@ -108,6 +109,9 @@ export function App() {
             Proxy
             {vault.status?.proxy ? <span className="dot dot-ok" aria-label="running" /> : <span className="dot" aria-label="not running" />}
           </button>
+          <button type="button" onClick={() => setOverlay('keys')}>
+            Access keys
+          </button>
           <button
             type="button"
             onClick={() =>
@@ -196,6 +200,7 @@ export function App() {
       {overlay === 'proxy' ? (
         <ProxyPanel credentials={vault.credentials} selected={selected} onClose={() => setOverlay(null)} onNotify={onNotify} />
       ) : null}
+      {overlay === 'keys' ? <AccessKeysView credentials={vault.credentials} onClose={() => setOverlay(null)} onNotify={onNotify} /> : null}
       <ToastRegion toasts={toasts} onDismiss={dismiss} />
     </div>
   );

@@ -74,7 +74,13 @@ export class TokenwardenService implements ControlApi {
     this.usage = new UsageTracker({ vault: parts.vault, now: this.#now });
     this.#proxyKey = new ProxyKey(parts.vault);
     this.#accessStore = new AccessStore(parts.vault);
-    this.access = new AccessControl({ store: this.#accessStore, now: () => this.#now().getTime() });
+    this.access = new AccessControl({
+      store: this.#accessStore,
+      now: () => this.#now().getTime(),
+      onUsedUp: () => {
+        if (!this.#vault.isLocked()) this.emit({ type: 'changed', summaries: this.#summaries() });
+      },
+    });
     this.#access = new AccessAdmin({ vault: parts.vault, store: this.#accessStore, now: this.#now });
   }
 

@@ -54,6 +54,8 @@ export interface AccessControlOptions {
   /** Monotonic clock for token buckets; ms. */
   monotonic?: () => number;
   concurrencyWaitMs?: number;
+  /** Told when a credential's last use is taken, so the owner can push its new `used-up` status. */
+  onUsedUp?: (credentialName: string) => void;
 }
 
 export class AccessControl implements ProxyAccess {
@@ -64,12 +66,14 @@ export class AccessControl implements ProxyAccess {
   concurrencyWaitMs: number | undefined;
   readonly #credentials = new Map<string, CredentialState>();
   readonly #keyBuckets = new WeakMap<StoredKey, TokenBucket>();
+  readonly #onUsedUp: ((name: string) => void) | undefined;
 
   constructor(options: AccessControlOptions) {
     this.#store = options.store;
     this.#now = options.now ?? (() => Date.now());
     this.#monotonic = options.monotonic ?? (() => performance.now());
     this.concurrencyWaitMs = options.concurrencyWaitMs;
+    this.#onUsedUp = options.onUsedUp;
   }
 
   identify(presented: string): ProxyCaller | undefined {
@@ -128,7 +132,11 @@ export class AccessControl implements ProxyAccess {
   /** Takes the uses in this tick, then waits for them to be on disk before the request may go upstream. */
   #takeUses(request: AdmitRequest, policy: CompiledPolicy | undefined, key: StoredKey | undefined, release: Release): Release | Promise<Release> {
     const counted = policy?.maxUses !== undefined;
-    if (counted) this.#store.takeCredentialUse(useId(request.credential));
+    if (counted) {
+      const id = useId(request.credential);
+      this.#store.takeCredentialUse(id);
+      if (this.#store.credentialUses(id) >= policy.maxUses!) queueMicrotask(() => this.#onUsedUp?.(request.credential.name));
+    }
     if (key && key.maxUses !== null) this.#store.takeKeyUse(key);
     if (!counted && (!key || key.maxUses === null)) return release;
     return this.#store.save().then(

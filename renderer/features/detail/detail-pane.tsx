@@ -6,6 +6,7 @@ import { ConfirmDialog } from '../../components/confirm-dialog.tsx';
 import { StatusBadge } from '../../components/status-badge.tsx';
 import { absoluteText, expiryText, relativeText } from '../../lib/time.ts';
 import { useNow } from '../../lib/use-now.ts';
+import { PolicySection } from '../policy/policy-section.tsx';
 import { OUTCOME_TEXT } from './revoke-outcome.ts';
 import { RotateDialog } from './rotate-dialog.tsx';
 
@@ -156,6 +157,8 @@ export function DetailPane({ detail, loading, onNotify, onRemoved, onChanged }: 
           ) : null}
         </dl>
       </section>
+
+      <PolicySection detail={detail} onChanged={onChanged} onNotify={onNotify} />
 
       <section aria-labelledby="sec-identity">
         <h3 id="sec-identity">Identity</h3>
