@@ -43,7 +43,8 @@ export const LAYERS = {
 export const LAYER_IMPORTS = {
   shared: ['shared'],
   core: ['core', 'shared'],
-  cli: ['cli', 'core', 'shared'],
+  // `tkw mcp` is registered by the CLI, which loads electron/mcp on demand.
+  cli: ['cli', 'mcp', 'core', 'shared'],
   mcp: ['mcp', 'core', 'shared'],
   main: ['main', 'core', 'shared'],
   preload: ['preload', 'shared'],
@@ -52,7 +53,7 @@ export const LAYER_IMPORTS = {
 const LAYER_MESSAGES = {
   shared: 'shared/ is imported by every layer and imports none of them.',
   core: 'electron/core is plain Node and knows no face (main, preload, cli, mcp, renderer).',
-  cli: 'The CLI runs on plain Node: it may import electron/core and shared/ only.',
+  cli: 'The CLI runs on plain Node: it may import electron/core, electron/mcp and shared/ only.',
   mcp: 'The MCP server is a face like the CLI: it may import electron/core and shared/ only.',
   main: 'Main talks to the renderer only over IPC.',
   preload: 'The sandboxed preload sees only shared/ and electron.',

@@ -156,6 +156,17 @@ export interface ControlOnlyApi {
   /** S1: keyslots change only on request (`tkw keyslot add|remove`); a passphrase slot needs the new passphrase. */
   addKeyslot(kind: KeyslotKind, passphrase?: string): Promise<VaultStatus>;
   removeKeyslot(kind: KeyslotKind): Promise<VaultStatus>;
+  /** Where the credential's secrets (and the proxy key) occur in `texts`: positions only, for MCP redaction (M1). */
+  secretSpans(name: string, texts: string[], options?: SecretSpansOptions): Promise<SecretSpans>;
+}
+
+export const SecretSpansOptions = z.object({ openEnd: z.boolean().optional() }).strict();
+export type SecretSpansOptions = z.input<typeof SecretSpansOptions>;
+
+/** Per text, flat [start, end) pairs; `longestForm` tells a caller that splits long texts how much to overlap. */
+export interface SecretSpans {
+  spans: number[][];
+  longestForm: number;
 }
 
 export type ControlApi = TokenwardenApi & ControlOnlyApi;
@@ -184,7 +195,7 @@ export const API_METHODS = [
   'revokeAccessKey',
 ] as const satisfies readonly (keyof TokenwardenApi)[];
 
-export const CONTROL_ONLY_METHODS = ['token', 'proxyKey', 'rotateProxyKey', 'addKeyslot', 'removeKeyslot'] as const satisfies readonly (keyof ControlOnlyApi)[];
+export const CONTROL_ONLY_METHODS = ['token', 'proxyKey', 'rotateProxyKey', 'addKeyslot', 'removeKeyslot', 'secretSpans'] as const satisfies readonly (keyof ControlOnlyApi)[];
 
 export type ApiMethod = (typeof API_METHODS)[number];
 export type ControlMethod = ApiMethod | (typeof CONTROL_ONLY_METHODS)[number];
@@ -222,6 +233,10 @@ export const ARG_SCHEMAS = {
   rotateProxyKey: none,
   addKeyslot: z.union([z.tuple([KeyslotKind]), z.tuple([KeyslotKind, z.string().min(1).max(4096).optional()])]),
   removeKeyslot: z.tuple([KeyslotKind]),
+  secretSpans: z.union([
+    z.tuple([CredentialName, z.array(z.string()).max(512)]),
+    z.tuple([CredentialName, z.array(z.string()).max(512), SecretSpansOptions.optional()]),
+  ]),
 } as const satisfies Record<ControlMethod, z.ZodType<unknown[]>>;
 
 export function isApiMethod(value: unknown): value is ApiMethod {

@@ -5,6 +5,7 @@ import { registerAdd } from './commands/add.ts';
 import { registerDaemon } from './commands/daemon.ts';
 import { registerKeyslot } from './commands/keyslot.ts';
 import { registerManage } from './commands/manage.ts';
+import { registerMcp } from './commands/mcp.ts';
 import { registerProxy } from './commands/proxy.ts';
 import { registerRead } from './commands/read.ts';
 import { createContext } from './context.ts';
@@ -42,6 +43,7 @@ export function buildProgram(io: CliIo): { program: Command; exitCode: () => num
   registerDaemon(program, ctx);
   registerKeyslot(program, ctx);
   registerAccess(program, ctx);
+  registerMcp(program, ctx);
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: () => undefined });
   return { program, exitCode: () => ctx.exitCode ?? 0 };
 }

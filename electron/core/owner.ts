@@ -18,7 +18,7 @@ export interface Owner {
 }
 
 export interface OwnerOptions extends CreateServiceOptions {
-  role: 'daemon' | 'app';
+  role: 'daemon' | 'app' | 'mcp';
   /** "Ask before revealing a token" (desktop only): `token`/`copyToken` over the socket wait for it. */
   revealGate?: RevealGate;
 }

@@ -5,6 +5,8 @@ import {
   UpdatePatch,
   type ControlApi,
   type RotateInput as RotateInputType,
+  type SecretSpans,
+  type SecretSpansOptions,
   type UpdatePatch as UpdatePatchType,
 } from '../../shared/contract.ts';
 import { AccessKeyInput, Policy, type PolicyInput } from '../../shared/policy.ts';
@@ -29,6 +31,7 @@ import type { CredentialRecord } from './credentials/credential-record.ts';
 import { newRecordFromInput } from './credentials/new-record.ts';
 import { toDetail, toSummary } from './credentials/summary.ts';
 import { TokenwardenError } from './errors.ts';
+import { credentialSecretSpans } from './redaction/credential-secret-spans.ts';
 import { parse } from './validate.ts';
 import type { TokenManager } from './lifecycle/token-manager.ts';
 import type { ProxyServer } from './proxy/server.ts';
@@ -315,6 +318,10 @@ export class TokenwardenService implements ControlApi {
     this.#requireUnlocked();
     await this.#proxyKey.rotate();
     return this.proxyInfo();
+  }
+
+  async secretSpans(name: string, texts: string[], options?: SecretSpansOptions): Promise<SecretSpans> {
+    return credentialSecretSpans(this.#record(name), [await this.proxyKey()], texts, options);
   }
 
   proxyKeyBuffer(): Buffer {

@@ -6,7 +6,8 @@ import { TokenwardenError } from '../errors.ts';
 
 export const OWNER_LOCK_FILE = 'owner.lock';
 
-export type OwnerRole = 'daemon' | 'cli' | 'app';
+/** `mcp`: a `tkw mcp` server that found no owner and owns the directory for its own lifetime. */
+export type OwnerRole = 'daemon' | 'cli' | 'app' | 'mcp';
 
 export interface OwnerInfo {
   pid: number;
@@ -169,7 +170,7 @@ function parseInfo(raw: string): OwnerInfo | undefined {
   try {
     const value = JSON.parse(raw) as Partial<OwnerInfo>;
     if (!Number.isInteger(value.pid) || (value.pid as number) <= 0) return undefined;
-    if (value.role !== 'daemon' && value.role !== 'cli' && value.role !== 'app') return undefined;
+    if (value.role !== 'daemon' && value.role !== 'cli' && value.role !== 'app' && value.role !== 'mcp') return undefined;
     return {
       pid: value.pid as number,
       role: value.role,

@@ -1,0 +1,22 @@
+/**
+ * The owner side of MCP redaction: finds a credential's secrets in texts without handing them out, so the
+ * MCP process never holds an upstream token (SECURITY M1). Only positions cross the control socket.
+ */
+import type { SecretSpans, SecretSpansOptions } from '../../../shared/contract.ts';
+import type { CredentialRecord } from '../credentials/credential-record.ts';
+import { findSecretSpans, secretForms } from './secret-spans.ts';
+
+/** Every secret the record holds: whatever of these an upstream echoes must not reach an agent. */
+export function recordSecrets(record: CredentialRecord): string[] {
+  const t = record.tokens;
+  return [t?.accessToken, t?.refreshToken, t?.idToken, record.oauth?.clientSecret].filter((s): s is string => Boolean(s));
+}
+
+export function credentialSecretSpans(record: CredentialRecord, extraSecrets: readonly string[], texts: readonly string[], options: SecretSpansOptions = {}): SecretSpans {
+  const forms = [...recordSecrets(record), ...extraSecrets].flatMap(secretForms);
+  const last = texts.length - 1;
+  return {
+    spans: texts.map((text, i) => findSecretSpans(text, forms, { openEnd: Boolean(options.openEnd) && i === last })),
+    longestForm: forms.reduce((max, form) => Math.max(max, form.length), 0),
+  };
+}

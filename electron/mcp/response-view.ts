@@ -1,0 +1,83 @@
+/**
+ * Turns a proxied response into what the agent sees: headers and body redacted first (on the whole bytes
+ * read, with the cut end treated as open), then decoded as text or base64. A proxy refusal becomes an error.
+ */
+import { isUtf8 } from 'node:buffer';
+import { isErrorCode, type ErrorCode } from '../../shared/errors.ts';
+import type { RawResponse } from './proxy-sender.ts';
+
+export interface HttpResultView extends Record<string, unknown> {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+  body_encoding: 'text' | 'base64';
+  /** The body was longer than the cap and was cut. */
+  truncated: boolean;
+}
+
+export type Redact = (texts: string[], openEnd: boolean) => Promise<string[]>;
+
+/** They describe the loopback hop to the proxy, not the upstream's answer. */
+const LOOPBACK_HOP_HEADERS = new Set(['connection', 'keep-alive', 'transfer-encoding']);
+
+const BINARY_TYPES = /^(image|audio|video|font)\/|^application\/(octet-stream|pdf|zip|gzip|x-tar|x-7z-compressed|wasm|vnd\.)/i;
+
+/** Valid UTF-8 without NUL, allowing a multi-byte character cut at the very end of a truncated body. */
+function textLength(body: Buffer, truncated: boolean, contentType: string | undefined): number | undefined {
+  if (contentType && BINARY_TYPES.test(contentType)) return undefined;
+  if (body.includes(0)) return undefined;
+  for (let cut = 0; cut <= (truncated ? 3 : 0) && cut <= body.length; cut++) {
+    if (isUtf8(body.subarray(0, body.length - cut))) return body.length - cut;
+  }
+  return undefined;
+}
+
+export async function viewResponse(raw: RawResponse, redact: Redact): Promise<HttpResultView> {
+  const contentType = raw.headers.find(([name]) => name === 'content-type')?.[1];
+  const length = textLength(raw.body, raw.truncated, contentType);
+  // Binary bytes map 1:1 onto latin1 characters, so a token that appears raw inside them is found and replaced.
+  const bodyText = length === undefined ? raw.body.toString('latin1') : raw.body.subarray(0, length).toString('utf8');
+  const texts = [...raw.headers.flat(), bodyText];
+  const redacted = await redact(texts, raw.truncated);
+  const headers: Record<string, string> = {};
+  for (let i = 0; i < raw.headers.length; i++) {
+    if (LOOPBACK_HOP_HEADERS.has(raw.headers[i]![0])) continue;
+    const name = redacted[2 * i]!;
+    const value = redacted[2 * i + 1]!;
+    headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
+  }
+  const body = redacted[texts.length - 1]!;
+  return {
+    status: raw.status,
+    headers,
+    body: length === undefined ? Buffer.from(body, 'latin1').toString('base64') : body,
+    body_encoding: length === undefined ? 'base64' : 'text',
+    truncated: raw.truncated,
+  };
+}
+
+/**
+ * The proxy answers its own refusals as `{"error":{"code","message"}}` with a known code. An upstream could
+ * mimic that; the only effect is that its (redacted) message is shown as an error.
+ */
+export function proxyRefusal(view: HttpResultView): { code: ErrorCode; message: string } | undefined {
+  if (view.status < 400 || view.body_encoding !== 'text' || view.truncated) return undefined;
+  if (!/^application\/json/i.test(view.headers['content-type'] ?? '')) return undefined;
+  try {
+    const parsed = JSON.parse(view.body) as { error?: { code?: unknown; message?: unknown } };
+    const keys = Object.keys(parsed ?? {});
+    const code = parsed?.error?.code;
+    if (keys.length === 1 && isErrorCode(code) && typeof parsed.error?.message === 'string') return { code, message: parsed.error.message };
+  } catch {
+    // Not JSON: an upstream answer.
+  }
+  return undefined;
+}
+
+/** The text a model reads: a status line, the headers, then the body. */
+export function renderHttpText(view: HttpResultView): string {
+  const head = [`HTTP ${view.status}`, ...Object.entries(view.headers).map(([n, v]) => `${n}: ${v}`)].join('\n');
+  const note = view.truncated ? '\n[body truncated by tokenwarden]' : '';
+  const encoding = view.body_encoding === 'base64' ? '\n[body is base64: binary content]' : '';
+  return `${head}\n\n${view.body}${note}${encoding}`;
+}
