@@ -64,6 +64,7 @@ export class ProxySender {
     const signal = AbortSignal.timeout(call.timeoutMs);
     try {
       const response = await request(url, {
+        dispatcher,
         method: call.method as Dispatcher.HttpMethod,
         headers,
         ...(call.body ? { body: call.body } : {}),

@@ -1,0 +1,260 @@
+/**
+ * `tkw mcp` end to end: the SDK's real Client over stdio against the real child process, a real proxy (in a
+ * daemon, or in the MCP process itself when no owner runs) and counting upstreams.
+ */
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliEnv, startDaemon, type CliEnv, type DaemonHandle } from '../../fixtures/cli-run.ts';
+import { startMcp, textOf, type McpSession } from '../../fixtures/mcp-client.ts';
+import { startUpstream, type TestUpstream, type UpstreamHandler } from '../../fixtures/proxy-upstream.ts';
+
+// '/', '+' and '=' make the JSON-escaped and percent-encoded forms differ from the raw token.
+const CANARY = `tkwcanary/mcp+${randomBytes(8).toString('hex')}==`;
+const CANARY_FORMS = [CANARY, CANARY.replaceAll('/', '\\/'), encodeURIComponent(CANARY), Buffer.from(CANARY).toString('base64')];
+const MARKER = '[redacted by tokenwarden]';
+
+const echo: UpstreamHandler = (req, res, call) => {
+  const auth = String(req.headers.authorization ?? '');
+  const token = auth.replace(/^Bearer /, '');
+  if (call.url.startsWith('/forms')) {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(`{"escaped":"${token.replaceAll('/', '\\/')}","pct":"${encodeURIComponent(token)}","raw":"${token}"}`);
+  } else if (call.url.startsWith('/binary')) {
+    res.writeHead(200, { 'content-type': 'application/octet-stream' });
+    res.end(Buffer.concat([Buffer.from([0, 1, 2, 0xff]), Buffer.from(token), Buffer.from([0, 0xfe])]));
+  } else if (call.url.startsWith('/big')) {
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    // The token starts 10 bytes before the 1 KiB cap of the second server: the cut must not leave its start behind.
+    res.end(`${'a'.repeat(1024 - 10)}${token}${'b'.repeat(4096)}`);
+  } else if (call.url.startsWith('/missing')) {
+    res.writeHead(404, { 'content-type': 'text/plain' });
+    res.end('nothing here');
+  } else {
+    res.writeHead(200, { 'content-type': 'application/json', 'x-echo-authorization': auth });
+    res.end(JSON.stringify({ url: call.url, method: call.method, body: call.body.toString('utf8'), headers: req.headers }));
+  }
+};
+
+describe.each(['daemon', 'own'] as const)('tkw mcp (%s owner)', (mode) => {
+  let cli: CliEnv;
+  let daemon: DaemonHandle | undefined;
+  let upstream: TestUpstream;
+  let second: TestUpstream;
+  let mcp: McpSession;
+  const wire: string[] = [];
+
+  beforeAll(async () => {
+    upstream = await startUpstream({ handler: echo });
+    second = await startUpstream({ handler: echo });
+    cli = cliEnv();
+    if (mode === 'daemon') daemon = await startDaemon(cli);
+    const add = (name: string, hosts: string[]) =>
+      cli.run(['add', name, ...hosts.flatMap((h) => ['--host', h]), '--allow-insecure-loopback', '--token-stdin'], { input: CANARY });
+    expect((await add('echo', [upstream.origin, second.origin])).code).toBe(0);
+    expect((await add('hidden', [upstream.origin])).code).toBe(0);
+    mcp = await startMcp(cli, ['--allow', 'echo']);
+  });
+
+  afterAll(async () => {
+    if (mcp.child.exitCode === null) await mcp.close();
+    wire.push(...mcp.transport.wire);
+    await daemon?.stop();
+    await upstream.close();
+    await second.close();
+    // M1: no JSON-RPC message in either direction, and nothing printed, holds the token in any plain form.
+    const everything = [...wire, ...cli.transcript].join('\n');
+    expect(wire.length).toBeGreaterThan(20);
+    for (const form of CANARY_FORMS) expect(everything).not.toContain(form);
+    cli.cleanup();
+  });
+
+  const calls = () => upstream.calls.length + second.calls.length;
+
+  it('M1 tools/list offers exactly list_credentials, describe_credential and http_request, each with a schema', async () => {
+    const { tools } = await mcp.client.listTools();
+    expect(tools.map((t) => t.name).sort()).toEqual(['describe_credential', 'http_request', 'list_credentials']);
+    const http = tools.find((t) => t.name === 'http_request')!;
+    expect(http.description).toMatch(/never see/i);
+    expect(Object.keys(http.inputSchema.properties ?? {})).toEqual(expect.arrayContaining(['credential', 'method', 'path', 'url', 'headers', 'body', 'timeout_ms']));
+    expect(http.inputSchema.required).toEqual(['credential']);
+  });
+
+  it('M2 list_credentials shows only the allowed credentials, without secrets', async () => {
+    const result = await mcp.call('list_credentials');
+    expect(result.isError).toBeFalsy();
+    const { credentials } = result.structuredContent as { credentials: { name: string; hosts: string[]; status: string; policy: string }[] };
+    expect(credentials.map((c) => c.name)).toEqual(['echo']);
+    expect(credentials[0]).toMatchObject({ hosts: [upstream.origin, second.origin], status: 'valid' });
+    expect(credentials[0]!.policy).toMatch(/Authorization/);
+    expect(textOf(result)).not.toContain('hidden');
+  });
+
+  it('describe_credential explains one allowed credential and refuses the others', async () => {
+    const ok = await mcp.call('describe_credential', { credential: 'echo' });
+    expect(ok.isError).toBeFalsy();
+    expect(ok.structuredContent).toMatchObject({ name: 'echo', kind: 'static' });
+    const refused = await mcp.call('describe_credential', { credential: 'hidden' });
+    expect(refused.isError).toBe(true);
+    expect(textOf(refused)).toMatch(/^ERR_KEY_SCOPE: /);
+  });
+
+  it('http_request sends through the proxy: the upstream gets the token and the audit client header, the agent gets the answer', async () => {
+    const before = upstream.calls.length;
+    const result = await mcp.call('http_request', { credential: 'echo', method: 'POST', path: '/items?x=1', headers: { 'Content-Type': 'application/json' }, body: '{"a":1}' });
+    expect(result.isError).toBeFalsy();
+    expect(upstream.calls.length).toBe(before + 1);
+    const call = upstream.calls.at(-1)!;
+    expect(call.headers.authorization).toBe(`Bearer ${CANARY}`);
+    expect(call.headers['x-tokenwarden-key']).toBeUndefined();
+    const view = result.structuredContent as { status: number; body: string; body_encoding: string; truncated: boolean; headers: Record<string, string> };
+    expect(view).toMatchObject({ status: 200, body_encoding: 'text', truncated: false });
+    expect(JSON.parse(view.body)).toMatchObject({ url: '/items?x=1', method: 'POST', body: '{"a":1}', headers: { 'x-tokenwarden-client': 'mcp/vitest-agent' } });
+    expect(textOf(result)).toMatch(/^HTTP 200/);
+  });
+
+  it('http_request reaches a second bound origin by url, through the forward proxy', async () => {
+    const before = second.calls.length;
+    const result = await mcp.call('http_request', { credential: 'echo', url: `${second.origin}/second?y=2` });
+    expect(result.isError).toBeFalsy();
+    expect(second.calls.length).toBe(before + 1);
+    expect(second.calls.at(-1)!.headers.authorization).toBe(`Bearer ${CANARY}`);
+    expect((result.structuredContent as { status: number }).status).toBe(200);
+  });
+
+  it('an upstream error status is an answer, not a tool error', async () => {
+    const result = await mcp.call('http_request', { credential: 'echo', path: '/missing' });
+    expect(result.isError).toBeFalsy();
+    expect(result.structuredContent).toMatchObject({ status: 404, body: 'nothing here' });
+  });
+
+  it('M1 an upstream echoing Authorization gets the marker back, never the token (headers, raw and JSON bodies)', async () => {
+    const result = await mcp.call('http_request', { credential: 'echo', path: '/headers' });
+    const view = result.structuredContent as { body: string; headers: Record<string, string> };
+    expect(view.headers['x-echo-authorization']).toBe(`Bearer ${MARKER}`);
+    expect((JSON.parse(view.body) as { headers: { authorization: string } }).headers.authorization).toBe(`Bearer ${MARKER}`);
+    const forms = await mcp.call('http_request', { credential: 'echo', path: '/forms' });
+    expect(JSON.parse((forms.structuredContent as { body: string }).body)).toEqual({ escaped: MARKER, pct: MARKER, raw: MARKER });
+    for (const r of [result, forms]) for (const form of CANARY_FORMS) expect(JSON.stringify(r)).not.toContain(form);
+  });
+
+  it('M1 binary bodies come back as base64 with the raw token bytes replaced', async () => {
+    const result = await mcp.call('http_request', { credential: 'echo', path: '/binary' });
+    const view = result.structuredContent as { body: string; body_encoding: string };
+    expect(view.body_encoding).toBe('base64');
+    const bytes = Buffer.from(view.body, 'base64');
+    expect(bytes.includes(Buffer.from(CANARY))).toBe(false);
+    expect(bytes.includes(Buffer.from(MARKER))).toBe(true);
+    expect([...bytes.subarray(0, 4)]).toEqual([0, 1, 2, 0xff]);
+  });
+
+  it('M2 a credential outside --allow is refused with 0 upstream calls', async () => {
+    const before = calls();
+    const result = await mcp.call('http_request', { credential: 'hidden', path: '/x' });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(/^ERR_KEY_SCOPE: .*not available/);
+    expect(calls()).toBe(before);
+  });
+
+  it.each([
+    ['a foreign origin', { url: 'https://evil.example/x' }, /^ERR_HOST_NOT_BOUND: /],
+    ['a look-alike port', { url: 'http://127.0.0.1:1/x' }, /^ERR_HOST_NOT_BOUND: /],
+    ['userinfo', { url: 'http://user:pw@127.0.0.1:1/x' }, /^ERR_INVALID_INPUT: .*user name/],
+    ['a dot-dot path', { path: '/a/../../etc/passwd' }, /^ERR_INVALID_INPUT: .*\.\./],
+    ['an encoded dot-dot path', { path: '/a/%2e%2E/b' }, /^ERR_INVALID_INPUT: /],
+    ['a protocol-relative path', { path: '//evil.example/x' }, /^ERR_INVALID_INPUT: /],
+    ['both path and url', { path: '/x', url: 'http://127.0.0.1:1/x' }, /^ERR_INVALID_INPUT: .*exactly one/],
+    ['an Authorization header', { path: '/x', headers: { Authorization: 'Bearer mine' } }, /^ERR_INVALID_INPUT: .*Authorization/],
+    ['a key header', { path: '/x', headers: { 'X-Tokenwarden-Key': 'guess' } }, /^ERR_INVALID_INPUT: /],
+  ])('M2 %s is refused with 0 upstream calls', async (_what, args, message) => {
+    const before = calls();
+    const result = await mcp.call('http_request', { credential: 'echo', ...args });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(message);
+    expect(calls()).toBe(before);
+  });
+
+  it('bad input gets tool errors, never a crash: unknown tool, wrong types, unknown fields', async () => {
+    for (const [name, args] of [
+      ['get_token', { credential: 'echo' }],
+      ['http_request', { credential: 'echo', method: 'TRACE', path: '/x' }],
+      ['http_request', { credential: 42, path: '/x' }],
+      ['http_request', { credential: 'echo', path: '/x', timeout_ms: -5 }],
+      ['http_request', { credential: 'echo', path: '/x', surprise: true }],
+    ] as const) {
+      const result = await mcp.call(name, args);
+      expect(result.isError, `${name} ${JSON.stringify(args)}`).toBe(true);
+      expect(textOf(result)).not.toMatch(/^\s*0: Invalid input/);
+    }
+    expect((await mcp.call('list_credentials')).isError).toBeFalsy();
+  });
+
+  it('S6 a locked vault is a coded tool error with 0 upstream calls; unlocking restores it', async () => {
+    expect((await cli.run(['lock'])).code).toBe(0);
+    const before = calls();
+    const locked = await mcp.call('http_request', { credential: 'echo', path: '/x' });
+    expect(locked.isError).toBe(true);
+    expect(textOf(locked)).toMatch(/^ERR_LOCKED: /);
+    expect(calls()).toBe(before);
+    expect((await cli.run(['unlock'])).code).toBe(0);
+    expect((await mcp.call('http_request', { credential: 'echo', path: '/x' })).isError).toBeFalsy();
+  });
+
+  it('exits cleanly when stdin closes', async () => {
+    const { code, signal } = await mcp.close();
+    expect({ code, signal }).toEqual({ code: 0, signal: null });
+    expect(mcp.stderr()).toMatch(/stdin closed, stopping[\s\S]*stopped/);
+  });
+});
+
+describe('tkw mcp limits', () => {
+  let cli: CliEnv;
+  let upstream: TestUpstream;
+  let owner: McpSession;
+  let small: McpSession;
+
+  beforeAll(async () => {
+    upstream = await startUpstream({ handler: echo });
+    cli = cliEnv();
+    expect((await cli.run(['add', 'echo', '--host', upstream.origin, '--allow-insecure-loopback', '--token-stdin'], { input: CANARY })).code).toBe(0);
+    // The first server owns the vault; the second finds it through its control socket like any client.
+    owner = await startMcp(cli, ['--allow', 'echo']);
+    small = await startMcp(cli, ['--allow', 'echo', '--max-body', '1k']);
+  });
+
+  afterAll(async () => {
+    await small.close();
+    await owner.close();
+    await upstream.close();
+    const everything = [...owner.transport.wire, ...small.transport.wire, ...cli.transcript].join('\n');
+    for (const form of CANARY_FORMS) expect(everything).not.toContain(form);
+    cli.cleanup();
+  });
+
+  it('M1 a body cut at the cap never leaves the start of a token behind', async () => {
+    const result = await small.call('http_request', { credential: 'echo', path: '/big' });
+    const view = result.structuredContent as { body: string; truncated: boolean };
+    expect(view.truncated).toBe(true);
+    expect(view.body.startsWith('a'.repeat(1014))).toBe(true);
+    expect(view.body).not.toContain(CANARY.slice(0, 4));
+    expect(view.body.endsWith(MARKER)).toBe(true);
+  });
+
+  it('a 20 MB body is a tool error, and the server keeps serving', async () => {
+    const before = upstream.calls.length;
+    const huge = await owner.call('http_request', { credential: 'echo', method: 'POST', path: '/x', body: 'x'.repeat(20 * 1024 * 1024) });
+    expect(huge.isError).toBe(true);
+    expect(textOf(huge)).toMatch(/^ERR_TOO_LARGE: /);
+    const large = await owner.call('http_request', { credential: 'echo', method: 'POST', path: '/x', body: 'x'.repeat(9 * 1024 * 1024) });
+    expect(large.isError).toBe(true);
+    expect(textOf(large)).toMatch(/^ERR_TOO_LARGE: .*8 MiB/);
+    expect(upstream.calls.length).toBe(before);
+    expect((await owner.call('list_credentials')).isError).toBeFalsy();
+  });
+
+  it('refuses to start without --allow', async () => {
+    const result = await cli.run(['mcp']);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/--allow/);
+  });
+});
