@@ -40,7 +40,8 @@ describe('http_request input', () => {
 
   it('refuses headers Tokenwarden owns and malformed ones', () => {
     expect(checkHeaders({ Accept: 'application/json' })).toEqual({ Accept: 'application/json' });
-    for (const bad of [{ authorization: 'x' }, { 'X-Tokenwarden-Key': 'k' }, { Host: 'evil' }, { 'bad name': 'x' }, { 'X-A': 'a\r\nb: c' }, { Origin: 'https://evil' }]) {
+    const bads: Record<string, string>[] = [{ authorization: 'x' }, { 'X-Tokenwarden-Key': 'k' }, { Host: 'evil' }, { 'bad name': 'x' }, { 'X-A': 'a\r\nb: c' }, { Origin: 'https://evil' }];
+    for (const bad of bads) {
       expect(() => checkHeaders(bad)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_INPUT' }));
     }
   });
