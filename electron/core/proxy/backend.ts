@@ -34,6 +34,8 @@ export interface UsageEvent {
   bytes?: number;
   durationMs: number;
   mode: 'gateway' | 'forward' | 'connect';
+  /** The access key that made the request (issue 11); absent for the master key. Never the key itself. */
+  keyId?: string;
 }
 
 export interface ProxyBackend {

@@ -81,7 +81,7 @@ export class RequestPipeline {
   }
 
   /** One usage event per routed request: never the token, never the query string. */
-  #record(route: Route, method: string | undefined, status: number, bytes: number, started: number): void {
+  #record(route: Routed, method: string | undefined, status: number, bytes: number, started: number): void {
     const q = route.path.indexOf('?');
     this.#backend.recordUsage({
       name: route.credential.name,
@@ -92,6 +92,7 @@ export class RequestPipeline {
       bytes,
       durationMs: performance.now() - started,
       mode: route.mode,
+      ...(route.caller.kind === 'key' ? { keyId: route.caller.id } : {}),
     });
   }
 
@@ -133,7 +134,7 @@ export class RequestPipeline {
     if (this.#backend.isLocked()) throw new ProxyRejection('ERR_LOCKED', 'The vault is locked. Unlock it first.');
   }
 
-  async #forward(req: IncomingMessage, res: ServerResponse, scan: HeaderScan, route: Route, started: number): Promise<number> {
+  async #forward(req: IncomingMessage, res: ServerResponse, scan: HeaderScan, route: Routed, started: number): Promise<number> {
     const credential = route.credential;
     const policy = credential.authPolicy;
     if (scan.authorizationCount > 0) {
