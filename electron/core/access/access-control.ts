@@ -9,7 +9,7 @@ import { ACCESS_KEY_PREFIX, compiledKeyPolicy, hashKey, usesLeft, type StoredKey
 import type { AccessStore } from './access-store.ts';
 import { ConcurrencyGate } from './concurrency-gate.ts';
 import { decide, keyStatus, type CredentialView, type KeyView, type Refusal } from './decide.ts';
-import { compilePolicy, stateKey, type CompiledPolicy } from './policy.ts';
+import { compilePolicy, type CompiledPolicy } from './policy.ts';
 import type { Policy } from '../../../shared/policy.ts';
 import { TokenBucket } from './token-bucket.ts';
 
@@ -163,7 +163,7 @@ export class AccessControl implements ProxyAccess {
   /** Buckets and gates outlive route-index rebuilds; they restart only when the rate or concurrency rule changes. */
   #state(name: string, policy: CompiledPolicy | undefined): CredentialState | undefined {
     if (!policy) return undefined;
-    const key = stateKey(policy);
+    const key = policy.stateKey;
     let state = this.#credentials.get(name);
     if (!state || state.key !== key) {
       state = {

@@ -10,6 +10,8 @@ export interface CompiledPolicy {
   readonly rate: { count: number; periodMs: number; text: string } | undefined;
   readonly concurrency: number | undefined;
   readonly maxUses: number | undefined;
+  /** The rules that carry runtime state (rate, concurrency), as text: state survives edits of the others. */
+  readonly stateKey: string;
 }
 
 const compiled = new WeakMap<Policy, CompiledPolicy>();
@@ -27,12 +29,8 @@ export function compilePolicy(policy: Policy | undefined): CompiledPolicy | unde
     rate: rate && !('problem' in rate) ? { count: rate.count, periodMs: rate.perMs, text: policy.rate! } : undefined,
     concurrency: policy.concurrency,
     maxUses: policy.maxUses,
+    stateKey: `${policy.rate ?? ''}|${policy.concurrency ?? ''}`,
   };
   compiled.set(policy, result);
   return result;
-}
-
-/** A stable text of the rules that need runtime state (bucket, gate), so state is kept across unrelated edits. */
-export function stateKey(policy: CompiledPolicy | undefined): string {
-  return policy ? `${policy.rate?.text ?? ''}|${policy.concurrency ?? ''}` : '';
 }
