@@ -11,7 +11,7 @@ export interface CredentialView extends Record<string, unknown> {
   policy: string;
 }
 
-/** One line a model can act on; the full policy is enforced by the proxy either way. */
+/** One line a model can act on; the proxy enforces the policy either way. */
 export function policySummary(summary: CredentialSummary): string {
   const auth =
     summary.authPolicy === 'passthrough'
@@ -19,18 +19,15 @@ export function policySummary(summary: CredentialSummary): string {
       : summary.authPolicy === 'force'
         ? 'Tokenwarden always sets Authorization'
         : 'requests must not carry an Authorization header';
-  const extra = (summary as { policy?: unknown }).policy;
-  const rules = typeof extra === 'string' ? extra : extra && typeof extra === 'object' ? describeRules(extra as Record<string, unknown>) : 'no method, path or rate limits';
-  return `${rules}; ${auth}.`;
-}
-
-function describeRules(policy: Record<string, unknown>): string {
-  const parts: string[] = [];
-  for (const [key, value] of Object.entries(policy)) {
-    if (value === undefined || value === null || (Array.isArray(value) && value.length === 0)) continue;
-    parts.push(`${key}: ${Array.isArray(value) ? value.join(', ') : typeof value === 'object' ? JSON.stringify(value) : String(value)}`);
-  }
-  return parts.length ? parts.join('; ') : 'no method, path or rate limits';
+  const p = summary.policy;
+  const rules = [
+    p?.methods ? `methods ${p.methods.join(', ')}` : undefined,
+    p?.paths ? `paths ${p.paths.join(', ')}` : undefined,
+    p?.rate ? `at most ${p.rate}` : undefined,
+    p?.concurrency ? `at most ${p.concurrency} in flight` : undefined,
+    p?.maxUses ? `${summary.usesLeft ?? p.maxUses} of ${p.maxUses} uses left` : undefined,
+  ].filter(Boolean);
+  return `${rules.length ? `Only ${rules.join('; ')}` : 'No method, path or rate limits'}; ${auth}.`;
 }
 
 export function credentialView(summary: CredentialSummary): CredentialView {

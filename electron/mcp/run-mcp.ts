@@ -5,7 +5,7 @@
 import type { Readable, Writable } from 'node:stream';
 import type { ControlApi } from '../../shared/contract.ts';
 import { TokenwardenError } from '../core/errors.ts';
-import { masterKeyScope, type AccessScope } from './access-scope.ts';
+import { AccessKeyScope } from './access-scope.ts';
 import { clientLabel, createMcpServer } from './mcp-server.ts';
 import type { McpOptions } from './mcp-options.ts';
 import { linkOwner } from './owner-link.ts';
@@ -28,13 +28,14 @@ export async function runMcp(options: McpOptions, io: McpIo): Promise<void> {
   // A stray console.log anywhere would corrupt the MCP stream; route it to stderr for this process.
   console.log = console.info = console.debug = (...args: unknown[]) => console.error(...args);
   const link = await linkOwner(io.env, log);
-  let scope: AccessScope | undefined;
+  let scope: AccessKeyScope | undefined;
   let sender: ProxySender | undefined;
   try {
     const info = await link.api.proxyInfo();
     if (!info.port) throw new TokenwardenError('ERR_DAEMON_UNREACHABLE', 'The running owner has no proxy; start it with its proxy enabled.');
     await reportVault(link.api, options.allow, log);
-    scope = masterKeyScope(link.api, options.allow);
+    scope = new AccessKeyScope(link.api, options.allow, { ttlSeconds: options.keyTtlSeconds, label: `tkw mcp (pid ${process.pid})`, log });
+    await scope.prepare();
     sender = new ProxySender({ port: info.port, caPem: () => link.api.caPem() });
     let label = 'mcp/unknown';
     const server = createMcpServer({ api: link.api, scope, sender, maxBodyBytes: options.maxBodyBytes, client: () => label, log }, VERSION);

@@ -38,7 +38,7 @@ export function registerHttpRequest(server: McpServer, ctx: ToolContext): void {
           headers,
           body,
           timeoutMs: input.timeout_ms,
-          key: await ctx.scope.key(),
+          key: await ctx.scope.key(input.credential),
           client: ctx.client(),
           maxBodyBytes: ctx.maxBodyBytes,
         });

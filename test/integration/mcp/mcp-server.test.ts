@@ -199,10 +199,48 @@ describe.each(['daemon', 'own'] as const)('tkw mcp (%s owner)', (mode) => {
     expect((await mcp.call('http_request', { credential: 'echo', path: '/x' })).isError).toBeFalsy();
   });
 
-  it('exits cleanly when stdin closes', async () => {
+  it('A1 policy refusals are coded tool errors with 0 upstream calls, and list_credentials summarises the policy', async () => {
+    expect((await cli.run(['policy', 'echo', '--methods', 'GET', '--paths', '/allowed/**'])).code).toBe(0);
+    try {
+      const listed = await mcp.call('list_credentials');
+      const { credentials } = listed.structuredContent as { credentials: { policy: string }[] };
+      expect(credentials[0]!.policy).toMatch(/methods GET.*paths \/allowed\/\*\*/);
+      const before = calls();
+      const post = await mcp.call('http_request', { credential: 'echo', method: 'POST', path: '/allowed/x', body: '{}' });
+      expect(post.isError).toBe(true);
+      expect(textOf(post)).toMatch(/^ERR_POLICY: /);
+      const path = await mcp.call('http_request', { credential: 'echo', path: '/elsewhere' });
+      expect(path.isError).toBe(true);
+      expect(textOf(path)).toMatch(/^ERR_POLICY: /);
+      expect(calls()).toBe(before);
+      expect((await mcp.call('http_request', { credential: 'echo', path: '/allowed/x' })).isError).toBeFalsy();
+      expect(calls()).toBe(before + 1);
+    } finally {
+      expect((await cli.run(['policy', 'echo', '--clear'])).code).toBe(0);
+    }
+  });
+
+  it('A6 M2 runs under its own access key for exactly the allowed credentials, never the master key', async () => {
+    const keys = JSON.parse((await cli.run(['key', 'list', '--json'])).stdout) as { id: string; for: string[]; label: string | null; status: string }[];
+    const mine = keys.filter((k) => k.label?.startsWith('tkw mcp'));
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toMatchObject({ for: ['echo'], status: 'active' });
+    const masterKey = JSON.parse((await cli.run(['proxy-env', 'echo', '--json'])).stdout) as Record<string, string>;
+    const master = decodeURIComponent(new URL(masterKey.HTTP_PROXY!).password);
+    // The proxy strips the key header, so the upstream never sees which key was used; the MCP process's own
+    // log names the key id it minted, and nothing it sends or prints holds the master key.
+    expect(mcp.stderr()).toContain(mine[0]!.id);
+    expect([...mcp.transport.wire, mcp.stderr()].join('\n')).not.toContain(master);
+  });
+
+  it('exits cleanly when stdin closes, and its access key is revoked', async () => {
     const { code, signal } = await mcp.close();
     expect({ code, signal }).toEqual({ code: 0, signal: null });
-    expect(mcp.stderr()).toMatch(/stdin closed, stopping[\s\S]*stopped/);
+    expect(mcp.stderr()).toMatch(/stdin closed, stopping[\s\S]*revoked[\s\S]*stopped/);
+    const keys = JSON.parse((await cli.run(['key', 'list', '--json'])).stdout) as { label: string | null; status: string }[];
+    const mine = keys.filter((k) => k.label?.startsWith('tkw mcp'));
+    expect(mine.length).toBeGreaterThan(0);
+    for (const key of mine) expect(key.status).toBe('revoked');
   });
 });
 
