@@ -15,7 +15,7 @@ import type { SafeStoragePort } from './keyslots/safe-storage-keyslot.ts';
 import { RecoveryLog, describeStaleRefreshTokens, quarantineNotices, type RecoveryListener, type VaultRecovery } from './recovery-events.ts';
 import { newRecord, nextRevision, type NewCredential } from './record-validation.ts';
 import { stampPrints, staleRefreshTokens } from './refresh-prints.ts';
-import { GenerationWriter, checkGeneration, generationStores } from './rollback-guard.ts';
+import { ACCEPT_ROLLBACK_HINT, GenerationWriter, checkGeneration, generationStores } from './rollback-guard.ts';
 import { applyChanges, createVaultFile, deepFreeze, keyMatches, type Changes, type Plain, type PreviousState } from './vault-codec.ts';
 import {
   FragmentCache, SECRET_KEY_PATTERN, VAULT_FILE_NAME, deriveMacKey, encodeVaultFileParts, type VaultFile,
@@ -219,6 +219,12 @@ export class Vault {
         throw new TokenwardenError('ERR_LOCKED', `The vault was replaced or re-keyed by another process; unlock it again. ${UNLOCK_HINT}`);
       }
       const result = await this.#decryptOrRecover(loaded.file, this.#dekKey, this.#macKey, { sealed: previous.records, records: this.#records });
+      // S-rollback: a writer only ever moves the revision up, so an older authentic file was put back under us.
+      if (!loaded.recovered && !result.recovered && result.file.revision < previous.revision && this.#options.acceptRollback !== true) {
+        this.lock();
+        this.#file = result.file;
+        throw new TokenwardenError('ERR_ROLLBACK', `The vault file went back from revision ${previous.revision} to ${result.file.revision} while it was open; it was locked. ${ACCEPT_ROLLBACK_HINT}`);
+      }
       this.#file = result.file;
       this.#setPlain(result.plain);
     });
@@ -284,7 +290,7 @@ export class Vault {
     if (upkeep.keyslots) await this.#persist({ keyslots: upkeep.keyslots }).catch((err: unknown) => this.#warn(`Could not save new keyslots: ${(err as Error).message}`));
   }
 
-  async #decryptOrRecover(file: VaultFile, dek: Key, macKey: Buffer, previous?: PreviousState): Promise<{ file: VaultFile; plain: Plain }> {
+  async #decryptOrRecover(file: VaultFile, dek: Key, macKey: Buffer, previous?: PreviousState): Promise<{ file: VaultFile; plain: Plain; recovered?: Loaded['recovered'] }> {
     const result = await decryptOrRecover(this.#paths, this.#clock, file, dek, macKey, previous);
     this.#warn(...result.warnings);
     this.#recovered(result, result.recovered ? staleRefreshTokens(file, result.plain, macKey) : null);

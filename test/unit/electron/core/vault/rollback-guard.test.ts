@@ -105,3 +105,24 @@ describe('S-rollback with an os-keyring slot (fake port; the real Secret Service
     expect(vaultNow.warnings().join(' ')).toMatch(/rollback check through the os-keyring was skipped/);
   });
 });
+
+describe('S-rollback while the vault is open (no keyring needed)', () => {
+  it('S-rollback a reload that finds an older authentic file locks the vault with ERR_ROLLBACK instead of loading it', async () => {
+    const { vault, old } = await withOldCopy({});
+    copyFileSync(old, vault.path);
+    await expect(vault.reload()).rejects.toMatchObject({ code: 'ERR_ROLLBACK' });
+    expect(vault.isLocked()).toBe(true);
+  });
+
+  it('S-rollback a reload of a newer file (another writer moved on) is fine', async () => {
+    const h = home();
+    const vault = await openVault(h);
+    await vault.unlock(PASSPHRASE);
+    await vault.insert(staticCredential('a'));
+    const sibling = await openVault(h);
+    await sibling.unlock(PASSPHRASE);
+    await sibling.insert(staticCredential('b'));
+    await vault.reload();
+    expect(vault.list().map((r) => r.name)).toEqual(['a', 'b']);
+  });
+});
