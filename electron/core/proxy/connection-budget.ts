@@ -28,6 +28,8 @@ interface Entry {
   state: State;
   /** Set once a response on this socket was not an authentication refusal. */
   proven: boolean;
+  /** Requests being answered; more than one only when a client pipelines. */
+  active: number;
   timer: NodeJS.Timeout | undefined;
 }
 
@@ -89,7 +91,7 @@ export class ConnectionBudget {
     const peer = socket.remoteAddress ?? 'unknown';
     if ((this.#perPeer.get(peer) ?? 0) >= this.#options.maxPerPeer && !this.#evictOne(peer)) return this.#refuse(socket, `peer ${peer} holds ${this.#options.maxPerPeer} busy sockets`);
     if (this.#entries.size >= this.#options.maxSockets && !this.#evictOne()) return this.#refuse(socket, `all ${this.#options.maxSockets} sockets are busy`);
-    const entry: Entry = { socket, peer, state: 'fresh', proven: false, timer: undefined };
+    const entry: Entry = { socket, peer, state: 'fresh', proven: false, active: 0, timer: undefined };
     this.#entries.set(socket, entry);
     this.#perPeer.set(peer, (this.#perPeer.get(peer) ?? 0) + 1);
     this.#enter(entry, 'fresh');
@@ -99,12 +101,14 @@ export class ConnectionBudget {
   #onRequest(req: IncomingMessage, res: ServerResponse): void {
     const entry = this.#entries.get(req.socket);
     if (!entry) return;
+    entry.active++;
     this.#enter(entry, 'busy');
     let done = false;
     const finish = (): void => {
       if (done) return;
       done = true;
-      if (entry.state !== 'busy') return;
+      entry.active--;
+      if (entry.state !== 'busy' || entry.active > 0) return;
       if (!UNPROVEN_STATUSES.has(res.statusCode)) entry.proven = true;
       if (!entry.proven) {
         // A peer that has not shown the key gets its answer and a FIN instead of a keep-alive slot.

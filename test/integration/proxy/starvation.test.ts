@@ -181,3 +181,31 @@ describe('P10 the socket cap refuses only when every socket is busy', () => {
     }
   });
 });
+
+describe('P10 pipelined requests keep their socket busy until the last answer', () => {
+  it('P10 a socket with a pipelined request still in flight is not evicted as idle', async () => {
+    const release: (() => void)[] = [];
+    h.upstream.handler = (req, res) => (req.url?.includes('slow') ? release.push(() => res.end('late')) : res.end('quick'));
+    const proxy = await startProxy({ backend: h.backend, port: 0, maxSockets: 1, maxSocketsPerPeer: 1 });
+    try {
+      const socket = connect(proxy.port, '127.0.0.1');
+      socket.on('error', () => undefined);
+      let received = '';
+      socket.on('data', (c: Buffer) => (received += c.toString()));
+      await once(socket, 'connect');
+      const head = (path: string) => `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${proxy.port}\r\nX-Tokenwarden-Key: ${key}\r\n\r\n`;
+      socket.write(head('/api/quick') + head('/api/slow'));
+      await expect.poll(() => release.length, { timeout: 5_000 }).toBe(1);
+      // The first answer went out; the second is in flight, so a newcomer must be refused, not the busy socket evicted.
+      const newcomer = await send(proxy.port, { path: '/api/new', headers: { 'x-tokenwarden-key': key } }).then((r) => r.status, (err: NodeJS.ErrnoException) => err.code);
+      expect(newcomer).toMatch(/ECONNRESET|EPIPE/);
+      release[0]!();
+      await expect.poll(() => (received.match(/HTTP\/1\.1 200/g) ?? []).length, { timeout: 5_000 }).toBe(2);
+      expect(socket.destroyed).toBe(false);
+      socket.destroy();
+    } finally {
+      h.upstream.handler = (_req, res) => res.end('upstream ok');
+      await proxy.close();
+    }
+  });
+});
