@@ -57,9 +57,12 @@ describe('.github/workflows/desktop.yml', () => {
     expect(release).toContain('--inspect=9229');
   });
 
-  it('E8 runs electronegativity and fails on HIGH findings', () => {
+  it('E8 runs electronegativity through npm run lint:electron (the same offline check as npm run lint)', () => {
     const scan = runs('electronegativity');
-    expect(scan).toContain('@doyensec/electronegativity -i electron');
-    expect(scan).toMatch(/grep -q 'HIGH'.*exit 1/s);
+    expect(scan).toContain('npm ci');
+    expect(scan).toContain('npm run lint:electron');
+    const scripts = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+    expect(scripts['lint:electron']).toBe('node scripts/electronegativity.js');
+    expect(scripts.lint).toContain('npm run lint:electron');
   });
 });
