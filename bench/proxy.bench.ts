@@ -11,6 +11,7 @@ import { startProxy } from '../electron/core/proxy/server.ts';
 import { connectLoad, freePort, has, load, waitForPort, type Load } from '../test/fixtures/proxy-load.ts';
 import { makeTlsMaterial } from '../test/fixtures/proxy-upstream.ts';
 import { round, writeResults } from './bench-kit.ts';
+import { describeProfile, summariseProfile, type ProfileSummary } from './profile-summary.ts';
 
 const SELF = import.meta.filename;
 const DURATION_S = Number(process.env.BENCH_PROXY_SECONDS ?? 2);
@@ -50,6 +51,16 @@ async function childRole(role: string, arg: string): Promise<void> {
     server.listen(0, '127.0.0.1', () => console.log(`READY ${(server.address() as AddressInfo).port}`));
     return;
   }
+  if (role === 'mockttp') {
+    // HTTP Toolkit's engine as the Node peer: a pass-through rule that sets Authorization, like our gateway.
+    const config = JSON.parse(arg) as { origin: string; port: number };
+    const { getLocal } = await import('mockttp');
+    const server = getLocal();
+    await server.start(config.port);
+    await server.forAnyRequest().thenPassThrough({ transformRequest: { replaceHost: { targetHost: new URL(config.origin).host }, updateHeaders: { authorization: `Bearer ${TOKEN}` } } });
+    console.log(`READY ${config.port}`);
+    return;
+  }
   if (role === 'proxy') {
     const config = JSON.parse(arg) as { origin: string; key: string; trustedCaPems?: string[]; caFile?: string };
     const proxy = await startProxy({
@@ -66,8 +77,8 @@ async function childRole(role: string, arg: string): Promise<void> {
 
 const children: ChildProcess[] = [];
 
-function startNode(role: string, arg = ''): Promise<{ port: number; child: ChildProcess }> {
-  const extra = process.env.BENCH_PROXY_PROF && role === 'proxy' ? ['--cpu-prof', '--cpu-prof-dir', join(import.meta.dirname, 'results', 'prof')] : [];
+function startNode(role: string, arg = '', profileDir?: string): Promise<{ port: number; child: ChildProcess }> {
+  const extra = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
   const child = spawn(process.execPath, [...extra, SELF, '--role', role, arg], { stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);
   return new Promise((resolve, reject) => {
@@ -111,6 +122,20 @@ http {
 `;
 }
 
+/** Why a throughput or latency goal was missed, from the gateway's own profile. */
+function explainMisses(profile: ProfileSummary): string {
+  const share = (category: string): number => profile.shares.find((s) => s.category === category)?.percent ?? 0;
+  const writes = share('socket writes (kernel, loopback TCP)');
+  const ours = share('Tokenwarden (JS)');
+  const js = round(100 - writes - share('garbage collection') - share('V8 and native (unattributed)') - share('other native'), 1);
+  return (
+    `The profile: ${writes}% of the gateway's busy time is the kernel's loopback TCP work inside its two socket writes per request ` +
+    `(the response to the client and the request to the upstream, each one syscall), ${js}% is JavaScript (Tokenwarden's own code ${ours}%, the rest Node's ` +
+    `HTTP server and undici), and it was idle ${profile.idlePercent}% of the time, waiting for the load generator and the upstream, which share the same 2 cores. ` +
+    'A proxy does twice the socket work of a hello server, so 0.5x the hello server is the single-process ceiling; the nginx ratio (same topology) is the deciding figure.'
+  );
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'tw-bench-proxy-'));
   const results: Record<string, unknown> = {};
@@ -144,6 +169,8 @@ async function main(): Promise<void> {
     // All servers start first; then every point is measured ROUNDS times, interleaved, keeping the best
     // round. Background load on a shared box comes and goes; best-of-N keeps it out of the ratios.
     const points: { name: string; c: number; run: () => Promise<Load> }[] = [];
+    // Policy/access-key and audit variants of the gateway, each compared with the plain gateway in the same run.
+    const variants: { key: string; name: string; label: string; maxCostPercent: number }[] = [];
     const hello = await startNode('hello');
     const gateway = await startNode('proxy', JSON.stringify({ origin, key: keyString }));
     const target = `localhost:${tlsPort}`;
@@ -155,6 +182,8 @@ async function main(): Promise<void> {
     for (const c of [1, 8, 32]) points.push({ name: 'direct nginx', c, run: () => load(`${origin}/`, c, DURATION_S) });
     for (const c of [8, 32]) points.push({ name: 'bare node http', c, run: () => load(`http://127.0.0.1:${hello.port}/`, c, DURATION_S) });
     for (const c of [8, 32]) points.push({ name: 'nginx proxy + header', c, run: () => load(`http://127.0.0.1:${nginxProxyPort}/`, c, DURATION_S) });
+    const mockttp = await startNode('mockttp', JSON.stringify({ origin, port: await freePort() }));
+    for (const c of [8, 32]) points.push({ name: 'mockttp pass-through', c, run: () => load(`http://127.0.0.1:${mockttp.port}/`, c, DURATION_S) });
     for (const c of [1, 8, 32]) points.push({ name: 'tokenwarden gateway', c, run: () => load(`http://127.0.0.1:${gateway.port}/bench/`, c, DURATION_S, { 'X-Tokenwarden-Key': keyString }) });
     // CONNECT/TLS: TLS to the proxy, our leaf, then re-encryption to nginx over TLS, verified against the test CA.
     for (const c of [8, 32]) points.push({ name: 'tokenwarden CONNECT', c, run: () => connectLoad(intercept.port, auth, target, 'localhost', twCa, c, DURATION_S) });
@@ -191,11 +220,13 @@ async function main(): Promise<void> {
     const ratio = (a: number, b: number): number => round(a / b, 2);
     const rows: (string | number)[][] = [];
     const goals: Record<string, { value: number; goal: string; met: boolean }> = {};
+    const status = (met: boolean): string => (met ? 'met' : 'missed');
     for (const c of [8, 32]) {
       const gw = rps('tokenwarden gateway', c);
       const entries: [string, string, number][] = [
         ['bare Node 24 http hello', 'bare node http', 0.5],
-        ['nginx reverse proxy + Authorization', 'nginx proxy + header', 0.35],
+        ['nginx reverse proxy + Authorization', 'nginx proxy + header', 0.75],
+        ['mockttp pass-through + Authorization', 'mockttp pass-through', 4],
         ['mitmdump --mode reverse --modify-headers', 'mitmdump reverse', 10],
       ];
       for (const [label, name, goal] of entries) {
@@ -203,22 +234,45 @@ async function main(): Promise<void> {
         if (Number.isNaN(ref)) continue;
         const value = ratio(gw, ref);
         goals[`gateway_vs_${name.replace(/\W+/g, '_')}_c${c}`] = { value, goal: `>= ${goal}x`, met: value >= goal };
-        rows.push([`Gateway vs ${label}`, c, Math.round(gw), Math.round(ref), `${value}x`, `>= ${goal}x`, value >= goal ? 'met' : 'missed']);
+        rows.push([`Gateway vs ${label}`, c, Math.round(gw), Math.round(ref), `${value}x`, `>= ${goal}x`, status(value >= goal)]);
+      }
+      for (const variant of variants) {
+        const with_ = rps(variant.name, c);
+        if (Number.isNaN(with_)) continue;
+        const cost = round((100 * (gw - with_)) / gw, 1);
+        goals[`${variant.key}_cost_c${c}`] = { value: cost, goal: `<= ${variant.maxCostPercent}%`, met: cost <= variant.maxCostPercent };
+        rows.push([`Gateway with ${variant.label} vs without`, c, Math.round(with_), Math.round(gw), `${cost >= 0 ? '-' : '+'}${Math.abs(cost)}%`, `cost <= ${variant.maxCostPercent}%`, status(cost <= variant.maxCostPercent)]);
       }
       const tw = rps('tokenwarden CONNECT', c);
       const mitm = rps('mitmdump CONNECT', c);
       if (!Number.isNaN(mitm)) {
         const value = ratio(tw, mitm);
         goals[`connect_vs_mitmproxy_c${c}`] = { value, goal: '>= 5x', met: value >= 5 };
-        rows.push(['CONNECT/TLS vs mitmdump CONNECT', c, Math.round(tw), Math.round(mitm), `${value}x`, '>= 5x', value >= 5 ? 'met' : 'missed']);
+        rows.push(['CONNECT/TLS vs mitmdump CONNECT', c, Math.round(tw), Math.round(mitm), `${value}x`, '>= 5x', status(value >= 5)]);
       }
     }
-    for (const c of [8, 1]) {
-      const gw = measured['tokenwarden gateway']?.[c]?.p99Ms ?? NaN;
-      const direct = measured['direct nginx']?.[c]?.p99Ms ?? NaN;
+    // Added latency = gateway minus wrk straight to the upstream, same connections, same run.
+    const latencyGoals: [number, 'p50Ms' | 'p99Ms', number][] = [[1, 'p50Ms', 0.15], [1, 'p99Ms', 0.5], [8, 'p99Ms', 0.8]];
+    for (const [c, field, goal] of latencyGoals) {
+      const gw = measured['tokenwarden gateway']?.[c]?.[field] ?? NaN;
+      const direct = measured['direct nginx']?.[c]?.[field] ?? NaN;
       const added = round(gw - direct, 2);
-      goals[`added_p99_ms_c${c}`] = { value: added, goal: '<= 1 ms', met: added <= 1 };
-      rows.push([`Added p99 latency, gateway vs direct (ms)${c === 1 ? ', unqueued probe' : ''}`, c, gw, direct, `${added >= 0 ? '+' : ''}${added} ms`, '<= 1 ms', added <= 1 ? 'met' : 'missed']);
+      const label = field === 'p50Ms' ? 'p50' : 'p99';
+      goals[`added_${label}_ms_c${c}`] = { value: added, goal: `<= ${goal} ms`, met: added <= goal };
+      rows.push([`Added ${label} latency, gateway vs direct (ms)`, c, gw, direct, `${added >= 0 ? '+' : ''}${added} ms`, `<= ${goal} ms`, status(added <= goal)]);
+    }
+
+    // What dominates: the gateway again, alone, under --cpu-prof at c=32.
+    const profileDir = join(dir, 'prof');
+    const profiled = await startNode('proxy', JSON.stringify({ origin, key: keyString }), profileDir);
+    const profiledLoad = await load(`http://127.0.0.1:${profiled.port}/bench/`, 32, Math.max(DURATION_S, 3), { 'X-Tokenwarden-Key': keyString });
+    await stop(profiled.child);
+    const profile = summariseProfile(profileDir, 1000);
+    results.profile = { connections: 32, rps: Math.round(profiledLoad.rps), ...profile };
+    notes.push(`CPU profile of the gateway at c=32 (node --cpu-prof, ${Math.round(profiledLoad.rps)} req/s while profiled): ${describeProfile(profile)}.`);
+    const missed = Object.entries(goals).filter(([, g]) => !g.met).map(([k]) => k);
+    if (missed.length) {
+      notes.push(`Missed: ${missed.join(', ')}. ${explainMisses(profile)}`);
     }
 
     results.loads = measured;
@@ -228,8 +282,9 @@ async function main(): Promise<void> {
     results.loadAverage = { before: round(loadBefore, 2), after: round(loadavg()[0]!, 2) };
     results.niceLevel = niced ? -10 : 0;
     if (niced) notes.push('The bench, its servers and the load generator all ran at nice -10 to keep unrelated background load out of the comparison.');
+    notes.push(`Machine load: 1-minute load average ${round(loadBefore, 1)} before and ${round(loadavg()[0]!, 1)} after, on ${availableParallelism()} cores.`);
     if (loadBefore > 2) {
-      notes.push(`The machine was busy: 1-minute load average ${round(loadBefore, 1)} before and ${round(loadavg()[0]!, 1)} after, on ${availableParallelism()} cores. Multi-hop paths (any proxy) suffer most from the contention; rerun on an idle machine for representative ratios.`);
+      notes.push('The machine was busy. Multi-hop paths (any proxy) suffer most from the contention; rerun on an idle machine for representative ratios.');
     }
     notes.push(
       `Load: ${results.generator}, ${ROUNDS} interleaved rounds of ${DURATION_S} s per point on loopback, best round kept (max req/s, min p50/p99); CONNECT points use a Node client (CONNECT once per connection, TLS, then keep-alive GETs).`,
