@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { connect as netConnect, type Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
 import type { ProxyBackend } from './backend.ts';
-import type { CertificateAuthority } from './ca.ts';
+import type { CertificateAuthority } from './certificate-authority.ts';
 import { parseProxyAuthorization, scanRequestHeaders, normalizeAuthority, type KeyVerifier } from './guards.ts';
 import { ProxyRejection, toErrorAnswer, writeRawError } from './proxy-error.ts';
 import type { TunnelContext } from './request-pipeline.ts';

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { ProxyBackend } from './backend.ts';
-import { CertificateAuthority } from './ca.ts';
+import { CertificateAuthority } from './certificate-authority.ts';
 import { ConnectionBudget, type BudgetStats } from './connection-budget.ts';
 import { handleConnect } from './connect.ts';
 import { gatewayHosts, isLoopbackAddress } from './guards.ts';
