@@ -17,7 +17,8 @@ import {
   type RevokeResult,
   type VaultStatus,
 } from './model.ts';
-import { parseOrigin } from './origin.ts';
+import { isLoopbackHostname, parseOrigin } from './origin.ts';
+import { MESSAGES } from './human-messages.ts';
 import { AccessKeyInput, Policy } from './policy.ts';
 
 export { AccessKeyInput };
@@ -27,27 +28,27 @@ export const NAME_PATTERN = /^[a-z0-9](?:[a-z0-9._-]{0,62}[a-z0-9])?$/;
 
 export const CredentialName = z
   .string()
-  .regex(NAME_PATTERN, 'Names are 1-64 lowercase letters, digits, ".", "_" or "-", with no spaces or slashes.');
+  .regex(NAME_PATTERN, MESSAGES.nameRule);
 
 /** Canonicalises to the exact origin, so `https://API.github.com/` and `https://api.github.com` bind the same. */
 export const OriginInput = z.string().transform((value, ctx) => {
   const parsed = parseOrigin(value);
   if (!parsed) {
-    ctx.addIssue({ code: 'custom', message: `"${value.slice(0, 80)}" is not an origin like https://api.example.com` });
+    ctx.addIssue({ code: 'custom', message: MESSAGES.notAnOrigin(value) });
     return z.NEVER;
   }
   return parsed.origin;
 });
 
-export const Hosts = z.array(OriginInput).min(1, 'Bind at least one host.').max(64);
+export const Hosts = z.array(OriginInput).min(1, MESSAGES.hostsMissing).max(64);
 
 /** A bearer token as pasted: printable, no whitespace, no line breaks. */
 export const TokenInput = z
   .string()
-  .min(1, 'The token is empty.')
-  .max(16384, 'The token is longer than 16 KiB.')
-  .refine((t) => !/[\r\n]/.test(t), 'The token contains a line break.')
-  .refine((t) => /^[\x21-\x7e]+$/.test(t), 'The token contains spaces or non-printable characters.');
+  .min(1, MESSAGES.tokenEmpty)
+  .max(16384, MESSAGES.tokenTooLong)
+  .refine((t) => !/[\r\n]/.test(t), MESSAGES.tokenLineBreak)
+  .refine((t) => /^[\x21-\x7e]+$/.test(t), MESSAGES.tokenNotPrintable);
 
 const common = {
   name: CredentialName,
@@ -58,6 +59,16 @@ const common = {
   policy: Policy.optional(),
 };
 
+/** P5 at add time: plain http is refused now, not at the first request; loopback needs explicit consent. */
+function plainHttpConsent(value: { hosts: string[]; allowInsecureLoopback?: boolean }, ctx: z.RefinementCtx): void {
+  value.hosts.forEach((origin, index) => {
+    const parsed = parseOrigin(origin);
+    if (parsed?.scheme !== 'http') return;
+    if (!isLoopbackHostname(parsed.hostname)) ctx.addIssue({ code: 'custom', path: ['hosts', index], message: MESSAGES.plainHttpRemote(parsed.origin) });
+    else if (!value.allowInsecureLoopback) ctx.addIssue({ code: 'custom', path: ['hosts', index], message: MESSAGES.plainHttpLoopback(parsed.origin) });
+  });
+}
+
 export const AddStaticInput = z
   .object({
     kind: z.literal('static'),
@@ -65,21 +76,23 @@ export const AddStaticInput = z
     token: TokenInput,
     expiresIn: z.number().int().positive().max(10 * 365 * 86400).optional(),
   })
-  .strict();
+  .strict()
+  .superRefine(plainHttpConsent);
 
 export const AddExecInput = z
   .object({
     kind: z.literal('exec'),
     ...common,
-    command: z.string().min(1, 'The command is empty.').max(4096),
+    command: z.string().min(1, MESSAGES.execEmpty).max(4096),
   })
-  .strict();
+  .strict()
+  .superRefine(plainHttpConsent);
 
 export const AddOAuthInput = z
   .object({
     kind: z.literal('oauth'),
     ...common,
-    issuer: z.string().url('The issuer must be a URL.'),
+    issuer: z.string().url(MESSAGES.issuerNotUrl),
     clientId: z.string().min(1).max(512),
     clientSecret: z.string().min(1).max(4096).optional(),
     grant: Grant,
@@ -97,9 +110,11 @@ export const AddOAuthInput = z
   .refine((v) => v.grant !== 'client-credentials' || v.clientSecret, {
     message: 'The client-credentials grant needs a client secret.',
     path: ['clientSecret'],
-  });
+  })
+  .superRefine(plainHttpConsent);
 
-export const AddInput = z.union([AddStaticInput, AddExecInput, AddOAuthInput]);
+// Discriminated by `kind`, so a bad field is reported for its own kind instead of as "Invalid input".
+export const AddInput = z.discriminatedUnion('kind', [AddStaticInput, AddExecInput, AddOAuthInput]);
 export type AddInput = z.input<typeof AddInput>;
 export type AddInputParsed = z.output<typeof AddInput>;
 

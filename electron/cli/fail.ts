@@ -11,3 +11,8 @@ export function formatFailure(err: unknown): { line: string; exitCode: number; c
   const message = (payload.message || ERROR_SPECS[payload.code].ui).replace(/\s+/g, ' ').trim();
   return { line: `tokenwarden: ${message} (${payload.code})`, exitCode: exitCodeFor(payload.code), code: payload.code };
 }
+
+/** A non-fatal notice on stderr, worded like failures so scripts can grep `tokenwarden:`. */
+export function warnLine(text: string): string {
+  return `tokenwarden: warning: ${text}\n`;
+}

@@ -1,5 +1,6 @@
-/** Human output for list/show/status: aligned columns, relative times, colour only when allowed. */
+/** Human output for list/show/status: aligned columns, relative times (shared/relative-time.ts), colour only when allowed. */
 import { describePolicy } from '../../shared/policy.ts';
+import { expiryText, relativeText } from '../../shared/relative-time.ts';
 import type { CredentialDetail, CredentialStatus, CredentialSummary, IntrospectionView, VaultStatus } from '../../shared/model.ts';
 
 const STATUS_COLOURS: Record<CredentialStatus, number> = {
@@ -17,21 +18,6 @@ export function paint(text: string, code: number, color: boolean): string {
   return color ? `\x1b[${code}m${text}\x1b[0m` : text;
 }
 
-/** `in 59m`, `3h ago`, `never`; coarse on purpose, like `gh auth status`. */
-export function relativeTime(iso: string | null, now: number): string {
-  if (!iso) return 'never';
-  const delta = Date.parse(iso) - now;
-  const abs = Math.abs(delta);
-  const units: [number, string][] = [
-    [86_400_000, 'd'],
-    [3_600_000, 'h'],
-    [60_000, 'm'],
-    [1000, 's'],
-  ];
-  const [size, unit] = units.find(([s]) => abs >= s) ?? [1000, 's'];
-  const value = `${Math.floor(abs / size)}${unit}`;
-  return delta >= 0 ? `in ${value}` : `${value} ago`;
-}
 
 export function formatTable(rows: string[][], colourCells?: (row: number, col: number, cell: string) => string): string {
   const widths = rows[0]?.map((_, col) => Math.max(...rows.map((r) => (r[col] ?? '').length))) ?? [];
@@ -52,7 +38,7 @@ export function formatList(items: CredentialSummary[], now: number, color: boole
   if (items.length === 0) return 'No credentials yet. Add one with: tkw add NAME --host https://api.example.com --token-stdin';
   const rows = [
     ['NAME', 'KIND', 'HOSTS', 'SCOPES', 'EXPIRES', 'STATUS'],
-    ...items.map((s) => [s.name, s.kind, s.hosts.join(','), s.scopes.join(' ') || '-', s.expiresAt ? relativeTime(s.expiresAt, now) : 'never', s.status]),
+    ...items.map((s) => [s.name, s.kind, s.hosts.join(','), s.scopes.join(' ') || '-', expiryText(s.expiresAt, now), s.status]),
   ];
   return formatTable(rows, (r, c, cell) => (r > 0 && c === 5 ? paint(cell, STATUS_COLOURS[cell as CredentialStatus] ?? 0, color) : r === 0 ? paint(cell, 1, color) : cell));
 }
@@ -69,10 +55,10 @@ export function formatDetail(d: CredentialDetail, now: number, color: boolean): 
     ['audience', d.audience.join(', ') || '-'],
     ['subject', d.subject ?? '-'],
     ['issuer', d.issuer ?? '-'],
-    ['expires', d.expiresAt ? `${d.expiresAt} (${relativeTime(d.expiresAt, now)})` : 'never'],
+    ['expires', d.expiresAt ? `${d.expiresAt} (${expiryText(d.expiresAt, now)})` : 'never'],
     ['token', d.tokenTail ? `…${d.tokenTail}` : '-'],
-    ['last used', relativeTime(d.lastUsedAt, now)],
-    ['last refresh', relativeTime(d.lastRefreshAt, now)],
+    ['last used', relativeText(d.lastUsedAt, now)],
+    ['last refresh', relativeText(d.lastRefreshAt, now)],
   ];
   if (d.oauth) lines.push(['oauth', `${d.oauth.grant} via ${d.oauth.issuer} (client ${d.oauth.clientId}${d.oauth.hasClientSecret ? ', with secret' : ''})`]);
   if (d.exec) lines.push(['command', d.exec.command]);

@@ -2,16 +2,12 @@
 import type { z } from 'zod';
 import { ARG_SCHEMAS, isApiMethod, type ApiMethod, type TokenwardenApi } from '../../shared/contract.ts';
 import { toErrorPayload } from '../../shared/errors.ts';
+import { formatIssues } from '../../shared/issue-messages.ts';
 import type { IpcEnvelope } from '../../shared/contract.ts';
 
-/** Names the failing fields without echoing their values: a value may be a pasted token. */
+/** Names the failing fields without echoing their values (a value may be a pasted token): the shared formatter. */
 export function describeIssues(error: z.ZodError): string {
-  const parts = error.issues.slice(0, 5).map((issue) => {
-    // The first path element is the tuple position; the field path after it is what a user can act on.
-    const where = issue.path.slice(typeof issue.path[0] === 'number' ? 1 : 0).map(String).join('.');
-    return where ? `${where}: ${issue.message}` : issue.message;
-  });
-  return parts.join('; ') || 'The arguments are not valid.';
+  return formatIssues(error);
 }
 
 /** Runs after validation and before the service; a throw becomes the error envelope (see ipc-gate.ts). */

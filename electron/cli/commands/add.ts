@@ -5,6 +5,7 @@ import { AUTH_POLICIES, GRANTS } from '../../../shared/model.ts';
 import type { CommandContext } from '../context.ts';
 import { usageError } from '../fail.ts';
 import { promptHidden, readStdinLines } from '../io.ts';
+import { checkExecCommand, checkPastedToken } from '../add-checks.ts';
 import { callbackPathFor } from '../../core/oauth/loopback-redirect.ts';
 import { addPolicyOptions, policyFromFlags, type PolicyFlagValues } from '../policy-flags.ts';
 
@@ -75,7 +76,10 @@ async function buildInput(name: string, opts: AddOptions, ctx: CommandContext): 
     allowInsecureLoopback: Boolean(opts.allowInsecureLoopback),
     ...(given.length > 0 ? { policy } : {}),
   };
-  if (opts.exec !== undefined) return { kind: 'exec', ...common, command: opts.exec };
+  if (opts.exec !== undefined) {
+    await checkExecCommand(opts.exec, ctx.io);
+    return { kind: 'exec', ...common, command: opts.exec };
+  }
   if (opts.issuer || opts.clientId || opts.grant) {
     if (!opts.issuer || !opts.clientId || !opts.grant) throw usageError('OAuth credentials need --issuer, --client-id and --grant.');
     const lines = opts.clientSecretStdin || opts.refreshTokenStdin ? await readStdinLines(ctx.io.stdin) : [];
@@ -96,6 +100,7 @@ async function buildInput(name: string, opts: AddOptions, ctx: CommandContext): 
   }
   const expiresIn = opts.expiresIn === undefined ? undefined : Number(opts.expiresIn);
   if (expiresIn !== undefined && (!Number.isInteger(expiresIn) || expiresIn <= 0)) throw usageError('--expires-in takes a positive number of seconds.');
-  const token = opts.tokenStdin || !ctx.io.stdin.isTTY ? (await readStdinLines(ctx.io.stdin)).join('\n') : await promptHidden('Token: ', ctx.io);
+  const pasted = opts.tokenStdin || !ctx.io.stdin.isTTY ? (await readStdinLines(ctx.io.stdin)).join('\n') : await promptHidden('Token: ', ctx.io);
+  const token = checkPastedToken(pasted, ctx.io);
   return { kind: 'static', ...common, token, ...(expiresIn ? { expiresIn } : {}) };
 }

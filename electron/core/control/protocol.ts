@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { isErrorCode, type ErrorCode, type ErrorPayload } from '../../../shared/errors.ts';
 import { AppEvent } from '../../../shared/model.ts';
+import { formatIssues } from '../../../shared/issue-messages.ts';
 
 /** Bumped when the wire format changes incompatibly; `ping` reports it so a client can refuse a stranger. */
 export const CONTROL_PROTOCOL_VERSION = 1;
@@ -116,12 +117,7 @@ export function salvageId(message: unknown): RequestId | null {
   return null;
 }
 
-/** A short, value-free summary of zod issues: paths and messages only, never the input. */
+/** A short, value-free summary of zod issues: the project's one formatter (shared/issue-messages.ts). */
 export function describeIssues(error: z.ZodError): string {
-  const parts = error.issues.slice(0, 3).map((issue) => {
-    const where = issue.path.length > 0 ? `${issue.path.map(String).join('.')}: ` : '';
-    return `${where}${issue.message}`;
-  });
-  const more = error.issues.length > 3 ? ` (+${error.issues.length - 3} more)` : '';
-  return `${parts.join('; ')}${more}`.slice(0, 500);
+  return formatIssues(error);
 }

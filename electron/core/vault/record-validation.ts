@@ -1,5 +1,6 @@
 /** Validates a credential record before it is sealed: the zod schema plus the rules every stored token must meet. */
 import { z } from 'zod';
+import { formatIssues } from '../../../shared/issue-messages.ts';
 import { TokenwardenError } from '../errors.ts';
 import { CredentialRecord, type CredentialRecordInput } from '../credentials/credential-record.ts';
 
@@ -27,7 +28,7 @@ export function validateRecord(candidate: unknown): CredentialRecord {
   ] as const) {
     if (value === undefined) continue;
     const check = StoredToken.safeParse(value);
-    if (!check.success) throw new TokenwardenError('ERR_INVALID_INPUT', `${field}: ${check.error.issues[0]?.message ?? 'invalid'}`);
+    if (!check.success) throw new TokenwardenError('ERR_INVALID_INPUT', `${field}: ${formatIssues(check.error, 1)}`);
   }
   return parsed.data;
 }
@@ -43,8 +44,7 @@ export function nextRevision(current: CredentialRecord, draft: CredentialRecord,
   return validateRecord({ ...draft, id: current.id, createdAt: current.createdAt, revision: current.revision + 1, updatedAt: now.toISOString() });
 }
 
-/** Lists paths and messages only; zod messages here never echo a value, so no secret can leak through them. */
+/** The shared formatter never echoes a value, so no secret can leak through it. */
 function invalid(error: z.ZodError): TokenwardenError {
-  const lines = error.issues.slice(0, 5).map((issue) => `${issue.path.join('.') || 'record'}: ${issue.message}`);
-  return new TokenwardenError('ERR_INVALID_INPUT', `The credential is not valid. ${lines.join('; ')}`);
+  return new TokenwardenError('ERR_INVALID_INPUT', `The credential is not valid. ${formatIssues(error)}`);
 }

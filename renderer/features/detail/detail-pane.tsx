@@ -4,7 +4,7 @@ import type { CredentialDetail } from '../../../shared/model.ts';
 import { api, errorText } from '../../api.ts';
 import { ConfirmDialog } from '../../components/confirm-dialog.tsx';
 import { StatusBadge } from '../../components/status-badge.tsx';
-import { absoluteText, expiryText, relativeText } from '../../lib/time.ts';
+import { absoluteText, expiryText, relativeText } from '../../../shared/relative-time.ts';
 import { useNow } from '../../lib/use-now.ts';
 import { PolicySection } from '../policy/policy-section.tsx';
 import { OUTCOME_TEXT } from './revoke-outcome.ts';

@@ -1,6 +1,7 @@
 /** Rotate: for a static token, paste the replacement; for oauth/exec, confirm a forced new token. */
 import { useId, useState } from 'react';
 import { TokenInput } from '../../../shared/contract.ts';
+import { formatIssues } from '../../../shared/issue-messages.ts';
 import type { CredentialDetail } from '../../../shared/model.ts';
 import { api, errorText } from '../../api.ts';
 import { Modal } from '../../components/modal.tsx';
@@ -18,7 +19,7 @@ export function RotateDialog({ detail, onDone, onClose }: { detail: CredentialDe
     if (isStatic) {
       const parsed = TokenInput.safeParse(token);
       if (!parsed.success) {
-        setError(parsed.error.issues[0]?.message ?? 'The token is not valid.');
+        setError(formatIssues(parsed.error, 1));
         return;
       }
     }

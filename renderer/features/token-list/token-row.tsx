@@ -2,7 +2,7 @@
 import { memo, type CSSProperties } from 'react';
 import type { CredentialSummary } from '../../../shared/model.ts';
 import { StatusBadge } from '../../components/status-badge.tsx';
-import { expiryText } from '../../lib/time.ts';
+import { expiryText } from '../../../shared/relative-time.ts';
 
 export interface TokenRowProps {
   item: CredentialSummary;

@@ -33,7 +33,7 @@ describe('shared/contract', () => {
   });
 
   it('P5 canonicalises origins exactly (scheme, host, port)', () => {
-    const parsed = AddInput.parse({ ...base, hosts: ['https://API.github.com/', 'http://127.0.0.1:8080'] });
+    const parsed = AddInput.parse({ ...base, hosts: ['https://API.github.com/', 'http://127.0.0.1:8080'], allowInsecureLoopback: true });
     expect(parsed.hosts).toEqual(['https://api.github.com', 'http://127.0.0.1:8080']);
     expect(parseOrigin('https://api.github.com:443')?.origin).toBe('https://api.github.com');
     expect(parseOrigin('https://api.github.com.evil.example')?.origin).toBe('https://api.github.com.evil.example');

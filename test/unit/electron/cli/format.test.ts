@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatList, relativeTime } from '../../../../electron/cli/format.ts';
+import { formatList } from '../../../../electron/cli/format.ts';
+import { expiryText, relativeText } from '../../../../shared/relative-time.ts';
 import type { CredentialSummary } from '../../../../shared/model.ts';
 
 const now = Date.parse('2026-01-01T00:00:00Z');
@@ -10,16 +11,18 @@ const summary: CredentialSummary = {
 };
 
 describe('format', () => {
-  it('shows coarse relative times both ways', () => {
-    expect(relativeTime('2026-01-01T00:59:30Z', now)).toBe('in 59m');
-    expect(relativeTime('2025-12-31T21:00:00Z', now)).toBe('3h ago');
-    expect(relativeTime(null, now)).toBe('never');
+  it('uses the one shared relative-time formatter, the same units as the desktop app', () => {
+    expect(expiryText('2026-01-01T00:59:30Z', now)).toBe('in 59m 30s');
+    expect(expiryText('2025-12-31T21:00:00Z', now)).toBe('expired 3h ago');
+    expect(expiryText(null, now)).toBe('never');
+    expect(relativeText('2025-12-31T21:00:00Z', now)).toBe('3h ago');
+    expect(relativeText(null, now)).toBe('never');
   });
 
   it('prints aligned rows without colour when colour is off (NO_COLOR / pipes)', () => {
     const text = formatList([summary], now, false);
     expect(text).not.toContain('\x1b[');
-    expect(text.split('\n')[1]).toMatch(/^github\s+static\s+https:\/\/api\.github\.com\s+repo user\s+in 59m\s+valid$/);
+    expect(text.split('\n')[1]).toMatch(/^github\s+static\s+https:\/\/api\.github\.com\s+repo user\s+in 59m 30s\s+valid$/);
   });
 
   it('colours the status only when allowed', () => {

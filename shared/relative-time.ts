@@ -1,4 +1,7 @@
-/** Time formatting for countdowns and "last used" columns; pure, so the bench and tests can call it with any clock. */
+/**
+ * The one relative-time formatter: the CLI's EXPIRES column and the desktop list and detail pane all use it,
+ * so a token reads "in 4m 10s" everywhere. Pure, so the bench and tests can call it with any clock.
+ */
 
 const UNITS: [limit: number, seconds: number, label: string][] = [
   [60, 1, 's'],
@@ -23,13 +26,15 @@ export function formatDuration(totalSeconds: number): string {
   return `${Math.floor(s / 86400)}d`;
 }
 
+/** "in 4m 10s", "expired 3h ago", or "never" for a token without an expiry. */
 export function expiryText(expiresAt: string | null, now: number): string {
-  if (!expiresAt) return 'no expiry';
+  if (!expiresAt) return 'never';
   const delta = (Date.parse(expiresAt) - now) / 1000;
   if (Number.isNaN(delta)) return 'unknown';
   return delta >= 0 ? `in ${formatDuration(delta)}` : `expired ${formatDuration(-delta)} ago`;
 }
 
+/** "2m ago", "in 5m", "just now", or "never" for something that has not happened. */
 export function relativeText(at: string | null, now: number): string {
   if (!at) return 'never';
   const delta = (now - Date.parse(at)) / 1000;
