@@ -1,4 +1,11 @@
-/** The environment a proxied process gets (HTTP(S)_PROXY with NAME:KEY, NO_PROXY, CA bundle vars) and its shell renderings. */
+/**
+ * The environment a proxied process gets, and its shell renderings. Every common runtime must go through
+ * the proxy (it is the only thing that adds the token), so this sets what each of them reads:
+ * HTTP(S)_PROXY for curl, Python, git and Go; NODE_USE_ENV_PROXY for Node 22.21+/24 and a preload for older
+ * Node; and the CA variables, as HTTP Toolkit's terminal interception does. Which key goes into the URL is
+ * the caller's choice (`key`), so a narrower key is a one-line change at the call site.
+ */
+import { fileURLToPath } from 'node:url';
 
 export interface ProxyEnvInput {
   name: string;
@@ -6,15 +13,41 @@ export interface ProxyEnvInput {
   port: number;
   /** Hostnames bound to the credential: a loopback upstream must not be excluded by NO_PROXY. */
   boundHostnames: string[];
+  /** Our CA alone (Node adds it to its roots). */
   caPath?: string;
+  /** The system roots plus our CA, for tools that replace their roots with the file they are given. */
   bundlePath?: string;
+  /** The NODE_OPTIONS already in the environment; the preload is prepended, nothing is dropped. */
+  nodeOptions?: string | undefined;
 }
 
 const LOOPBACK_NO_PROXY = ['localhost', '127.0.0.1', '::1'];
 
+/** Shipped as plain CommonJS beside this file so it runs under any Node, with no type stripping. */
+export const NODE_PRELOAD_PATH = fileURLToPath(new URL('./preload/node-env-proxy.cjs', import.meta.url));
+
+/** Tools that replace their trust roots with the file named here, so they get the full bundle. */
+const BUNDLE_VARS = [
+  'SSL_CERT_FILE', // OpenSSL, Python ssl/urllib, Ruby
+  'CURL_CA_BUNDLE', // curl
+  'REQUESTS_CA_BUNDLE', // Python requests
+  'GIT_SSL_CAINFO', // git
+  'AWS_CA_BUNDLE', // AWS CLI and SDKs
+  'PIP_CERT', // pip
+  'CLOUDSDK_CORE_CUSTOM_CA_CERTS_FILE', // gcloud
+  'DENO_CERT', // Deno
+] as const;
+
+/** NODE_OPTIONS quotes with double quotes; a path with a space must be quoted to stay one argument. */
+function preloadOption(path: string): string {
+  return /[\s"\\]/.test(path) ? `--require "${path.replace(/(["\\])/g, '\\$1')}"` : `--require ${path}`;
+}
+
 export function proxyEnv(input: ProxyEnvInput): Record<string, string> {
   const url = `http://${encodeURIComponent(input.name)}:${encodeURIComponent(input.key)}@127.0.0.1:${input.port}`;
   const noProxy = LOOPBACK_NO_PROXY.filter((h) => !input.boundHostnames.includes(h)).join(',');
+  const preload = preloadOption(NODE_PRELOAD_PATH);
+  const inherited = (input.nodeOptions ?? '').trim();
   const env: Record<string, string> = {
     HTTP_PROXY: url,
     HTTPS_PROXY: url,
@@ -22,14 +55,13 @@ export function proxyEnv(input: ProxyEnvInput): Record<string, string> {
     https_proxy: url,
     NO_PROXY: noProxy,
     no_proxy: noProxy,
+    // Node's fetch and http ignore HTTP(S)_PROXY unless asked (22.21+, 24); older Node gets the preload.
+    NODE_USE_ENV_PROXY: '1',
+    NODE_OPTIONS: inherited.includes(NODE_PRELOAD_PATH) ? inherited : [preload, inherited].filter(Boolean).join(' '),
   };
   // Node adds NODE_EXTRA_CA_CERTS to its roots; the others replace the roots, hence the full bundle.
   if (input.caPath) env.NODE_EXTRA_CA_CERTS = input.caPath;
-  if (input.bundlePath) {
-    env.SSL_CERT_FILE = input.bundlePath;
-    env.CURL_CA_BUNDLE = input.bundlePath;
-    env.REQUESTS_CA_BUNDLE = input.bundlePath;
-  }
+  if (input.bundlePath) for (const name of BUNDLE_VARS) env[name] = input.bundlePath;
   return env;
 }
 

@@ -35,6 +35,7 @@ import { credentialSecretSpans } from './redaction/credential-secret-spans.ts';
 import { parse } from './validate.ts';
 import type { TokenManager } from './lifecycle/token-manager.ts';
 import type { ProxyServer } from './proxy/server.ts';
+import { caFilePaths, syncCaFiles } from './proxy/ca-file.ts';
 import { ProxyKey } from './proxy-key.ts';
 import { UsageTracker } from './usage-tracker.ts';
 import type { Vault } from './vault/vault.ts';
@@ -255,6 +256,7 @@ export class TokenwardenService implements ControlApi {
   }
 
   async proxyInfo(): Promise<ProxyInfo> {
+    if (this.#proxy && !this.#vault.isLocked()) await this.caPem().catch(() => undefined);
     const key = this.#vault.isLocked() ? undefined : this.proxyKeyBuffer().toString('base64url');
     return {
       running: Boolean(this.#proxy),
@@ -269,7 +271,10 @@ export class TokenwardenService implements ControlApi {
   async caPem(): Promise<string> {
     if (!this.#proxy) throw new TokenwardenError('ERR_NOT_AVAILABLE', 'The proxy is not running, so there is no CA yet.');
     this.#requireUnlocked();
-    return this.#proxy.caPem();
+    const pem = await this.#proxy.caPem();
+    // The owner writes ca.pem itself, so the path in proxyInfo always names the CA being served.
+    await syncCaFiles(this.#home, pem);
+    return pem;
   }
 
   async setPolicy(name: string, policy: PolicyInput | null): Promise<CredentialSummary> {
@@ -300,7 +305,7 @@ export class TokenwardenService implements ControlApi {
   }
 
   caPath(): string {
-    return `${this.#home}/ca.pem`;
+    return caFilePaths(this.#home).caPath;
   }
 
   async token(name: string): Promise<string> {

@@ -1,31 +1,27 @@
 /** Proxy-facing commands: exec, proxy-env, ca, proxy-key. They need a running owner (the proxy lives there). */
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
-import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { CommandContext } from '../context.ts';
 import { printJson } from '../context.ts';
-import { usageError } from '../fail.ts';
+import { formatFailure, usageError, warnLine } from '../fail.ts';
 import { proxyEnv, renderEnv, type Shell } from '../proxy-env.ts';
 import { requireDaemon, type Session } from '../session.ts';
-import { writeCaBundle } from '../../core/proxy/ca-bundle.ts';
-import { writeFileAtomic } from '../../core/vault/atomic-file.ts';
+import { caFilePaths } from '../../core/proxy/ca-file.ts';
+import { resolveDataDir } from '../../core/data-dir.ts';
+import { readOwnerLock } from '../../core/vault/owner-lock.ts';
 import { TokenwardenError } from '../../core/errors.ts';
 import { parseDuration, POLICY_MESSAGES } from '../../../shared/policy.ts';
 
-/** Writes our CA and the system-plus-ours bundle beside the vault, for the env vars below. */
+/** The owner writes our CA and the system-plus-ours bundle beside the vault when asked for the CA (ca-file.ts). */
 async function caFiles(session: Session): Promise<{ caPath: string; bundlePath: string }> {
-  const pem = await session.api.caPem();
-  const caPath = join(session.home, 'ca.pem');
-  const bundlePath = join(session.home, 'ca-bundle.pem');
-  // A fresh 0600 file renamed over the old one: a reader never sees half a PEM, and the mode is always right (S4, R1).
-  await writeFileAtomic(caPath, pem, { mode: 0o600 });
-  await writeCaBundle(pem, bundlePath);
-  return { caPath, bundlePath };
+  await session.api.caPem();
+  return caFilePaths(session.home);
 }
 
 /** `key` is the access key to hand out; without one, the master key (the owner's own shell only). */
-async function envFor(session: Session, name: string | undefined, key?: string): Promise<Record<string, string>> {
+async function envFor(session: Session, name: string | undefined, nodeOptions: string | undefined, key?: string): Promise<Record<string, string>> {
   requireDaemon(session, 'The proxy');
   const info = await session.api.proxyInfo();
   if (!info.port) throw new TokenwardenError('ERR_DAEMON_UNREACHABLE', 'The owner runs without a proxy.');
@@ -36,6 +32,7 @@ async function envFor(session: Session, name: string | undefined, key?: string):
     port: info.port,
     boundHostnames: hosts.map((h) => new URL(h).hostname.replace(/^\[|\]$/g, '')),
     ...(await caFiles(session)),
+    nodeOptions,
   });
 }
 
@@ -48,9 +45,13 @@ export function registerProxy(program: Command, ctx: CommandContext): void {
     .argument('[command...]', 'the command and its arguments, after --')
     .option('--env-token <var>', 'put the access token in this env var instead of using the proxy')
     .option('--ttl <duration>', 'also let the child\'s access key expire after 90s, 10m, 2h or 7d')
-    .action(async (name: string, command: string[], opts: { envToken?: string; ttl?: string }) => {
+    .allowUnknownOption()
+    .action(async (name: string, command: string[], opts: { envToken?: string; ttl?: string }, cmd: Command) => {
       const [file, ...args] = command;
       if (!file) throw usageError('Give the command to run after --, e.g. tkw exec github -- curl https://api.github.com/user');
+      if (!rawArgs(cmd).includes('--') && command.some((a) => a.startsWith('-'))) {
+        throw usageError(`Put -- before the command, so its options are not read as tkw's: tkw exec ${name} -- ${command.join(' ')}`);
+      }
       if (opts.envToken !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(opts.envToken)) throw usageError('--env-token needs an environment variable name.');
       const ttlSeconds = ttlFlag(opts.ttl);
       let keyId: string | undefined;
@@ -60,13 +61,13 @@ export function registerProxy(program: Command, ctx: CommandContext): void {
         requireDaemon(session, 'The proxy');
         const scoped = await session.api.createAccessKey({ for: [name], label: `exec ${basename(file)}`.slice(0, 100), ...(ttlSeconds ? { ttlSeconds } : {}) });
         keyId = scoped.id;
-        return envFor(session, name, scoped.key);
+        return envFor(session, name, io.env.NODE_OPTIONS, scoped.key);
       });
       // The passphrase opens the whole vault; the child gets one credential's access, never that (S7).
       const { TOKENWARDEN_PASSPHRASE: _passphrase, ...inherited } = io.env;
       let outcome: ChildOutcome;
       try {
-        outcome = await runChild(file, args, { ...inherited, ...extra });
+        outcome = await runChild(file, args, { ...inherited, ...extra }, io);
       } finally {
         if (keyId) await revokeQuietly(ctx, keyId);
       }
@@ -94,7 +95,7 @@ export function registerProxy(program: Command, ctx: CommandContext): void {
           key = scoped.key;
           io.err(`Access key ${scoped.id} for ${name}${scoped.expiresAt ? `, expires ${scoped.expiresAt}` : ''}; revoke it with: tkw key revoke ${scoped.id}\n`);
         }
-        const env = await envFor(session, name, key);
+        const env = await envFor(session, name, io.env.NODE_OPTIONS, key);
         if (opts.json) printJson(io, env);
         else io.out(`${renderEnv(env, opts.shell)}\n`);
       }),
@@ -104,25 +105,44 @@ export function registerProxy(program: Command, ctx: CommandContext): void {
     .command('ca')
     .summary('the per-install CA used for CONNECT interception')
     .option('--pem', 'print the CA certificate (the default)')
-    .option('--path', 'print the path of the CA certificate file')
-    .action((opts: { pem?: boolean; path?: boolean }) =>
-      ctx.withSession(async (session) => {
+    .option('--path', 'print the path of the CA certificate file (works without a daemon)')
+    .action(async (opts: { pem?: boolean; path?: boolean }) => {
+      if (opts.path) return printCaPath();
+      await ctx.withSession(async (session) => {
         requireDaemon(session, 'The CA');
-        if (opts.path) io.out(`${(await caFiles(session)).caPath}\n`);
-        else io.out(await session.api.caPem());
-      }),
-    );
+        io.out(await session.api.caPem());
+      });
+    });
+
+  /** The path is fixed by the data dir; a running owner is asked first so the file it names is current. */
+  async function printCaPath(): Promise<void> {
+    const home = resolveDataDir(io.env);
+    const owner = readOwnerLock(home);
+    if (owner && owner.role !== 'cli' && owner.socketPath) {
+      await ctx.withSession((session) => session.api.caPem()).catch(() => undefined);
+    }
+    const { caPath } = caFilePaths(home);
+    if (!existsSync(caPath)) io.err(warnLine('The CA file is written by the daemon or the desktop app once the proxy runs; it does not exist yet.'));
+    io.out(`${caPath}\n`);
+  }
 
   program
     .command('proxy-key')
-    .summary('show the proxy key tail, or --rotate it')
+    .summary('show the proxy key tail, --print it, or --rotate it')
+    .option('--print', 'print the proxy key itself (a secret: it lets any local process use the proxy)')
     .option('--rotate', 'replace the proxy key; running clients must pick up the new one')
-    .action((opts: { rotate?: boolean }) =>
+    .action((opts: { print?: boolean; rotate?: boolean }) =>
       ctx.withSession(async (session) => {
+        if (opts.print && opts.rotate) throw usageError('Use --rotate first, then --print.');
+        if (opts.print) return void io.out(`${await session.api.proxyKey()}\n`);
         const info = opts.rotate ? await session.api.rotateProxyKey() : await session.api.proxyInfo();
-        io.out(`${opts.rotate ? 'Rotated. ' : ''}Proxy key ends …${info.keyTail ?? '????'}; print it with proxy-env.\n`);
+        io.out(`${opts.rotate ? 'Rotated. ' : ''}Proxy key ends …${info.keyTail ?? '????'}; print it with --print.\n`);
       }),
     );
+}
+
+function rawArgs(cmd: Command): string[] {
+  return (cmd.parent as (Command & { rawArgs?: string[] }) | null)?.rawArgs ?? [];
 }
 
 function ttlFlag(text: string | undefined): number | undefined {
@@ -146,9 +166,12 @@ interface ChildOutcome {
   signal: NodeJS.Signals | null;
 }
 
-/** Runs the child with inherited stdio; the caller turns its exit code or signal into ours (after revoking its key). */
-function runChild(file: string, args: string[], env: NodeJS.ProcessEnv): Promise<ChildOutcome> {
-  return new Promise((resolve, reject) => {
+/**
+ * Runs the child with inherited stdio; the caller turns its exit code or signal into ours (after revoking its key).
+ * A program that cannot be found exits 127 and one that cannot be run 126, as shells do.
+ */
+function runChild(file: string, args: string[], env: NodeJS.ProcessEnv, io: CommandContext['io']): Promise<ChildOutcome> {
+  return new Promise((resolve) => {
     const child = spawn(file, args, { stdio: 'inherit', env });
     const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
     const handlers = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((s) => [s, forward(s)] as const);
@@ -156,7 +179,10 @@ function runChild(file: string, args: string[], env: NodeJS.ProcessEnv): Promise
     const cleanup = () => handlers.forEach(([s, h]) => process.off(s, h));
     child.on('error', (err: NodeJS.ErrnoException) => {
       cleanup();
-      reject(new TokenwardenError(err.code === 'ENOENT' ? 'ERR_USAGE' : 'ERR_INTERNAL', `Cannot run "${file}": ${err.code ?? 'spawn failed'}.`));
+      const missing = err.code === 'ENOENT';
+      const why = missing ? 'was not found (check the name and PATH)' : `cannot be run (${err.code ?? 'spawn failed'})`;
+      io.err(`${formatFailure(new TokenwardenError('ERR_USAGE', `"${file}" ${why}.`)).line}\n`);
+      resolve({ code: missing ? 127 : 126, signal: null });
     });
     child.on('exit', (code, signal) => {
       cleanup();

@@ -1,4 +1,4 @@
-/** Writes a CA bundle (system roots + ours) for `tokenwarden exec`: SSL_CERT_FILE, CURL_CA_BUNDLE, REQUESTS_CA_BUNDLE. */
+/** Writes a CA bundle (system roots + ours) for tools that replace their roots: SSL_CERT_FILE, CURL_CA_BUNDLE, GIT_SSL_CAINFO, … */
 import { readFile } from 'node:fs/promises';
 import { rootCertificates } from 'node:tls';
 import { writeFileAtomic } from '../vault/atomic-file.ts';

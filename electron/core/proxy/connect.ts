@@ -16,7 +16,7 @@ export interface ConnectOptions {
   strict: boolean;
   upstreamTimeoutMs: number;
   /** Hands a decrypted tunnel to the HTTP server, which runs the normal pipeline with this context. */
-  adopt: (socket: TLSSocket, tunnel: TunnelContext) => void;
+  adopt: (socket: TLSSocket | Socket, tunnel: TunnelContext) => void;
   /** Open blind tunnels, destroyed when the proxy closes. */
   sockets: Set<Socket>;
   log: ((line: string) => void) | undefined;
@@ -28,7 +28,7 @@ const PROXY_AUTHENTICATE = 'proxy-authenticate: Basic realm="tokenwarden"\r\n';
 export async function handleConnect(options: ConnectOptions, req: IncomingMessage, socket: Socket, head: Buffer): Promise<void> {
   socket.on('error', () => socket.destroy());
   try {
-    const scan = scanRequestHeaders(req.rawHeaders);
+    const scan = scanRequestHeaders(withConnectHost(req));
     const target = parseTarget(req.url ?? '');
     if (normalizeAuthority(scan.host!, 'https') !== target.authority) {
       throw new ProxyRejection('ERR_BAD_HOST', 'The Host header must equal the CONNECT target.');
@@ -41,6 +41,14 @@ export async function handleConnect(options: ConnectOptions, req: IncomingMessag
     // The client must wait for our 200 before speaking TLS; early bytes would bypass the TLS layer.
     if (head.length > 0) throw new ProxyRejection('ERR_BAD_REQUEST', 'Data was sent before the tunnel was established.');
     const credential = credentialFor(options.backend, auth!.name, target.origin);
+    // Node's fetch (undici's EnvHttpProxyAgent) tunnels plain-http targets through CONNECT too; a bound
+    // http origin is then served unencrypted inside the tunnel, with the same pipeline and checks.
+    const plain = credential ? undefined : credentialFor(options.backend, auth!.name, target.httpOrigin);
+    if (plain) {
+      socket.write(ESTABLISHED);
+      options.adopt(socket, { credential: plain, origin: target.httpOrigin, authority: target.httpAuthority });
+      return;
+    }
     if (!credential) {
       if (options.strict) throw new ProxyRejection('ERR_FORBIDDEN', `${target.authority} is not bound to a credential and the proxy is strict.`);
       blindTunnel(options, socket, target);
@@ -61,12 +69,25 @@ export async function handleConnect(options: ConnectOptions, req: IncomingMessag
   }
 }
 
+/**
+ * HTTP/1.0 has no Host header, and Python's http.client up to 3.11 sends `CONNECT host:port HTTP/1.0`
+ * without one; the CONNECT target is then the authority. HTTP/1.1 must still send exactly one Host.
+ */
+function withConnectHost(req: IncomingMessage): string[] {
+  const raw = req.rawHeaders;
+  if (req.httpVersion !== '1.0' || raw.some((v, i) => i % 2 === 0 && v.toLowerCase() === 'host')) return raw;
+  return [...raw, 'Host', req.url ?? ''];
+}
+
 interface ConnectTarget {
   hostname: string;
   port: number;
   /** host[:port] without the default port, lower-case. */
   authority: string;
   origin: string;
+  /** The same target read as plain http, for clients that tunnel http:// requests. */
+  httpOrigin: string;
+  httpAuthority: string;
 }
 
 function parseTarget(value: string): ConnectTarget {
@@ -80,7 +101,8 @@ function parseTarget(value: string): ConnectTarget {
   } catch {
     throw new ProxyRejection('ERR_BAD_REQUEST', 'CONNECT needs a host:port target.', { close: true });
   }
-  return { hostname: url.hostname, port: url.port ? Number(url.port) : 443, authority: url.host, origin: url.origin };
+  const http = new URL(`http://${value}`);
+  return { hostname: url.hostname, port: url.port ? Number(url.port) : 443, authority: url.host, origin: url.origin, httpOrigin: http.origin, httpAuthority: http.host };
 }
 
 /** Unbound hosts: bytes are relayed untouched, with no interception and no token. */

@@ -122,9 +122,9 @@ export async function startProxy(options: ProxyOptions): Promise<ProxyServer> {
         upstreamTimeoutMs,
         sockets: blindSockets,
         log,
-        adopt: (tls: TLSSocket, tunnel: TunnelContext) => {
-          tunnels.set(tls, tunnel);
-          server.emit('connection', tls);
+        adopt: (tunnelled: TLSSocket | Socket, tunnel: TunnelContext) => {
+          tunnels.set(tunnelled, tunnel);
+          server.emit('connection', tunnelled);
         },
       },
       req,
