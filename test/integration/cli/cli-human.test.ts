@@ -1,0 +1,93 @@
+/** The CLI speaks human: bad input gets the shared sentences, `add` refuses or warns at once, small commands tell the truth. */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exitCodeFor } from '../../../shared/errors.ts';
+import { MESSAGES } from '../../../shared/human-messages.ts';
+import { cliEnv, type CliEnv } from '../../fixtures/cli-run.ts';
+
+let cli: CliEnv;
+beforeAll(() => {
+  cli = cliEnv();
+});
+afterAll(() => cli.cleanup());
+
+const jwt = (claims: Record<string, unknown>): string => {
+  const part = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+  return `${part({ alg: 'none', typ: 'JWT' })}.${part(claims)}.c2ln`;
+};
+
+/** No zod path like `0: Invalid input` or `1.token:` ever reaches the user. */
+function expectHuman(stderr: string): void {
+  expect(stderr).not.toMatch(/\b\d+(\.\w+)*: /);
+  expect(stderr).not.toMatch(/Invalid input|expected string|received/);
+}
+
+describe('human validation messages (shared/human-messages.ts)', () => {
+  it.each([
+    [['add', 'x1', '--host', 'api.example.com', '--token-stdin'], 'abc', MESSAGES.notAnOrigin('api.example.com')],
+    [['add', 'x2', '--host', 'https://api.example.com', '--token-stdin'], 'two words', MESSAGES.tokenNotPrintable],
+    [['add', 'Bad Name', '--host', 'https://api.example.com', '--token-stdin'], 'abc', MESSAGES.nameRule],
+    [['add', 'x3', '--host', 'https://x.example', '--issuer', 'not-a-url', '--client-id', 'c', '--grant', 'device'], '', MESSAGES.issuerNotUrl],
+    [['add', 'x4', '--host', 'http://api.example.com', '--token-stdin'], 'abc', MESSAGES.plainHttpRemote('http://api.example.com')],
+  ])('%j is refused with the shared sentence', async (args, input, message) => {
+    const result = await cli.run(args, { input });
+    expect(result.code).toBe(exitCodeFor('ERR_INVALID_INPUT'));
+    expect(result.stderr).toBe(`tokenwarden: ${message} (ERR_INVALID_INPUT)\n`);
+    expectHuman(result.stderr);
+  });
+});
+
+describe('add refuses or warns now, not later', () => {
+  it('P5 requires --allow-insecure-loopback for an http:// loopback host', async () => {
+    const refused = await cli.run(['add', 'loop', '--host', 'http://127.0.0.1:9', '--token-stdin'], { input: 'abcdef' });
+    expect(refused.stderr).toBe(`tokenwarden: ${MESSAGES.plainHttpLoopback('http://127.0.0.1:9')} (ERR_INVALID_INPUT)\n`);
+    const allowed = await cli.run(['add', 'loop', '--host', 'http://127.0.0.1:9', '--allow-insecure-loopback', '--token-stdin'], { input: 'abcdef' });
+    expect(allowed.code, allowed.stderr).toBe(0);
+  });
+
+  it('strips a pasted "Bearer " prefix and says so', async () => {
+    const result = await cli.run(['add', 'pasted', '--host', 'https://api.example.com', '--token-stdin'], { input: 'Bearer tok_abcdef123\n' });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain(MESSAGES.bearerStripped);
+    expect((await cli.run(['token', 'pasted'])).stdout).toBe('tok_abcdef123\n');
+  });
+
+  it('warns on an already-expired JWT, and still stores it', async () => {
+    const token = jwt({ sub: 'u', exp: Math.floor(Date.now() / 1000) - 7200 });
+    const result = await cli.run(['add', 'old-jwt', '--host', 'https://api.example.com', '--token-stdin'], { input: token });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/warning: This JWT already expired 2h( \d+m)? ago/);
+    const fresh = await cli.run(['add', 'new-jwt', '--host', 'https://api.example.com', '--token-stdin'], { input: jwt({ sub: 'u', exp: Math.floor(Date.now() / 1000) + 3600 }) });
+    expect(fresh.stderr).toBe('');
+  });
+
+  it('refuses an --exec program that does not exist', async () => {
+    const result = await cli.run(['add', 'ghost', '--host', 'https://api.example.com', '--exec', 'tkw-no-such-program --flag']);
+    expect(result.stderr).toBe(`tokenwarden: ${MESSAGES.execProgramMissing('tkw-no-such-program')} (ERR_INVALID_INPUT)\n`);
+    expect((await cli.run(['show', 'ghost'])).code).toBe(exitCodeFor('ERR_NOT_FOUND'));
+  });
+});
+
+describe('smaller CLI promises', () => {
+  it('exec exits 127 when the program is missing', async () => {
+    await cli.run(['add', 'envtok', '--host', 'https://api.example.com', '--token-stdin'], { input: 'tok_for_env_1234' });
+    const result = await cli.run(['exec', 'envtok', '--env-token', 'T', '--', 'tkw-no-such-program']);
+    expect(result.code).toBe(127);
+    expect(result.stderr).toContain('"tkw-no-such-program" was not found');
+  });
+
+  it('exec hints at -- when the command has options and -- was forgotten', async () => {
+    const result = await cli.run(['exec', 'envtok', 'curl', '-sS', 'https://api.example.com']);
+    expect(result.code).toBe(exitCodeFor('ERR_USAGE'));
+    expect(result.stderr).toContain('Put -- before the command');
+    expect(result.stderr).toContain('tkw exec envtok -- curl -sS https://api.example.com');
+  });
+
+  it('ca --path works without a daemon', async () => {
+    const result = await cli.run(['ca', '--path']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(`${join(cli.env.TOKENWARDEN_HOME!, 'ca.pem')}\n`);
+    if (!existsSync(result.stdout.trim())) expect(result.stderr).toContain('does not exist yet');
+  });
+});
