@@ -23,6 +23,7 @@ export const FIELD_LABELS: Readonly<Record<string, string>> = {
   authPolicy: 'Authorization policy',
   allowInsecureLoopback: 'Allow insecure loopback',
   upstreamCa: 'Upstream CA',
+  policy: 'Policy',
 };
 
 const clip = (value: string, max = 80): string => (value.length > max ? `${value.slice(0, max)}…` : value);

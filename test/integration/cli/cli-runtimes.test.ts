@@ -5,6 +5,7 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import type { ServerResponse } from 'node:http';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,7 +50,7 @@ const body = (call: UpstreamCall): string => `hello ${call.url}`;
 
 beforeAll(async () => {
   const tls = await makeTlsMaterial(['127.0.0.1', 'localhost']);
-  const handler = (_req: unknown, res: import('node:http').ServerResponse, call: UpstreamCall) => {
+  const handler = (_req: unknown, res: ServerResponse, call: UpstreamCall) => {
     res.writeHead(200, { 'content-type': 'text/plain' });
     res.end(body(call));
   };
