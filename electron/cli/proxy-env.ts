@@ -45,7 +45,8 @@ function preloadOption(path: string): string {
 
 export function proxyEnv(input: ProxyEnvInput): Record<string, string> {
   const url = `http://${encodeURIComponent(input.name)}:${encodeURIComponent(input.key)}@127.0.0.1:${input.port}`;
-  const noProxy = LOOPBACK_NO_PROXY.filter((h) => !input.boundHostnames.includes(h)).join(',');
+  // The proxy's own address is never proxied: gateway calls (http://127.0.0.1:PORT/NAME/...) go to it directly.
+  const noProxy = [...LOOPBACK_NO_PROXY.filter((h) => !input.boundHostnames.includes(h)), `127.0.0.1:${input.port}`].join(',');
   const preload = preloadOption(NODE_PRELOAD_PATH);
   const inherited = (input.nodeOptions ?? '').trim();
   const env: Record<string, string> = {
