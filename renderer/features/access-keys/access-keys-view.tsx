@@ -5,7 +5,7 @@ import { describePolicy } from '../../../shared/policy.ts';
 import { api, errorText } from '../../api.ts';
 import { ConfirmDialog } from '../../components/confirm-dialog.tsx';
 import { Modal } from '../../components/modal.tsx';
-import { expiryText } from '../../lib/time.ts';
+import { expiryText } from '../../../shared/relative-time.ts';
 import { useNow } from '../../lib/use-now.ts';
 import { CreateKeyForm } from './create-key-form.tsx';
 import { KeyOnce } from './key-once.tsx';
