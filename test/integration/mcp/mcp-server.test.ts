@@ -108,7 +108,7 @@ describe.each(['daemon', 'own'] as const)('tkw mcp (%s owner)', (mode) => {
     expect(call.headers['x-tokenwarden-key']).toBeUndefined();
     const view = result.structuredContent as { status: number; body: string; body_encoding: string; truncated: boolean; headers: Record<string, string> };
     expect(view).toMatchObject({ status: 200, body_encoding: 'text', truncated: false });
-    expect(JSON.parse(view.body)).toMatchObject({ url: '/items?x=1', method: 'POST', body: '{"a":1}', headers: { 'x-tokenwarden-client': 'mcp/vitest-agent' } });
+    expect(JSON.parse(view.body)).toMatchObject({ url: '/items?x=1', method: 'POST', body: '{"a":1}' });
     expect(textOf(result)).toMatch(/^HTTP 200/);
   });
 
