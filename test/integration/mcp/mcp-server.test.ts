@@ -52,7 +52,10 @@ describe.each(['daemon', 'own'] as const)('tkw mcp (%s owner)', (mode) => {
       cli.run(['add', name, ...hosts.flatMap((h) => ['--host', h]), '--allow-insecure-loopback', '--token-stdin'], { input: CANARY });
     expect((await add('echo', [upstream.origin, second.origin])).code).toBe(0);
     expect((await add('hidden', [upstream.origin])).code).toBe(0);
-    mcp = await startMcp(cli, ['--allow', 'echo']);
+    // An OAuth credential nobody has logged in to yet: the proxy answers needs-login before any upstream call.
+    const pending = ['add', 'pending', '--host', upstream.origin, '--allow-insecure-loopback', '--issuer', 'https://127.0.0.1:1', '--client-id', 'mcp-test', '--grant', 'auth-code'];
+    expect((await cli.run(pending)).code).toBe(0);
+    mcp = await startMcp(cli, ['--allow', 'echo,pending']);
   });
 
   afterAll(async () => {
@@ -83,8 +86,9 @@ describe.each(['daemon', 'own'] as const)('tkw mcp (%s owner)', (mode) => {
     const result = await mcp.call('list_credentials');
     expect(result.isError).toBeFalsy();
     const { credentials } = result.structuredContent as { credentials: { name: string; hosts: string[]; status: string; policy: string }[] };
-    expect(credentials.map((c) => c.name)).toEqual(['echo']);
-    expect(credentials[0]).toMatchObject({ hosts: [upstream.origin, second.origin], status: 'valid' });
+    expect(credentials.map((c) => c.name).sort()).toEqual(['echo', 'pending']);
+    expect(credentials.find((c) => c.name === 'echo')).toMatchObject({ hosts: [upstream.origin, second.origin], status: 'valid' });
+    expect(credentials.find((c) => c.name === 'pending')).toMatchObject({ status: 'needs-login' });
     expect(credentials[0]!.policy).toMatch(/Authorization/);
     expect(textOf(result)).not.toContain('hidden');
   });
@@ -173,6 +177,14 @@ describe.each(['daemon', 'own'] as const)('tkw mcp (%s owner)', (mode) => {
     expect(calls()).toBe(before);
   });
 
+  it('a credential that needs a login is a coded tool error with 0 upstream calls', async () => {
+    const before = calls();
+    const result = await mcp.call('http_request', { credential: 'pending', path: '/x' });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(/^ERR_NEEDS_LOGIN: /);
+    expect(calls()).toBe(before);
+  });
+
   it('bad input gets tool errors, never a crash: unknown tool, wrong types, unknown fields', async () => {
     for (const [name, args] of [
       ['get_token', { credential: 'echo' }],
@@ -203,8 +215,8 @@ describe.each(['daemon', 'own'] as const)('tkw mcp (%s owner)', (mode) => {
     expect((await cli.run(['policy', 'echo', '--methods', 'GET', '--paths', '/allowed/**'])).code).toBe(0);
     try {
       const listed = await mcp.call('list_credentials');
-      const { credentials } = listed.structuredContent as { credentials: { policy: string }[] };
-      expect(credentials[0]!.policy).toMatch(/methods GET.*paths \/allowed\/\*\*/);
+      const { credentials } = listed.structuredContent as { credentials: { name: string; policy: string }[] };
+      expect(credentials.find((c) => c.name === 'echo')!.policy).toMatch(/methods GET.*paths \/allowed\/\*\*/);
       const before = calls();
       const post = await mcp.call('http_request', { credential: 'echo', method: 'POST', path: '/allowed/x', body: '{}' });
       expect(post.isError).toBe(true);
@@ -224,7 +236,8 @@ describe.each(['daemon', 'own'] as const)('tkw mcp (%s owner)', (mode) => {
     const keys = JSON.parse((await cli.run(['key', 'list', '--json'])).stdout) as { id: string; for: string[]; label: string | null; status: string }[];
     const mine = keys.filter((k) => k.label?.startsWith('tkw mcp'));
     expect(mine).toHaveLength(1);
-    expect(mine[0]).toMatchObject({ for: ['echo'], status: 'active' });
+    expect(mine[0]).toMatchObject({ status: 'active' });
+    expect([...mine[0]!.for].sort()).toEqual(['echo', 'pending']);
     const masterKey = JSON.parse((await cli.run(['proxy-env', 'echo', '--json'])).stdout) as Record<string, string>;
     const master = decodeURIComponent(new URL(masterKey.HTTP_PROXY!).password);
     // The proxy strips the key header, so the upstream never sees which key was used; the MCP process's own
