@@ -1,11 +1,18 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from '@playwright/test';
 import { expect, test } from '../fixtures/e2e-app.ts';
 import { POLICY_MESSAGES } from '../../shared/policy.ts';
 
 const TOKEN = 'tw-canary-e2e-access-0123456789abcdef';
 // `TW_SCREENSHOT_DIR=docs/screenshots npx playwright test access-control` refreshes the README images.
 const OUT = path.resolve(process.env.TW_SCREENSHOT_DIR ?? 'test-results/screenshots');
+
+async function seriousViolations(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).analyze();
+  return results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
 
 async function gateway(app: { service: { proxyInfo(): Promise<{ url: string | null }> } }, name: string, key: string, method = 'GET'): Promise<number> {
   const info = await app.service.proxyInfo();
@@ -147,6 +154,35 @@ test('screenshots of the policy section and the Access keys view in light and da
     await expect(view.getByRole('status', { name: 'New access key' })).toBeVisible();
     await page.screenshot({ path: path.join(OUT, `access-keys-${scheme}.png`) });
     await view.getByRole('button', { name: 'I have stored it' }).click();
+    await view.getByRole('button', { name: 'Close' }).click();
+  }
+});
+
+test('axe: the policy editor with errors and the Access keys view with a new key have 0 serious or critical violations', async ({ app, page }) => {
+  test.setTimeout(180_000);
+  await app.service.add({ kind: 'static', name: 'api', hosts: [app.upstream.origin], token: TOKEN, allowInsecureLoopback: true, policy: { maxUses: 3 } });
+  await app.service.createAccessKey({ for: ['api'], uses: 1, label: 'listed' });
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    await app.open();
+    await page.getByRole('option', { name: /api/ }).click();
+    const section = page.getByRole('region', { name: 'Access policy' });
+    await section.getByRole('button', { name: 'Edit policy' }).click();
+    await section.getByLabel('Rate').fill('banana');
+    await section.getByRole('button', { name: 'Save policy' }).click();
+    await expect(section.getByText(POLICY_MESSAGES.rate)).toBeVisible();
+    expect(await seriousViolations(page), `policy editor ${colorScheme}`).toEqual([]);
+    await section.getByRole('button', { name: 'Cancel' }).click();
+
+    await page.getByRole('button', { name: 'Access keys' }).click();
+    const view = page.getByRole('dialog', { name: 'Access keys' });
+    await view.getByRole('button', { name: 'Create key' }).click();
+    await expect(view.getByText(POLICY_MESSAGES.forEmpty)).toBeVisible();
+    expect(await seriousViolations(page), `access keys form ${colorScheme}`).toEqual([]);
+    await view.getByRole('form', { name: 'Create an access key' }).getByLabel('api').check();
+    await view.getByRole('button', { name: 'Create key' }).click();
+    await expect(view.getByRole('status', { name: 'New access key' })).toBeVisible();
+    expect(await seriousViolations(page), `access keys with a new key ${colorScheme}`).toEqual([]);
     await view.getByRole('button', { name: 'Close' }).click();
   }
 });
