@@ -92,6 +92,7 @@ writeResults(
     notes: [
       '`npm run soak` (SOAK_CRASH_KILLS): each kill lands at a random point (30% right after the first acknowledged write, else within 10 ms) in a writer that rewrites a real vault in a loop through the atomic writer (temp file, fsync, hard-linked .bak, rename, directory fsync).',
       'After every kill vault.json must be exactly the last acknowledged version or the one in flight, and vault.json.bak its predecessor; finally the vault must unlock to the last version.',
+      ...(KILLS < 1_000 ? [`This run was shortened to ${KILLS} kills (SOAK_CRASH_KILLS) because the machine was saturated; the requirement is 1,000, the default of \`npm run soak\`.`] : []),
     ],
   },
 );

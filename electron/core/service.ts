@@ -339,6 +339,8 @@ export class TokenwardenService implements ControlApi {
     // Awaited so quitting never leaves a token on the clipboard (S5).
     await this.#clipboard?.dispose();
     await this.#proxy?.close();
+    // S-rollback: the desktop exits right after close(); the last revision must reach the keyring/safeStorage record.
+    await this.#vault.settled();
     this.#listeners.clear();
   }
 
