@@ -71,6 +71,8 @@ export const OAuthPublicConfig = z
     scope: z.string().nullable(),
     audience: z.string().nullable(),
     resource: z.string().nullable(),
+    /** Auth-code only: the redirect URI to register at the IdP; logins use it with a free port added (RFC 8252 §7.3). */
+    redirectUri: z.string().nullable(),
   })
   .strict();
 export type OAuthPublicConfig = z.infer<typeof OAuthPublicConfig>;
@@ -193,6 +195,8 @@ export const AppEvent = z.discriminatedUnion('type', [
     })
     .strict(),
   z.object({ type: z.literal('login'), prompt: LoginPrompt }).strict(),
+  // An auth-code login waits for the browser: the client that started it opens `url` on the user's side unless the owner already did.
+  z.object({ type: z.literal('authorize'), name: z.string(), url: z.string(), redirectUri: z.string(), opened: z.boolean() }).strict(),
   z.object({ type: z.literal('locked'), locked: z.boolean() }).strict(),
 ]);
 export type AppEvent = z.infer<typeof AppEvent>;

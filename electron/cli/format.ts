@@ -61,6 +61,7 @@ export function formatDetail(d: CredentialDetail, now: number, color: boolean): 
     ['last refresh', relativeText(d.lastRefreshAt, now)],
   ];
   if (d.oauth) lines.push(['oauth', `${d.oauth.grant} via ${d.oauth.issuer} (client ${d.oauth.clientId}${d.oauth.hasClientSecret ? ', with secret' : ''})`]);
+  if (d.oauth?.redirectUri) lines.push(['redirect URI', `${d.oauth.redirectUri} (register this; each login adds a free port)`]);
   if (d.exec) lines.push(['command', d.exec.command]);
   if (d.lastError) lines.push(['last error', `${d.lastError.message} (${d.lastError.code})`]);
   const width = Math.max(...lines.map(([k]) => k.length));

@@ -3,11 +3,12 @@
  * otherwise in-process under the owner lock (so two CLI writers queue instead of losing updates).
  */
 import type { ControlApi } from '../../shared/contract.ts';
-import type { AppEvent } from '../../shared/model.ts';
+import type { AppEvent, CredentialSummary } from '../../shared/model.ts';
 import { ensureDataDir, resolveDataDir } from '../core/data-dir.ts';
 import { TokenwardenError } from '../core/errors.ts';
-import { acquireOwnerLock, readOwnerLock } from '../core/vault/owner-lock.ts';
-import { promptHidden, type CliIo } from './io.ts';
+import { acquireOwnerLock, readOwnerLock, type OwnerInfo, type OwnerLock } from '../core/vault/owner-lock.ts';
+import type { CliIo } from './io.ts';
+import { unlockLocal } from './unlock-local.ts';
 
 export interface Session {
   api: ControlApi;
@@ -15,6 +16,8 @@ export interface Session {
   mode: 'daemon' | 'local';
   home: string;
   onEvent(listener: (event: AppEvent) => void): Promise<() => void>;
+  /** `login` that stops when `signal` aborts: in-process directly, against an owner by closing the connection. */
+  login(name: string, signal: AbortSignal): Promise<CredentialSummary>;
   close(): Promise<void>;
 }
 
@@ -25,25 +28,64 @@ export interface SessionOptions {
   acceptRollback?: boolean;
 }
 
+/** How long a CLI command waits for another CLI command (or a starting owner) before ERR_BUSY. */
 const CLI_LOCK_WAIT_MS = 20_000;
+/** An owner that has just taken the lock needs a moment before its control socket answers. */
+const OWNER_STARTING_MS = 5000;
 
 export async function openSession(io: CliIo, options: SessionOptions = {}): Promise<Session> {
   const home = resolveDataDir(io.env);
-  const owner = readOwnerLock(home);
-  if (owner && owner.role !== 'cli' && owner.socketPath) {
-    // Each path imports only what it uses: a CLI start is dominated by module loading.
-    const { connectControl, createControlApi } = await import('../core/control/index.ts');
-    const client = await connectControl(owner.socketPath);
-    return {
-      api: createControlApi(client),
-      mode: 'daemon',
-      home,
-      onEvent: (listener) => client.onEvent(listener),
-      close: async () => client.close(),
-    };
-  }
   await ensureDataDir(home);
-  const lock = await acquireOwnerLock(home, { role: 'cli', waitMs: CLI_LOCK_WAIT_MS });
+  const deadline = Date.now() + CLI_LOCK_WAIT_MS;
+  // The holder can change while we wait (a CLI command ends, a daemon starts), so decide again each round.
+  for (;;) {
+    const owner = readOwnerLock(home);
+    if (owner && owner.role !== 'cli' && owner.socketPath) {
+      const session = await connectOwner(home, owner);
+      if (session) return session;
+      continue;
+    }
+    const lock = await acquireOwnerLock(home, { role: 'cli', waitMs: Math.min(250, Math.max(0, deadline - Date.now())) }).catch((err: unknown) => {
+      if (err instanceof TokenwardenError && err.code === 'ERR_BUSY' && Date.now() < deadline) return undefined;
+      throw err;
+    });
+    if (lock) return openLocal(home, io, lock, options);
+  }
+}
+
+/** Undefined when the owner went away meanwhile (the caller looks again); throws when it stays unreachable. */
+async function connectOwner(home: string, owner: OwnerInfo): Promise<Session | undefined> {
+  // Each path imports only what it uses: a CLI start is dominated by module loading.
+  const { connectControl, createControlApi } = await import('../core/control/index.ts');
+  const started = Date.now();
+  for (;;) {
+    try {
+      const client = await connectControl(owner.socketPath!);
+      const api = createControlApi(client);
+      return {
+        api,
+        mode: 'daemon',
+        home,
+        onEvent: (listener) => client.onEvent(listener),
+        login: (name, signal) => {
+          const onAbort = () => client.close();
+          signal.addEventListener('abort', onAbort, { once: true });
+          return api.login(name).finally(() => signal.removeEventListener('abort', onAbort));
+        },
+        close: async () => client.close(),
+      };
+    } catch (err) {
+      const current = readOwnerLock(home);
+      if (current?.pid !== owner.pid) return undefined;
+      const unreachable = err instanceof TokenwardenError && err.code === 'ERR_DAEMON_UNREACHABLE';
+      if (!unreachable || Date.now() - started > OWNER_STARTING_MS) throw err;
+      // Polling is the only way to see another process's socket appear; bounded by OWNER_STARTING_MS.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
+
+async function openLocal(home: string, io: CliIo, lock: OwnerLock, options: SessionOptions): Promise<Session> {
   try {
     const { createService } = await import('../core/create-service.ts');
     const service = await createService({
@@ -57,6 +99,7 @@ export async function openSession(io: CliIo, options: SessionOptions = {}): Prom
       mode: 'local',
       home,
       onEvent: async (listener) => service.onEvent(listener),
+      login: (name, signal) => service.login(name, { signal }),
       close: async () => {
         await service.close();
         lock.release();
@@ -65,16 +108,6 @@ export async function openSession(io: CliIo, options: SessionOptions = {}): Prom
   } catch (err) {
     lock.release();
     throw err;
-  }
-}
-
-async function unlockLocal(service: ControlApi, io: CliIo): Promise<void> {
-  try {
-    await service.unlock();
-  } catch (err) {
-    // Only a missing secret is worth a prompt; a wrong TOKENWARDEN_PASSPHRASE must fail loudly.
-    if (!(err instanceof TokenwardenError) || err.code !== 'ERR_LOCKED' || !io.stdin.isTTY) throw err;
-    await service.unlock(await promptHidden('Vault passphrase: ', io));
   }
 }
 

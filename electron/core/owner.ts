@@ -10,6 +10,8 @@ import { isRevealMethod, type RevealGate } from './reveal/reveal-gate.ts';
 import type { TokenwardenService } from './service.ts';
 import { acquireOwnerLock } from './vault/owner-lock.ts';
 
+const CLI_HOLDER_WAIT_MS = 5000;
+
 export interface Owner {
   service: TokenwardenService;
   socketPath: string;
@@ -26,8 +28,13 @@ export interface OwnerOptions extends CreateServiceOptions {
 export async function startOwner(options: OwnerOptions): Promise<Owner> {
   await ensureDataDir(options.home);
   const socketPath = controlSocketPath(options.home);
-  // Throws ERR_BUSY naming the holder when another owner (or a CLI command) holds the directory.
-  const lock = await acquireOwnerLock(options.home, { role: options.role, socketPath });
+  // A short CLI command may hold the lock for a moment: wait up to 5 s for it. Another owner is ERR_BUSY at once.
+  const lock = await acquireOwnerLock(options.home, {
+    role: options.role,
+    socketPath,
+    waitMs: CLI_HOLDER_WAIT_MS,
+    waitFor: (holder) => holder.role === 'cli',
+  });
   let service: TokenwardenService | undefined;
   try {
     service = await createService({ ...options, ownerPid: process.pid });
@@ -41,6 +48,8 @@ export async function startOwner(options: OwnerOptions): Promise<Owner> {
           if (options.revealGate && isRevealMethod(method)) {
             await options.revealGate.check({ method, name: params[0] as string, caller: await context.caller() });
           }
+          // A login ends with its caller: Ctrl-C in the CLI closes the connection, which cancels it.
+          if (method === 'login') return owner.login(params[0] as string, { signal: context.signal });
           return (owner[method] as (...args: unknown[]) => Promise<unknown>).apply(owner, params);
         },
         subscribe: (listener) => owner.onEvent(listener),

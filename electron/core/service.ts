@@ -212,9 +212,10 @@ export class TokenwardenService implements ControlApi {
     return this.status();
   }
 
-  async login(name: string): Promise<CredentialSummary> {
+  /** `options.signal` comes from the caller's side (Ctrl-C in the CLI, or its control connection closing). */
+  async login(name: string, options: { signal?: AbortSignal } = {}): Promise<CredentialSummary> {
     this.#record(name);
-    await this.#manager.login(name);
+    await this.#manager.login(name, options);
     this.#manager.schedule(name);
     return this.#changed(name);
   }

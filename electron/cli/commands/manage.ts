@@ -4,7 +4,7 @@ import type { CommandContext } from '../context.ts';
 import { confirm, promptHidden, readStdinLines } from '../io.ts';
 import { usageError } from '../fail.ts';
 import { formatStatus } from '../format.ts';
-import type { LoginPrompt } from '../../../shared/model.ts';
+import { runLogin } from '../login.ts';
 import { TokenwardenError } from '../../core/errors.ts';
 
 export function registerManage(program: Command, ctx: CommandContext): void {
@@ -30,17 +30,11 @@ export function registerManage(program: Command, ctx: CommandContext): void {
     .command('login')
     .summary('run the interactive OAuth grant (browser or device code)')
     .argument('<name>')
-    .action((name: string) =>
+    .option('--no-browser', 'only print the URL to open (e.g. over SSH)')
+    .action((name: string, opts: { browser: boolean }) =>
       ctx.withSession(async (session) => {
-        const stop = await session.onEvent((event) => {
-          if (event.type === 'login' && event.prompt.name === name) io.err(describeDevicePrompt(event.prompt));
-        });
-        try {
-          const summary = await session.api.login(name);
-          io.out(`Logged in: ${summary.name} is ${summary.status}${summary.expiresAt ? `, expires ${summary.expiresAt}` : ''}.\n`);
-        } finally {
-          stop();
-        }
+        const summary = await runLogin(session, name, io, { browser: opts.browser });
+        io.out(`Logged in: ${summary.name} is ${summary.status}${summary.expiresAt ? `, expires ${summary.expiresAt}` : ''}.\n`);
       }),
     );
 
@@ -117,17 +111,4 @@ export function registerManage(program: Command, ctx: CommandContext): void {
         { unlock: false },
       ),
     );
-}
-
-function describeDevicePrompt(p: LoginPrompt): string {
-  return [
-    '',
-    `  To sign in, open ${p.verificationUri}`,
-    `  and enter the code:  ${p.userCode}`,
-    p.verificationUriComplete ? `  (or open ${p.verificationUriComplete})` : '',
-    `  The code expires at ${p.expiresAt}. Waiting…`,
-    '',
-  ]
-    .filter((l, i, all) => l !== '' || i === 0 || i === all.length - 1)
-    .join('\n');
 }

@@ -7,6 +7,8 @@ import type { RevealCaller } from '../reveal/reveal-gate.ts';
 export interface CallContext {
   /** Resolved on first use per connection: naming the peer walks /proc, which only reveals need. */
   caller(): Promise<RevealCaller>;
+  /** Aborted when the caller's connection closes, so a long call (an interactive login) stops with its caller. */
+  readonly signal: AbortSignal;
 }
 
 export interface ControlHandler {

@@ -45,9 +45,11 @@ export class ControlSession {
   #queue: Buffer[] = [];
   #unsubscribe: (() => void) | undefined;
   #lingerTimer: NodeJS.Timeout | undefined;
+  readonly #closed = new AbortController();
   #caller: ReturnType<CallContext['caller']> | undefined;
   readonly #context: CallContext = {
     caller: () => (this.#caller ??= this.#options.identifyPeer?.().catch(() => UNIDENTIFIED) ?? Promise.resolve(UNIDENTIFIED)),
+    signal: this.#closed.signal,
   };
 
   constructor(socket: Socket, options: SessionOptions) {
@@ -62,6 +64,7 @@ export class ControlSession {
       if (err.code !== 'EPIPE' && err.code !== 'ECONNRESET') options.log?.(`control: connection error ${err.code ?? 'unknown'}`);
     });
     socket.once('close', () => {
+      this.#closed.abort();
       this.#queue = [];
       this.#unsubscribe?.();
       this.#unsubscribe = undefined;

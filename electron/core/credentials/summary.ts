@@ -2,6 +2,7 @@
 import type { CredentialDetail, CredentialStatus, CredentialSummary } from '../../../shared/model.ts';
 import type { CredentialRecord } from './credential-record.ts';
 import { inspectJwt } from './jwt-inspect.ts';
+import { registrableRedirectUri } from '../oauth/loopback-redirect.ts';
 
 /** At most the last 4 characters, and none at all for short tokens where 4 would be most of it (S7). */
 export function tokenTail(token: string | undefined): string | null {
@@ -51,6 +52,7 @@ export function toDetail(record: CredentialRecord, status: CredentialStatus, las
           scope: record.oauth.scope ?? null,
           audience: record.oauth.audience ?? null,
           resource: record.oauth.resource ?? null,
+          redirectUri: record.oauth.grant === 'auth-code' ? registrableRedirectUri(record.oauth.issuer) : null,
         }
       : null,
     exec: record.exec ? { command: record.exec.command } : null,

@@ -80,8 +80,12 @@ export class GrantRunner {
     throw new TokenwardenError('ERR_NEEDS_LOGIN', `${record.name} has no refresh token; log in again.`);
   }
 
-  /** `login`: runs the credential's configured grant from scratch. */
-  async login(record: CredentialRecord): Promise<TokenResponseLike> {
+  /**
+   * `login`: runs the credential's configured grant from scratch. An auth-code login announces its URL as an
+   * `authorize` event, so the client that asked (the CLI, possibly over SSH) can open it on the user's side;
+   * an owner with its own browser (the desktop app) opens it too.
+   */
+  async login(record: CredentialRecord, options: { signal?: AbortSignal } = {}): Promise<TokenResponseLike> {
     const oauth = oauthOf(record);
     switch (oauth.grant) {
       case 'client-credentials':
@@ -91,13 +95,17 @@ export class GrantRunner {
         }
         return this.refresh(record);
       case 'auth-code': {
-        if (!this.#o.openBrowser) throw new TokenwardenError('ERR_NOT_AVAILABLE', 'No system browser is available for this login.');
         const config = await this.configFor(record);
+        const openBrowser = this.#o.openBrowser;
         const { response, nonce } = await authCodeLogin({
           config,
           issuer: oauth.issuer,
-          openBrowser: this.#o.openBrowser,
+          openBrowser: async ({ url, redirectUri }) => {
+            this.#o.onEvent?.({ type: 'authorize', name: record.name, url, redirectUri, opened: Boolean(openBrowser) });
+            await openBrowser?.(url);
+          },
           timers: this.#o.timers,
+          ...(options.signal ? { signal: options.signal } : {}),
           ...(oauth.scope ? { scope: oauth.scope } : {}),
           ...(oauth.audience ? { audience: oauth.audience } : {}),
           ...(oauth.resource ? { resource: oauth.resource } : {}),
@@ -112,6 +120,7 @@ export class GrantRunner {
           name: record.name,
           now: this.#o.now,
           onPrompt: (prompt) => this.#o.onEvent?.({ type: 'login', prompt }),
+          ...(options.signal ? { signal: options.signal } : {}),
           ...(oauth.scope ? { scope: oauth.scope } : {}),
           ...(oauth.audience ? { audience: oauth.audience } : {}),
           ...(oauth.resource ? { resource: oauth.resource } : {}),

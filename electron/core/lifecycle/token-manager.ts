@@ -85,13 +85,15 @@ export class TokenManager {
     return this.#flights.run(name, () => this.#refresh(name, force, { honourBackoff: retry }));
   }
 
-  async login(name: string): Promise<void> {
+  /** Runs the interactive grant; `signal` (Ctrl-C, a closed control connection) cancels it with ERR_CANCELLED. */
+  async login(name: string, options: { signal?: AbortSignal } = {}): Promise<void> {
     return this.#logins.run(name, async () => {
       const record = this.#require(name);
       let response: TokenResponseLike;
       try {
-        response = await this.#grants.login(record);
+        response = await this.#grants.login(record, options);
       } catch (err) {
+        if (options.signal?.aborted) throw new TokenwardenError('ERR_CANCELLED', `The login of ${name} was cancelled.`);
         throw toIdpError(err, this.#now(), 'Login');
       }
       const previous = record.oauth?.grant === 'refresh-token' ? record.tokens : undefined;

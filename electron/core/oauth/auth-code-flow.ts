@@ -2,13 +2,22 @@
 import * as client from 'openid-client';
 import { callbackPathFor, startLoopbackRedirect } from './loopback-redirect.ts';
 
+/** What the user must open to log in; handed to whoever can reach the user's browser (see GrantRunner). */
+export interface AuthorizationRequest {
+  url: string;
+  /** The exact redirect URI of this login; only its port differs between logins (RFC 8252 §7.3). */
+  redirectUri: string;
+}
+
 export interface AuthCodeLoginOptions {
   config: client.Configuration;
   issuer: string;
-  openBrowser: (url: string) => Promise<void>;
+  /** Called once the listener waits; resolves when the URL was handed on (not when the login ends). */
+  openBrowser: (request: AuthorizationRequest) => Promise<void>;
   scope?: string;
   audience?: string;
   resource?: string;
+  signal?: AbortSignal;
   timeoutMs?: number;
   timers?: { setTimeout: typeof setTimeout; clearTimeout: typeof clearTimeout };
 }
@@ -19,15 +28,18 @@ export interface AuthCodeLoginResult {
 }
 
 export async function authCodeLogin(options: AuthCodeLoginOptions): Promise<AuthCodeLoginResult> {
+  // Fresh for every login: a state, nonce or verifier is never reused (O1).
+  const verifier = client.randomPKCECodeVerifier();
+  const state = client.randomState();
+  const nonce = client.randomNonce();
   const listener = await startLoopbackRedirect({
     path: callbackPathFor(options.issuer),
+    state,
+    ...(options.signal ? { signal: options.signal } : {}),
     ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
     ...(options.timers ? { timers: options.timers } : {}),
   });
   try {
-    const verifier = client.randomPKCECodeVerifier();
-    const state = client.randomState();
-    const nonce = client.randomNonce();
     const scope = options.scope ?? 'openid';
     const params: Record<string, string> = {
       redirect_uri: listener.redirectUri,
@@ -40,9 +52,9 @@ export async function authCodeLogin(options: AuthCodeLoginOptions): Promise<Auth
     };
     if (options.audience) params.audience = options.audience;
     if (options.resource) params.resource = options.resource;
-    await options.openBrowser(client.buildAuthorizationUrl(options.config, params).href);
+    await options.openBrowser({ url: client.buildAuthorizationUrl(options.config, params).href, redirectUri: listener.redirectUri });
     const callback = await listener.result;
-    // openid-client checks state, and `iss` whenever the metadata advertises it (RFC 9207), before any token call.
+    // openid-client checks state again, and `iss` whenever the metadata advertises it (RFC 9207), before any token call.
     const response = await client.authorizationCodeGrant(options.config, callback, {
       pkceCodeVerifier: verifier,
       expectedState: state,

@@ -1,5 +1,5 @@
 /** The one-shot loopback redirect listener for the system-browser login (RFC 8252; SECURITY O2, O3). */
-import { createHash } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { TokenwardenError } from '../errors.ts';
@@ -13,6 +13,33 @@ const DONE_PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>Token
 /** Each issuer gets its own path, so a code from IdP A arriving at B's callback is refused (mix-up, O3). */
 export function callbackPathFor(issuer: string): string {
   return `/callback/${createHash('sha256').update(issuer).digest('base64url').slice(0, 16)}`;
+}
+
+const BAD_STATE_PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>Tokenwarden</title></head>
+<body style="font-family:system-ui;margin:3rem"><h1>Not this login</h1>
+<p>This link does not belong to the login Tokenwarden is waiting for. Tokenwarden is still waiting.</p></body></html>`;
+
+const PAGE_HEADERS = {
+  'content-type': 'text/html; charset=utf-8',
+  'cache-control': 'no-store',
+  'referrer-policy': 'no-referrer',
+  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
+  connection: 'close',
+} as const;
+
+function sameState(received: string | null, expected: string): boolean {
+  if (received === null) return false;
+  const a = Buffer.from(received);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * What to register at the IdP: the loopback IP literal and the stable path, with no port. RFC 8252 §7.3 has
+ * IdPs accept any port on a loopback redirect, so only the port differs from one login to the next.
+ */
+export function registrableRedirectUri(issuer: string): string {
+  return `http://127.0.0.1${callbackPathFor(issuer)}`;
 }
 
 /**
@@ -40,6 +67,13 @@ export interface LoopbackRedirect {
 
 export interface LoopbackRedirectOptions {
   path: string;
+  /**
+   * The `state` of this login. Only a GET that carries it ends the login; anything else on the path gets 400 and
+   * the listener keeps waiting, so a local process or a web page cannot abort a login by guessing the path (O2).
+   */
+  state: string;
+  /** Aborting closes the listener and rejects `result` with ERR_CANCELLED (Ctrl-C, a closed control connection). */
+  signal?: AbortSignal;
   timeoutMs?: number;
   timers?: { setTimeout: typeof setTimeout; clearTimeout: typeof clearTimeout };
 }
@@ -62,14 +96,12 @@ export async function startLoopbackRedirect(options: LoopbackRedirectOptions): P
       res.writeHead(404, { 'content-type': 'text/plain', connection: 'close' }).end('Not found');
       return;
     }
+    if (!sameState(url.searchParams.get('state'), options.state)) {
+      res.writeHead(400, PAGE_HEADERS).end(BAD_STATE_PAGE);
+      return;
+    }
     accepted = true;
-    res.writeHead(200, {
-      'content-type': 'text/html; charset=utf-8',
-      'cache-control': 'no-store',
-      'referrer-policy': 'no-referrer',
-      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
-      connection: 'close',
-    });
+    res.writeHead(200, PAGE_HEADERS);
     res.end(DONE_PAGE, () => void close());
     settle?.resolve(new URL(`${url.pathname}${url.search}`, `http://127.0.0.1:${port}`));
   });
@@ -78,12 +110,15 @@ export async function startLoopbackRedirect(options: LoopbackRedirectOptions): P
   const close = (): Promise<void> => {
     closed ??= new Promise<void>((resolve) => {
       timers.clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
       settle?.reject(new TokenwardenError('ERR_CANCELLED', 'The login was cancelled.'));
       server.close(() => resolve());
       server.closeAllConnections();
     });
     return closed;
   };
+
+  const onAbort = (): void => void close();
 
   const timer = timers.setTimeout(() => {
     settle?.reject(new TokenwardenError('ERR_TIMEOUT', 'The login was not completed within 5 minutes.'));
@@ -95,6 +130,12 @@ export async function startLoopbackRedirect(options: LoopbackRedirectOptions): P
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
   });
+  // Registered only once listening, so an abort can never close a server that is about to listen.
+  if (options.signal?.aborted) {
+    await close();
+    throw new TokenwardenError('ERR_CANCELLED', 'The login was cancelled.');
+  }
+  options.signal?.addEventListener('abort', onAbort, { once: true });
   const { port } = server.address() as AddressInfo;
   return { redirectUri: `http://127.0.0.1:${port}${options.path}`, result, close };
 }

@@ -28,6 +28,8 @@ export interface AcquireOptions {
   socketPath?: string;
   /** Wait up to this long for a live holder to let go; without it a live holder means ERR_BUSY at once. */
   waitMs?: number;
+  /** Which live holders are worth waiting for (default: all); others fail at once with ERR_BUSY. */
+  waitFor?: (holder: OwnerInfo) => boolean;
   /** Injected for tests. */
   isAlive?: (pid: number) => boolean;
   clock?: () => Date;
@@ -53,7 +55,7 @@ export async function acquireOwnerLock(home: string, options: AcquireOptions): P
       if (!takeOverStale(path, holder)) await new Promise((resolve) => setTimeout(resolve, 5));
       continue;
     }
-    const remaining = deadline - Date.now();
+    const remaining = options.waitFor && !options.waitFor(parsed) ? 0 : deadline - Date.now();
     if (remaining <= 0) {
       throw new TokenwardenError(
         'ERR_BUSY',

@@ -117,10 +117,22 @@ describe('auth code + PKCE in the system browser', () => {
     };
   }
 
-  it('O1 a wrong state is rejected before any token request', async () => {
-    const h = harness({ openBrowser: landWith(() => ({ code: 'stolen-code', state: 'attacker-state', iss: idp.issuer })) });
+  it('O1 O2 a wrong state gets 400, never reaches the token endpoint, and the login keeps waiting until cancelled', async () => {
+    const statuses: number[] = [];
+    const controller = new AbortController();
+    const h = harness({
+      openBrowser: async (url) => {
+        const target = new URL(new URL(url).searchParams.get('redirect_uri')!);
+        target.search = new URLSearchParams({ code: 'stolen-code', state: 'attacker-state', iss: idp.issuer }).toString();
+        void fetch(target).then((res) => {
+          statuses.push(res.status);
+          controller.abort();
+        });
+      },
+    });
     addAuthCode(h);
-    expect(await codeOf(h.manager.login('web'))).toBe('ERR_IDP');
+    expect(await codeOf(h.manager.login('web', { signal: controller.signal }))).toBe('ERR_CANCELLED');
+    expect(statuses).toEqual([400]);
     expect(h.counter.tokenCalls()).toHaveLength(0);
     expect(h.store.disk.get('web')!.tokens).toBeUndefined();
   });

@@ -34,7 +34,7 @@ const ISSUER_B = 'https://idp-b.example';
 describe('O2 loopback redirect listener', () => {
   it('O2 binds 127.0.0.1 with the IP literal, refuses wrong path, Host and method, accepts one GET, then closes', async () => {
     const clock = new ManualClock(0);
-    const listener = await startLoopbackRedirect({ path: callbackPathFor(ISSUER_A), timers: clock.timers });
+    const listener = await startLoopbackRedirect({ path: callbackPathFor(ISSUER_A), state: 's1', timers: clock.timers });
     const url = new URL(listener.redirectUri);
     expect(url.hostname).toBe('127.0.0.1');
     const port = Number(url.port);
@@ -47,7 +47,7 @@ describe('O2 loopback redirect listener', () => {
     const result = await listener.result;
     expect(result.searchParams.get('code')).toBe('the-code');
     await listener.close();
-    const second = await hit(port, `${url.pathname}?code=again`);
+    const second = await hit(port, `${url.pathname}?code=again&state=s1`);
     expect('error' in second ? second.error : second.status).toMatch(/ECONNREFUSED|404/);
   });
 
@@ -57,7 +57,7 @@ describe('O2 loopback redirect listener', () => {
     process.on('uncaughtException', onUncaught);
     try {
       const path = callbackPathFor(ISSUER_A);
-      const listener = await startLoopbackRedirect({ path });
+      const listener = await startLoopbackRedirect({ path, state: 's1' });
       const port = Number(new URL(listener.redirectUri).port);
       expect(await rawGet(port, '//')).toMatch(/^HTTP\/1\.1 404 /);
       expect(await rawGet(port, `//evil.example${path}?code=forged`)).toMatch(/^HTTP\/1\.1 404 /);
@@ -75,7 +75,7 @@ describe('O2 loopback redirect listener', () => {
 
   it("O3 IdP A's code arriving at IdP B's callback path is refused", async () => {
     expect(callbackPathFor(ISSUER_A)).not.toBe(callbackPathFor(ISSUER_B));
-    const listener = await startLoopbackRedirect({ path: callbackPathFor(ISSUER_B) });
+    const listener = await startLoopbackRedirect({ path: callbackPathFor(ISSUER_B), state: 's1' });
     const port = Number(new URL(listener.redirectUri).port);
     expect(await hit(port, `${callbackPathFor(ISSUER_A)}?code=from-a&iss=${encodeURIComponent(ISSUER_A)}`)).toMatchObject({ status: 404 });
     await listener.close();
@@ -83,7 +83,7 @@ describe('O2 loopback redirect listener', () => {
 
   it('O2 after 5 minutes the login fails with ERR_TIMEOUT and no listener remains', async () => {
     const clock = new ManualClock(0);
-    const listener = await startLoopbackRedirect({ path: '/callback/x', timers: clock.timers });
+    const listener = await startLoopbackRedirect({ path: '/callback/x', state: 's1', timers: clock.timers });
     const port = Number(new URL(listener.redirectUri).port);
     expect(clock.pendingDelays()).toEqual([REDIRECT_TIMEOUT_MS]);
     clock.advance(REDIRECT_TIMEOUT_MS);
@@ -92,5 +92,36 @@ describe('O2 loopback redirect listener', () => {
     expect((err as TokenwardenError).code).toBe('ERR_TIMEOUT');
     await listener.close();
     expect(await hit(port, '/callback/x?code=late')).toEqual({ error: 'ECONNREFUSED' });
+  });
+
+  it('O2 a GET on the right path without the right state gets 400 and the listener keeps waiting; the right state completes', async () => {
+    const path = callbackPathFor(ISSUER_A);
+    const listener = await startLoopbackRedirect({ path, state: 'the-real-state-0123456789' });
+    const port = Number(new URL(listener.redirectUri).port);
+    let settled = false;
+    void listener.result.then(() => (settled = true), () => (settled = true));
+    for (const query of ['', '?code=forged', '?code=forged&state=guess', '?error=access_denied&state=the-real-state-012345678', '?state=the-real-state-0123456789x']) {
+      const res = await hit(port, `${path}${query}`);
+      expect(res).toMatchObject({ status: 400 });
+      expect((res as { body: string }).body).toContain('still waiting');
+    }
+    expect(settled).toBe(false);
+    expect(await hit(port, `${path}?code=the-code&state=the-real-state-0123456789`)).toMatchObject({ status: 200 });
+    expect((await listener.result).searchParams.get('code')).toBe('the-code');
+    await listener.close();
+  });
+
+  it('O2 an aborted signal closes the listener and rejects with ERR_CANCELLED', async () => {
+    const controller = new AbortController();
+    const listener = await startLoopbackRedirect({ path: '/callback/x', state: 's1', signal: controller.signal });
+    const port = Number(new URL(listener.redirectUri).port);
+    controller.abort();
+    const err = await listener.result.catch((e: unknown) => e);
+    expect((err as TokenwardenError).code).toBe('ERR_CANCELLED');
+    await listener.close();
+    expect(await hit(port, '/callback/x?code=late&state=s1')).toEqual({ error: 'ECONNREFUSED' });
+    const already = new AbortController();
+    already.abort();
+    expect(await startLoopbackRedirect({ path: '/callback/x', state: 's1', signal: already.signal }).catch((e: unknown) => (e as TokenwardenError).code)).toBe('ERR_CANCELLED');
   });
 });
