@@ -14,9 +14,10 @@ interface RouteIndex {
 export function createProxyBackend(service: TokenwardenService): ProxyBackend {
   const vault = service.vault;
   let index: RouteIndex | undefined;
-  // Credentials change only through the service, which always emits; the hot path then reads a Map.
+  // Every credential write goes through the vault, which reports it at once; the hot path then reads a Map.
+  vault.onChange(() => (index = undefined));
   service.onEvent((event) => {
-    if (event.type === 'changed' || event.type === 'locked') index = undefined;
+    if (event.type === 'locked') index = undefined;
   });
 
   const routes = (): RouteIndex => {

@@ -40,6 +40,9 @@ import { ProxyKey } from './proxy-key.ts';
 import { UsageTracker } from './usage-tracker.ts';
 import type { Vault } from './vault/vault.ts';
 
+/** Store writes closer together than this become one `changed` event (a usage flush, a burst of refreshes). */
+const CHANGE_COALESCE_MS = 30;
+
 export interface ServiceParts {
   home: string;
   vault: Vault;
@@ -66,6 +69,8 @@ export class TokenwardenService implements ControlApi {
   readonly #access: AccessAdmin;
   readonly #accessStore: AccessStore;
   #proxy: ProxyServer | undefined;
+  #changeTimer: ReturnType<typeof setTimeout> | undefined;
+  readonly #stopWatching: () => void;
 
   constructor(parts: ServiceParts) {
     this.#home = parts.home;
@@ -86,6 +91,7 @@ export class TokenwardenService implements ControlApi {
       },
     });
     this.#access = new AccessAdmin({ vault: parts.vault, store: this.#accessStore, now: this.#now });
+    this.#stopWatching = parts.vault.onChange(() => this.#storeChanged());
   }
 
   /** The proxy is attached after construction because it needs the service as its backend. */
@@ -160,7 +166,6 @@ export class TokenwardenService implements ControlApi {
     this.#manager.unschedule(name);
     await this.#vault.remove(name);
     await this.#access.forgetCredential(name, record.id);
-    this.emit({ type: 'changed', summaries: this.#summaries() });
   }
 
   async status(): Promise<VaultStatus> {
@@ -236,9 +241,7 @@ export class TokenwardenService implements ControlApi {
   async revoke(name: string): Promise<RevokeResult> {
     this.#record(name);
     this.#manager.unschedule(name);
-    const result = await this.#manager.revoke(name);
-    this.#changed(name);
-    return result;
+    return this.#manager.revoke(name);
   }
 
   async introspect(name: string): Promise<IntrospectionView> {
@@ -335,6 +338,8 @@ export class TokenwardenService implements ControlApi {
   }
 
   async close(): Promise<void> {
+    this.#stopWatching();
+    clearTimeout(this.#changeTimer);
     this.#manager.stop();
     await this.usage.flush().catch(() => undefined);
     // Awaited so quitting never leaves a token on the clipboard (S5).
@@ -361,11 +366,20 @@ export class TokenwardenService implements ControlApi {
     return this.#vault.list().map((r) => toSummary(r, this.#access.statusOf(r, this.#manager.statusOf(r)), this.usage.lastUsed(r.name), this.#access.usesLeft(r)));
   }
 
+  /** The caller's answer; the `changed` event itself comes from the store (see #storeChanged). */
   #changed(name: string): CredentialSummary {
-    const summaries = this.#summaries();
-    this.emit({ type: 'changed', summaries });
-    const summary = summaries.find((s) => s.name === name);
-    if (!summary) throw new TokenwardenError('ERR_NOT_FOUND', `No credential named "${name}".`);
-    return summary;
+    const record = this.#record(name);
+    return toSummary(record, this.#access.statusOf(record, this.#manager.statusOf(record)), this.usage.lastUsed(name), this.#access.usesLeft(record));
+  }
+
+  /** Leading-edge throttle: the first write schedules one event, later writes in the window ride along. */
+  #storeChanged(): void {
+    if (this.#changeTimer) return;
+    this.#changeTimer = setTimeout(() => {
+      this.#changeTimer = undefined;
+      if (this.#vault.isLocked()) return;
+      this.emit({ type: 'changed', summaries: this.#summaries() });
+    }, CHANGE_COALESCE_MS);
+    this.#changeTimer.unref?.();
   }
 }

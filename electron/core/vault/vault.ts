@@ -66,6 +66,7 @@ export class Vault {
   #warnings: string[] = [];
   readonly #recoveries = new RecoveryLog();
   #generations: GenerationWriter | undefined;
+  readonly #changeListeners = new Set<() => void>();
 
   private constructor(path: string, options: VaultOptions, keyring: KeyringPort | undefined) {
     this.path = path;
@@ -92,6 +93,15 @@ export class Vault {
     vault.#recovered(loaded, null);
     vault.#warn(...quarantineNotices(path));
     return vault;
+  }
+
+  /**
+   * Called after every change to the records, whoever made it (a user action, a background or 401-driven
+   * refresh, a reload from disk): change events come from the store, so no writer can forget them.
+   */
+  onChange(listener: () => void): () => void {
+    this.#changeListeners.add(listener);
+    return () => this.#changeListeners.delete(listener);
   }
 
   isInitialized(): boolean {
@@ -227,6 +237,7 @@ export class Vault {
       }
       this.#file = result.file;
       this.#setPlain(result.plain);
+      this.#changed();
     });
   }
 
@@ -320,6 +331,17 @@ export class Vault {
     for (const [key, value] of changes.secrets ?? []) {
       if (value === null) this.#secrets.delete(key);
       else this.#secrets.set(key, value);
+    }
+    if (changes.records) this.#changed();
+  }
+
+  #changed(): void {
+    for (const listener of this.#changeListeners) {
+      try {
+        listener();
+      } catch {
+        // A listener's failure is its own; the write already succeeded.
+      }
     }
   }
 
