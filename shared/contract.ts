@@ -129,7 +129,13 @@ export const UpdatePatch = z
   .strict();
 export type UpdatePatch = z.input<typeof UpdatePatch>;
 
-export const RotateInput = z.object({ token: TokenInput.optional() }).strict();
+export const RotateInput = z
+  .object({
+    token: TokenInput.optional(),
+    /** Static tokens: the replacement's lifetime in seconds, for opaque tokens that carry no `exp`. */
+    expiresIn: z.number().int().positive().max(10 * 365 * 86400).optional(),
+  })
+  .strict();
 export type RotateInput = z.input<typeof RotateInput>;
 
 /** Every call is async; every failure rejects with `{ code, message }` (shared/errors.ts). */

@@ -234,7 +234,7 @@ export class TokenwardenService implements ControlApi {
   async rotate(name: string, input?: RotateInputType): Promise<CredentialSummary> {
     const parsed = parse(RotateInput, input ?? {});
     this.#record(name);
-    await this.#manager.rotate(name, parsed.token ? { token: parsed.token } : {});
+    await this.#manager.rotate(name, parsed);
     return this.#changed(name);
   }
 

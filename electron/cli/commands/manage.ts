@@ -54,16 +54,20 @@ export function registerManage(program: Command, ctx: CommandContext): void {
     .summary('get a new token and retire the old one (static: new token on stdin)')
     .argument('<name>')
     .option('--token-stdin', 'static credentials: read the replacement token from stdin')
-    .action((name: string, opts: { tokenStdin?: boolean }) =>
+    .option('--expires-in <seconds>', 'static credentials: lifetime of an opaque replacement (a JWT brings its own exp)')
+    .action((name: string, opts: { tokenStdin?: boolean; expiresIn?: string }) =>
       ctx.withSession(async ({ api }) => {
+        const expiresIn = opts.expiresIn === undefined ? undefined : Number(opts.expiresIn);
+        if (expiresIn !== undefined && (!Number.isInteger(expiresIn) || expiresIn <= 0)) throw usageError('--expires-in takes a positive number of seconds.');
         const detail = await api.get(name);
         let token: string | undefined;
         if (detail.kind === 'static') {
           if (opts.tokenStdin || !io.stdin.isTTY) token = (await readStdinLines(io.stdin)).join('\n');
           else token = await promptHidden('New token: ', io);
         }
-        const s = await api.rotate(name, token === undefined ? {} : { token });
-        io.out(`Rotated ${s.name}: ${s.status}, token now ends …${s.tokenTail ?? '????'}.\n`);
+        const s = await api.rotate(name, { ...(token === undefined ? {} : { token }), ...(expiresIn === undefined ? {} : { expiresIn }) });
+        const expiry = s.expiresAt ? `expires ${s.expiresAt}` : 'no expiry known (use --expires-in)';
+        io.out(`Rotated ${s.name}: ${s.status}, token now ends …${s.tokenTail ?? '????'}, ${expiry}.\n`);
       }),
     );
 

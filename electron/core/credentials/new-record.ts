@@ -2,7 +2,7 @@
 import type { AddInputParsed } from '../../../shared/contract.ts';
 import { isEmptyPolicy } from '../../../shared/policy.ts';
 import type { CredentialRecord } from './credential-record.ts';
-import { inspectJwt } from './jwt-inspect.ts';
+import { staticTokenSet } from './static-token-set.ts';
 
 export type NewRecord = Omit<CredentialRecord, 'id' | 'revision' | 'createdAt' | 'updatedAt'>;
 
@@ -17,23 +17,8 @@ export function newRecordFromInput(input: AddInputParsed, now: Date): NewRecord 
     ...(input.policy && !isEmptyPolicy(input.policy) ? { policy: input.policy } : {}),
   };
   switch (input.kind) {
-    case 'static': {
-      const jwt = inspectJwt(input.token);
-      // A pasted JWT's own `exp` is the best we know; --expires-in wins because the user said so.
-      const expiresAt = input.expiresIn
-        ? new Date(now.getTime() + input.expiresIn * 1000).toISOString()
-        : (jwt?.expiresAt ?? undefined);
-      return {
-        ...base,
-        tokens: {
-          accessToken: input.token,
-          tokenType: 'Bearer',
-          receivedAt: now.toISOString(),
-          scopes: jwt?.scopes ?? [],
-          ...(expiresAt ? { expiresAt } : {}),
-        },
-      };
-    }
+    case 'static':
+      return { ...base, tokens: staticTokenSet(input.token, now, input.expiresIn) };
     case 'exec':
       return { ...base, exec: { command: input.command } };
     case 'oauth': {

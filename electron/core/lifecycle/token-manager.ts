@@ -1,6 +1,7 @@
 /** The token lifecycle engine: ensureFresh with skew, single-flight, rotation-safe persistence and backoff. */
 import type { AppEvent, CredentialStatus, IntrospectionView, RevokeResult } from '../../../shared/model.ts';
 import type { CredentialRecord, TokenSet } from '../credentials/credential-record.ts';
+import { staticTokenSet } from '../credentials/static-token-set.ts';
 import { TokenwardenError } from '../errors.ts';
 import { OAuthDiscovery } from '../oauth/discovery.ts';
 import { runExecSource } from '../oauth/exec-source.ts';
@@ -102,13 +103,16 @@ export class TokenManager {
     });
   }
 
-  async rotate(name: string, input: { token?: string } = {}): Promise<void> {
+  async rotate(name: string, input: { token?: string | undefined; expiresIn?: number | undefined } = {}): Promise<void> {
     const record = this.#require(name);
     if (record.kind === 'static') {
       if (!input.token) throw new TokenwardenError('ERR_INVALID_INPUT', 'Rotating a static token needs the replacement token.');
-      const tokens: TokenSet = { accessToken: input.token, tokenType: 'Bearer', receivedAt: new Date(this.#now()).toISOString(), scopes: record.tokens?.scopes ?? [] };
-      await this.#persist(name, tokens);
+      // The replacement's own claims, never the old token's: a stale expiry would hide an expired token.
+      await this.#persist(name, staticTokenSet(input.token, new Date(this.#now()), input.expiresIn));
       return;
+    }
+    if (input.expiresIn !== undefined) {
+      throw new TokenwardenError('ERR_INVALID_INPUT', `--expires-in is for static tokens; ${name} gets its expiry from ${record.kind === 'exec' ? 'its command' : 'the identity provider'}.`);
     }
     if (record.kind === 'exec') {
       await this.ensureFresh(name, { force: true });
