@@ -34,5 +34,25 @@ if (electron) {
   console.log('tokenwarden: the Electron binary is not installed here; running the headless daemon instead (Ctrl-C stops it).');
   child = spawn(process.execPath, [`${root}/bin/tokenwarden.js`, 'daemon', '--foreground', ...args], { cwd: root, stdio: 'inherit' });
 }
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
-child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+
+// Stop the child exactly once, however we are told to: a second signal (Ctrl-C reaches the whole process
+// group, and npm forwards it as well) must not kill the daemon halfway through closing its vault.
+let stopping = false;
+function stop(signal) {
+  if (stopping) return;
+  stopping = true;
+  child.kill(signal);
+}
+// A closed terminal (SIGHUP) stops the daemon the orderly way, as SIGTERM does.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => stop(signal === 'SIGHUP' ? 'SIGTERM' : signal));
+
+// `npm start` runs us under `sh -c`, and a SIGTERM to npm reaches that shell, not us: the shell dies and we are
+// re-parented. No event reports that, so watch the parent pid (cheaply, and only while the child runs).
+const parent = process.ppid;
+const orphanWatch = setInterval(() => {
+  if (process.ppid !== parent) stop('SIGTERM');
+}, 500);
+child.on('exit', (code, signal) => {
+  clearInterval(orphanWatch);
+  process.exit(code ?? (signal ? 1 : 0));
+});

@@ -55,7 +55,15 @@ export async function promptHidden(question: string, io: CliIo): Promise<string>
     }
   };
   try {
-    return await new Promise<string>((resolve) => rl.question(question, resolve));
+    return await new Promise<string>((resolve, reject) => {
+      // A raw-mode tty turns Ctrl-C into a keypress: cancel the prompt and raise the signal, so whoever
+      // handles SIGINT (the daemon's shutdown, a login's cancel, or the default exit) still runs.
+      rl.once('SIGINT', () => {
+        reject(new TokenwardenError('ERR_CANCELLED', 'Cancelled at the prompt.'));
+        process.kill(process.pid, 'SIGINT');
+      });
+      rl.question(question, resolve);
+    });
   } finally {
     rl.close();
     process.stderr.write('\n');

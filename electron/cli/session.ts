@@ -111,6 +111,21 @@ async function openLocal(home: string, io: CliIo, lock: OwnerLock, options: Sess
   }
 }
 
+/**
+ * `lock` and `unlock` only mean something while an owner holds the vault open; without one, every command
+ * opens and closes the vault by itself, so there is nothing to lock or keep unlocked.
+ */
+export function requireOwner(io: CliIo, what: 'lock' | 'unlock'): void {
+  const owner = readOwnerLock(resolveDataDir(io.env));
+  if (owner && owner.role !== 'cli') return;
+  throw new TokenwardenError(
+    'ERR_NO_OWNER',
+    what === 'lock'
+      ? 'No Tokenwarden daemon or app is running, so nothing holds the vault open: there is nothing to lock.'
+      : 'No Tokenwarden daemon or app is running, so there is nothing to keep unlocked: each command unlocks the vault for itself. Start an owner with `tkw daemon`.',
+  );
+}
+
 /** Commands that need the proxy (exec, proxy-env, ca) need a running owner. */
 export function requireDaemon(session: Session, what: string): void {
   if (session.mode !== 'daemon') {

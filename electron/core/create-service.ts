@@ -2,6 +2,7 @@
 import type { ClipboardPort } from './clipboard/clipboard-guard.ts';
 import { ClipboardGuard } from './clipboard/clipboard-guard.ts';
 import { ensureDataDir } from './data-dir.ts';
+import { TokenwardenError } from './errors.ts';
 import { TokenManager } from './lifecycle/token-manager.ts';
 import { TokenwardenService } from './service.ts';
 import { createProxyBackend } from './service-proxy-backend.ts';
@@ -29,10 +30,16 @@ export interface CreateServiceOptions {
   acceptRollback?: boolean;
   /** R2: told about every fall-back to `.bak` (stderr in the CLI, a notification in the app, a log line in the daemon). */
   onVaultRecovery?: (recovery: VaultRecovery) => void;
+  /**
+   * 'startup': TOKENWARDEN_PASSPHRASE opens the vault at start-up only, so a later `unlock` without a secret
+   * cannot undo an explicit `lock` (owners; S6). 'always' (default): a one-shot CLI process may use it any time.
+   */
+  envPassphrase?: 'startup' | 'always';
 }
 
 export async function createService(options: CreateServiceOptions): Promise<TokenwardenService> {
-  const env = options.env ?? process.env;
+  // A copy the vault reads at each unlock; an owner drops the passphrase from it once started (S6).
+  const env = { ...(options.env ?? process.env) };
   await ensureDataDir(options.home);
   const vault = await Vault.open({
     home: options.home,
@@ -63,8 +70,13 @@ export async function createService(options: CreateServiceOptions): Promise<Toke
   owner.service = service;
   if (options.autoUnlock !== false) {
     // A vault that cannot be unlocked silently stays locked: the owner still starts and answers 423.
-    await service.unlock().catch((err: unknown) => options.log?.(`vault stays locked: ${(err as Error).message}`));
+    await service.unlock().catch((err: unknown) => {
+      // "Nothing could open it" is the ordinary first run or keyring-less start, which the caller explains in
+      // one line; anything else (a wrong TOKENWARDEN_PASSPHRASE, a damaged file) is logged as it is.
+      if (!(err instanceof TokenwardenError && err.code === 'ERR_LOCKED')) options.log?.(`vault stays locked: ${(err as Error).message}`);
+    });
   }
+  if (options.envPassphrase === 'startup') delete env.TOKENWARDEN_PASSPHRASE;
   if (options.proxy) {
     // Loaded on demand: in-process CLI commands never start a proxy and shouldn't pay for TLS/X.509 code.
     const { startProxy } = await import('./proxy/server.ts');

@@ -37,7 +37,7 @@ export async function startOwner(options: OwnerOptions): Promise<Owner> {
   });
   let service: TokenwardenService | undefined;
   try {
-    service = await createService({ ...options, ownerPid: process.pid });
+    service = await createService({ ...options, ownerPid: process.pid, envPassphrase: 'startup' });
     const owner = service;
     const server = await startControlServer({
       path: socketPath,

@@ -351,7 +351,7 @@ export class TokenwardenService implements ControlApi {
   }
 
   #requireUnlocked(): void {
-    if (this.#vault.isLocked()) throw new TokenwardenError('ERR_LOCKED');
+    if (this.#vault.isLocked()) throw new TokenwardenError('ERR_LOCKED', 'The vault is locked. Unlock it with `tkw unlock`.');
   }
 
   #record(name: string): CredentialRecord {

@@ -3,8 +3,11 @@ import type { Command } from 'commander';
 import type { CommandContext } from '../context.ts';
 import { confirm, promptHidden, readStdinLines } from '../io.ts';
 import { usageError } from '../fail.ts';
-import { formatStatus } from '../format.ts';
 import { runLogin } from '../login.ts';
+import type { CliIo } from '../io.ts';
+import { isNewVault, promptNewPassphrase, promptPassphrase } from '../passphrase-prompt.ts';
+import { requireOwner } from '../session.ts';
+import type { VaultStatus } from '../../../shared/model.ts';
 import { TokenwardenError } from '../../core/errors.ts';
 
 export function registerManage(program: Command, ctx: CommandContext): void {
@@ -86,33 +89,40 @@ export function registerManage(program: Command, ctx: CommandContext): void {
   program
     .command('lock')
     .summary('lock the vault in the running owner (drops the key from memory)')
-    .action(() =>
-      ctx.withSession(
-        async (session) => {
-          const status = await session.api.lock();
-          io.out(session.mode === 'daemon' ? 'Locked. The proxy answers 423 until you unlock.\n' : `${formatStatus(status)}\n`);
-        },
-        { unlock: false },
-      ),
-    );
+    .action(() => {
+      requireOwner(io, 'lock');
+      return ctx.withSession(async ({ api }) => {
+        await api.lock();
+        io.out('Locked. The proxy answers 423 until `tkw unlock` is given the passphrase.\n');
+      });
+    });
 
   program
     .command('unlock')
-    .summary('unlock the vault (passphrase from TOKENWARDEN_PASSPHRASE, the keyring or a prompt)')
+    .summary('unlock the vault in the running owner (passphrase from a prompt, stdin or TOKENWARDEN_PASSPHRASE)')
     .option('--passphrase-stdin', 'read the passphrase from standard input')
-    .action((opts: { passphraseStdin?: boolean }) =>
-      ctx.withSession(
-        async ({ api }) => {
-          const before = await api.status();
-          if (!before.locked) return void io.out('Already unlocked.\n');
-          let secret: string | undefined;
-          if (opts.passphraseStdin) secret = (await readStdinLines(io.stdin))[0];
-          else if (!io.env.TOKENWARDEN_PASSPHRASE && io.stdin.isTTY) secret = await promptHidden('Vault passphrase: ', io);
-          if (secret === '') throw usageError('The passphrase is empty.');
-          const after = await api.unlock(secret);
-          io.out(`Unlocked (${after.credentialCount ?? 0} credentials).\n`);
-        },
-        { unlock: false },
-      ),
-    );
+    .action((opts: { passphraseStdin?: boolean }) => {
+      requireOwner(io, 'unlock');
+      return ctx.withSession(async ({ api }) => {
+        const before = await api.status();
+        if (!before.locked) return void io.out('Already unlocked.\n');
+        const after = await api.unlock(await unlockSecret(io, before, Boolean(opts.passphraseStdin)));
+        io.out(`Unlocked (${after.credentialCount ?? 0} credentials).\n`);
+      });
+    });
+}
+
+/**
+ * The secret this caller presents. The owner no longer reads its own environment after start-up (S6), so a
+ * passphrase vault needs one from here; a vault with a keyring or safe-storage slot may open without.
+ */
+async function unlockSecret(io: CliIo, status: VaultStatus, fromStdin: boolean): Promise<string | undefined> {
+  let secret: string | undefined;
+  if (fromStdin) secret = (await readStdinLines(io.stdin))[0] ?? '';
+  else if (io.env.TOKENWARDEN_PASSPHRASE) secret = io.env.TOKENWARDEN_PASSPHRASE;
+  else if (io.stdin.isTTY) secret = isNewVault(status) ? await promptNewPassphrase(io) : await promptPassphrase(io);
+  else if (status.keyslots.some((kind) => kind !== 'passphrase')) return undefined;
+  else throw usageError('The passphrase is needed: type it on a terminal, pipe it with --passphrase-stdin, or set TOKENWARDEN_PASSPHRASE.');
+  if (secret === '') throw usageError('The passphrase is empty.');
+  return secret;
 }

@@ -278,7 +278,10 @@ export class Vault {
 
   async #unlockExisting(file: VaultFile, providers: KeyProviders): Promise<void> {
     // A keyslot failure throws here, before anything is written (SECURITY R7).
-    const unlocked = await unlockKeyslots(file.keyslots, file.vaultId, providers);
+    // A presented passphrase is checked on its own: a wrong one fails (ERR_BAD_PASSPHRASE) instead of being
+    // quietly replaced by the keyring, or `unlock` with any text would undo an explicit `lock` (S6).
+    const presented = providers.passphraseExplicit && file.keyslots.some((slot) => slot.kind === 'passphrase');
+    const unlocked = await unlockKeyslots(file.keyslots, file.vaultId, presented ? { ...providers, safeStorage: undefined, keyring: undefined } : providers);
     const dek = ownKey(unlocked.dek);
     const macKey = deriveMacKey(dek, file.vaultId);
     let result: { file: VaultFile; plain: Plain };
@@ -362,7 +365,8 @@ export class Vault {
 
   #keys(): { dek: KeyObject; macKey: Buffer } {
     if (!this.#dekKey || !this.#macKey) {
-      throw new TokenwardenError('ERR_LOCKED', `The vault is locked. ${UNLOCK_HINT}`);
+      // Owners read TOKENWARDEN_PASSPHRASE only at start-up (S6): the way back in is `unlock` with the passphrase.
+      throw new TokenwardenError('ERR_LOCKED', 'The vault is locked. Unlock it with `tkw unlock`.');
     }
     return { dek: this.#dekKey, macKey: this.#macKey };
   }

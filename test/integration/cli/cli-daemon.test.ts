@@ -43,13 +43,15 @@ describe('CLI with a running daemon', () => {
     expect(statSync(join(cli.env.TOKENWARDEN_HOME!, 'control.sock')).mode & 0o777).toBe(0o600);
   });
 
-  it('refuses a second daemon, naming the holder pid', async () => {
+  it('starting a second daemon is a no-op that exits 0 and names the running pid', async () => {
     const cli = setup();
     const d = await daemon(cli);
-    const second = await cli.run(['daemon', '--foreground', '--port', '0']);
-    expect(second.code).toBe(exitCodeFor('ERR_BUSY'));
-    expect(second.stderr).toContain(String(d.child.pid));
-    expect(second.stderr).toMatch(/\(ERR_BUSY\)\n$/);
+    for (const args of [['daemon', '--foreground', '--port', '0'], ['daemon', '--port', '0']]) {
+      const second = await cli.run(args);
+      expect(second).toMatchObject({ code: 0, stderr: '' });
+      expect(second.stdout).toContain(`already running (pid ${d.child.pid})`);
+    }
+    expect((await cli.run(['list', '--json'])).code).toBe(0);
   });
 
   it('survives a malformed message and a 10 MB line on the socket', async () => {
