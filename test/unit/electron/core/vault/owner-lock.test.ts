@@ -56,6 +56,19 @@ describe('owner lock', () => {
     first.release();
   });
 
+  it('waitFor: the daemon waits for a CLI holder but fails at once for another owner', async () => {
+    const h = home();
+    const cliHolder = await acquireOwnerLock(h, { role: 'cli' });
+    const waiting = acquireOwnerLock(h, { role: 'daemon', waitMs: 5000, waitFor: (holder) => holder.role === 'cli' });
+    setTimeout(() => cliHolder.release(), 50);
+    const daemon = await waiting;
+    expect(readOwnerLock(h)).toMatchObject({ role: 'daemon', pid: process.pid });
+    // Refused at once (a 10-minute wait would outlast the test): the holder is an owner, not a short CLI command.
+    const err = await acquireOwnerLock(h, { role: 'daemon', waitMs: 600_000, waitFor: (holder) => holder.role === 'cli' }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'ERR_BUSY' });
+    daemon.release();
+  });
+
   it('a stale lock from a dead pid is taken over; readOwnerLock reports it as absent', async () => {
     const h = home();
     const pid = await deadPid();

@@ -1,0 +1,129 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { pidIsAlive, readOwnerLock } from '../../../electron/core/vault/owner-lock.ts';
+import { cliEnv, startDaemon, type CliEnv } from '../../fixtures/cli-run.ts';
+
+const ROOT = join(import.meta.dirname, '../../..');
+const cleanups: (() => Promise<unknown> | void)[] = [];
+afterEach(async () => {
+  for (const fn of cleanups.splice(0).reverse()) await fn();
+});
+
+function setup(extra: NodeJS.ProcessEnv = {}): CliEnv {
+  const cli = cliEnv(extra);
+  cleanups.push(async () => {
+    // Whatever a test left running in this home is stopped the orderly way.
+    await cli.run(['daemon', 'stop']);
+    cli.cleanup();
+  });
+  return cli;
+}
+
+const home = (cli: CliEnv) => cli.env.TOKENWARDEN_HOME!;
+
+/** Another process's exit has no event here: poll, bounded. */
+async function gone(pid: number): Promise<boolean> {
+  for (let i = 0; i < 300 && pidIsAlive(pid); i++) await new Promise((r) => setTimeout(r, 50));
+  return !pidIsAlive(pid);
+}
+
+describe('tkw daemon start|stop|restart|status', () => {
+  it('starts in the background, refuses nothing the second time, reports status, restarts and stops', async () => {
+    const cli = setup();
+    const started = await cli.run(['daemon', '--port', '0']);
+    expect(started).toMatchObject({ code: 0 });
+    const first = readOwnerLock(home(cli))!;
+    expect(started.stdout).toContain(`started (pid ${first.pid}); log: ${join(home(cli), 'daemon.log')}`);
+    expect(readFileSync(join(home(cli), 'daemon.log'), 'utf8')).toMatch(/ready proxy=/);
+
+    const again = await cli.run(['daemon', '--port', '0']);
+    expect(again).toMatchObject({ code: 0, stderr: '' });
+    expect(again.stdout).toContain(`already running (pid ${first.pid})`);
+
+    const status = await cli.run(['daemon', 'status']);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(new RegExp(`running +daemon, pid ${first.pid}`));
+    expect(status.stdout).toMatch(/vault +unlocked/);
+
+    const restarted = await cli.run(['daemon', 'restart', '--port', '0']);
+    expect(restarted.code).toBe(0);
+    expect(restarted.stdout).toContain(`Stopped the Tokenwarden daemon (pid ${first.pid})`);
+    const second = readOwnerLock(home(cli))!;
+    expect(second.pid).not.toBe(first.pid);
+    expect(pidIsAlive(first.pid)).toBe(false);
+
+    const stopped = await cli.run(['daemon', 'stop']);
+    expect(stopped).toMatchObject({ code: 0 });
+    expect(stopped.stdout).toContain(`(pid ${second.pid})`);
+    expect(pidIsAlive(second.pid)).toBe(false);
+    expect(readFileSync(join(home(cli), 'daemon.log'), 'utf8')).toMatch(/received SIGTERM, stopping[\s\S]*stopped/);
+
+    const none = await cli.run(['daemon', 'status']);
+    expect(none.code).toBe(22);
+    expect(none.stderr).toContain('(ERR_NO_OWNER)');
+    expect((await cli.run(['daemon', 'stop'])).stdout).toContain('No Tokenwarden daemon is running');
+  }, 120_000);
+
+  it('never signals a pid from a stale lock that is not a Tokenwarden daemon', async () => {
+    const cli = setup();
+    expect((await cli.run(['status'])).code).toBe(0);
+    const bystander = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+    cleanups.push(() => void bystander.kill('SIGKILL'));
+    await once(bystander, 'spawn');
+    writeFileSync(join(home(cli), 'owner.lock'), JSON.stringify({ pid: bystander.pid, role: 'daemon', socketPath: join(home(cli), 'control.sock'), startedAt: new Date().toISOString() }), { mode: 0o600 });
+    const stop = await cli.run(['daemon', 'stop']);
+    expect(stop.stdout).toContain('No Tokenwarden daemon is running');
+    expect(pidIsAlive(bystander.pid!)).toBe(true);
+  });
+
+  it('a daemon starting while a CLI command holds the lock waits for it instead of failing ERR_BUSY', async () => {
+    const cli = setup();
+    expect((await cli.run(['status'])).code).toBe(0);
+    // A stand-in for a CLI command that holds the owner lock for a moment.
+    const holder = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+    cleanups.push(() => void holder.kill('SIGKILL'));
+    await once(holder, 'spawn');
+    const lockPath = join(home(cli), 'owner.lock');
+    writeFileSync(lockPath, JSON.stringify({ pid: holder.pid, role: 'cli', startedAt: new Date().toISOString() }), { mode: 0o600 });
+    const daemon = startDaemon(cli);
+    const list = cli.run(['list', '--json']);
+    // The daemon is waiting (it logged its start, and the CLI's lock is still there); now the command ends.
+    holder.kill('SIGKILL');
+    const d = await daemon;
+    cleanups.push(() => d.stop());
+    expect(d.output()).not.toContain('ERR_BUSY');
+    // The waiting CLI command got through too, either in-process or through the new daemon.
+    expect((await list).code).toBe(0);
+  }, 60_000);
+});
+
+describe('npm start', () => {
+  for (const how of ['SIGTERM to npm', 'Ctrl-C (SIGINT to the process group)'] as const) {
+    it(`stops its daemon child on ${how}`, async () => {
+      const cli = setup({ TOKENWARDEN_HEADLESS: '1', TOKENWARDEN_PORT: '0' });
+      const npm = spawn('npm', ['start'], { cwd: ROOT, env: cli.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+      cleanups.push(() => void (npm.exitCode === null && process.kill(-npm.pid!, 'SIGKILL')));
+      let output = '';
+      const ready = new Promise<void>((resolve, reject) => {
+        const onData = (d: Buffer) => {
+          output += d.toString();
+          if (/ready proxy=/.test(output)) resolve();
+        };
+        npm.stdout.on('data', onData);
+        npm.stderr.on('data', onData);
+        npm.once('exit', () => reject(new Error(`npm start exited early: ${output}`)));
+      });
+      await ready;
+      const daemonPid = readOwnerLock(home(cli))!.pid;
+      if (how === 'SIGTERM to npm') npm.kill('SIGTERM');
+      else process.kill(-npm.pid!, 'SIGINT');
+      expect(await gone(daemonPid)).toBe(true);
+      // It shut down the orderly way (vault flushed, lock released), not killed by a second signal.
+      expect(output).toMatch(/stopping[\s\S]*stopped/);
+      expect(existsSync(join(home(cli), 'owner.lock'))).toBe(false);
+    }, 90_000);
+  }
+});
