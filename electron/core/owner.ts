@@ -34,6 +34,7 @@ export async function startOwner(options: OwnerOptions): Promise<Owner> {
     socketPath,
     waitMs: CLI_HOLDER_WAIT_MS,
     waitFor: (holder) => holder.role === 'cli',
+    onWait: (holder) => options.log?.(`waiting up to ${CLI_HOLDER_WAIT_MS / 1000} s for a tkw command (pid ${holder.pid}) to release the owner lock`),
   });
   let service: TokenwardenService | undefined;
   try {

@@ -30,6 +30,8 @@ export interface AcquireOptions {
   waitMs?: number;
   /** Which live holders are worth waiting for (default: all); others fail at once with ERR_BUSY. */
   waitFor?: (holder: OwnerInfo) => boolean;
+  /** Told once when a live holder makes us wait, so a waiting start is not mistaken for a hang. */
+  onWait?: (holder: OwnerInfo) => void;
   /** Injected for tests. */
   isAlive?: (pid: number) => boolean;
   clock?: () => Date;
@@ -46,6 +48,7 @@ export async function acquireOwnerLock(home: string, options: AcquireOptions): P
   };
   const text = JSON.stringify(info);
   const deadline = Date.now() + (options.waitMs ?? 0);
+  let waited = false;
   for (let attempt = 0; ; attempt++) {
     if (tryCreate(path, text)) return ownerLock(path, info, text);
     const holder = readRaw(path);
@@ -61,6 +64,10 @@ export async function acquireOwnerLock(home: string, options: AcquireOptions): P
         'ERR_BUSY',
         `Another Tokenwarden process (pid ${parsed.pid}, ${parsed.role}) owns ${home}. Stop it or use its control socket.`,
       );
+    }
+    if (!waited) {
+      waited = true;
+      options.onWait?.(parsed);
     }
     // Lock retry with capped exponential backoff: the holder has no way to notify us across processes.
     await new Promise((resolve) => setTimeout(resolve, Math.min(remaining, 20 * 2 ** Math.min(attempt, 4))));

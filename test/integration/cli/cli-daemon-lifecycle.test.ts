@@ -4,7 +4,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { pidIsAlive, readOwnerLock } from '../../../electron/core/vault/owner-lock.ts';
-import { cliEnv, startDaemon, type CliEnv } from '../../fixtures/cli-run.ts';
+import { cliEnv, type CliEnv } from '../../fixtures/cli-run.ts';
+import { spawnCli } from '../../fixtures/cli-spawn.ts';
 
 const ROOT = join(import.meta.dirname, '../../..');
 const cleanups: (() => Promise<unknown> | void)[] = [];
@@ -65,7 +66,7 @@ describe('tkw daemon start|stop|restart|status', () => {
     expect(none.code).toBe(22);
     expect(none.stderr).toContain('(ERR_NO_OWNER)');
     expect((await cli.run(['daemon', 'stop'])).stdout).toContain('No Tokenwarden daemon is running');
-  }, 120_000);
+  }, 300_000);
 
   it('never signals a pid from a stale lock that is not a Tokenwarden daemon', async () => {
     const cli = setup();
@@ -88,16 +89,18 @@ describe('tkw daemon start|stop|restart|status', () => {
     await once(holder, 'spawn');
     const lockPath = join(home(cli), 'owner.lock');
     writeFileSync(lockPath, JSON.stringify({ pid: holder.pid, role: 'cli', startedAt: new Date().toISOString() }), { mode: 0o600 });
-    const daemon = startDaemon(cli);
-    const list = cli.run(['list', '--json']);
-    // The daemon is waiting (it logged its start, and the CLI's lock is still there); now the command ends.
+    const daemon = spawnCli(cli, ['daemon', '--foreground', '--port', '0']);
+    cleanups.push(async () => {
+      daemon.child.kill('SIGTERM');
+      await daemon.exit();
+    });
+    await daemon.waitFor(new RegExp(`waiting up to 5 s for a tkw command \\(pid ${holder.pid}\\)`));
+    // The command ends (here: dies, leaving a stale lock); the daemon takes over instead of failing ERR_BUSY.
     holder.kill('SIGKILL');
-    const d = await daemon;
-    cleanups.push(() => d.stop());
-    expect(d.output()).not.toContain('ERR_BUSY');
-    // The waiting CLI command got through too, either in-process or through the new daemon.
-    expect((await list).code).toBe(0);
-  }, 60_000);
+    await daemon.waitFor(/ready proxy=/);
+    expect(daemon.stdout() + daemon.stderr()).not.toContain('ERR_BUSY');
+    expect(readOwnerLock(home(cli))).toMatchObject({ role: 'daemon', pid: daemon.child.pid });
+  }, 180_000);
 });
 
 describe('npm start', () => {
@@ -124,6 +127,6 @@ describe('npm start', () => {
       // It shut down the orderly way (vault flushed, lock released), not killed by a second signal.
       expect(output).toMatch(/stopping[\s\S]*stopped/);
       expect(existsSync(join(home(cli), 'owner.lock'))).toBe(false);
-    }, 90_000);
+    }, 180_000);
   }
 });

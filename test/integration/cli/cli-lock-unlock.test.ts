@@ -59,7 +59,7 @@ describe('lock and unlock tell the truth', () => {
     expect(right.stdout).toMatch(/^Unlocked/);
     expect(await locked(cli)).toBe(false);
     expect(d.output()).toMatch(/vault locked[\s\S]*vault unlocked/);
-  });
+  }, 240_000);
 
   it('without an owner, lock and unlock say there is nothing to lock or keep unlocked (ERR_NO_OWNER)', async () => {
     const cli = setup();
@@ -85,7 +85,7 @@ describe('lock and unlock tell the truth', () => {
     expect((await cli.run(['status', '--json'], { env: { TOKENWARDEN_PASSPHRASE: 'first passphrase' } })).stdout).toContain('"passphrase"');
     expect((await cli.run(['list'], { env: { TOKENWARDEN_PASSPHRASE: 'first passphrase' } })).code).toBe(0);
     expect((await cli.run(['list'], { env: { TOKENWARDEN_PASSPHRASE: 'a typo passphrase' } })).code).toBe(6);
-  }, 60_000);
+  }, 180_000);
 
   it('without a terminal, a missing passphrase gives one next step that is not the command just run', async () => {
     const cli = setup(NO_ENV);

@@ -78,7 +78,7 @@ describe('tkw login with the authorization code flow, from the CLI', () => {
     for (const key of ['state', 'nonce', 'code_challenge']) expect(a!.get(key)).not.toBe(b!.get(key));
     expect(new URL(a!.get('redirect_uri')!).pathname).toBe(new URL(b!.get('redirect_uri')!).pathname);
     expect(a!.get('code_challenge_method')).toBe('S256');
-  }, 60_000);
+  }, 180_000);
 
   it('O2 with a daemon: the CLI opens the browser for the URL the owner hands back, and the daemon stores the tokens', async () => {
     const daemon = await startDaemon(cli);
@@ -92,7 +92,7 @@ describe('tkw login with the authorization code flow, from the CLI', () => {
     } finally {
       await daemon.stop();
     }
-  }, 60_000);
+  }, 180_000);
 
   it('--no-browser only prints the URL; pasting the address the browser ended on completes the login (SSH)', async () => {
     const live = spawnCli(cli, ['login', 'web', '--no-browser'], browserEnv);
@@ -108,7 +108,7 @@ describe('tkw login with the authorization code flow, from the CLI', () => {
     expect((await fetch(callback)).status).toBe(200);
     expect(await live.exit()).toMatchObject({ code: 0 });
     expect(live.stdout()).toMatch(/^Logged in: web/);
-  }, 60_000);
+  }, 180_000);
 
   it('Ctrl-C cancels a browser login with ERR_CANCELLED and closes the redirect listener, without and with a daemon', async () => {
     for (const withDaemon of [false, true]) {
@@ -127,12 +127,12 @@ describe('tkw login with the authorization code flow, from the CLI', () => {
         await daemon?.stop();
       }
     }
-  }, 60_000);
+  }, 180_000);
 
   it('Ctrl-C cancels a device-code login too', async () => {
     const live = spawnCli(cli, ['login', 'dev']);
     await live.waitFor(/enter the code: {2}\S+/);
     live.child.kill('SIGINT');
     expect((await live.exit()).code).toBe(24);
-  }, 30_000);
+  }, 180_000);
 });
