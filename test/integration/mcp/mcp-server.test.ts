@@ -2,38 +2,11 @@
  * `tkw mcp` end to end: the SDK's real Client over stdio against the real child process, a real proxy (in a
  * daemon, or in the MCP process itself when no owner runs) and counting upstreams.
  */
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliEnv, startDaemon, type CliEnv, type DaemonHandle } from '../../fixtures/cli-run.ts';
 import { startMcp, textOf, type McpSession } from '../../fixtures/mcp-client.ts';
-import { startUpstream, type TestUpstream, type UpstreamHandler } from '../../fixtures/proxy-upstream.ts';
-
-// '/', '+' and '=' make the JSON-escaped and percent-encoded forms differ from the raw token.
-const CANARY = `tkwcanary/mcp+${randomBytes(8).toString('hex')}==`;
-const CANARY_FORMS = [CANARY, CANARY.replaceAll('/', '\\/'), encodeURIComponent(CANARY), Buffer.from(CANARY).toString('base64')];
-const MARKER = '[redacted by tokenwarden]';
-
-const echo: UpstreamHandler = (req, res, call) => {
-  const auth = String(req.headers.authorization ?? '');
-  const token = auth.replace(/^Bearer /, '');
-  if (call.url.startsWith('/forms')) {
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(`{"escaped":"${token.replaceAll('/', '\\/')}","pct":"${encodeURIComponent(token)}","raw":"${token}"}`);
-  } else if (call.url.startsWith('/binary')) {
-    res.writeHead(200, { 'content-type': 'application/octet-stream' });
-    res.end(Buffer.concat([Buffer.from([0, 1, 2, 0xff]), Buffer.from(token), Buffer.from([0, 0xfe])]));
-  } else if (call.url.startsWith('/big')) {
-    res.writeHead(200, { 'content-type': 'text/plain' });
-    // The token starts 10 bytes before the 1 KiB cap of the second server: the cut must not leave its start behind.
-    res.end(`${'a'.repeat(1024 - 10)}${token}${'b'.repeat(4096)}`);
-  } else if (call.url.startsWith('/missing')) {
-    res.writeHead(404, { 'content-type': 'text/plain' });
-    res.end('nothing here');
-  } else {
-    res.writeHead(200, { 'content-type': 'application/json', 'x-echo-authorization': auth });
-    res.end(JSON.stringify({ url: call.url, method: call.method, body: call.body.toString('utf8'), headers: req.headers }));
-  }
-};
+import { CANARY, CANARY_FORMS, MARKER, echo } from '../../fixtures/mcp-echo-upstream.ts';
+import { startUpstream, type TestUpstream } from '../../fixtures/proxy-upstream.ts';
 
 describe.each(['daemon', 'own'] as const)('tkw mcp (%s owner)', (mode) => {
   let cli: CliEnv;
@@ -254,58 +227,5 @@ describe.each(['daemon', 'own'] as const)('tkw mcp (%s owner)', (mode) => {
     const mine = keys.filter((k) => k.label?.startsWith('tkw mcp'));
     expect(mine.length).toBeGreaterThan(0);
     for (const key of mine) expect(key.status).toBe('revoked');
-  });
-});
-
-describe('tkw mcp limits', () => {
-  let cli: CliEnv;
-  let upstream: TestUpstream;
-  let owner: McpSession;
-  let small: McpSession;
-
-  beforeAll(async () => {
-    upstream = await startUpstream({ handler: echo });
-    cli = cliEnv();
-    expect((await cli.run(['add', 'echo', '--host', upstream.origin, '--allow-insecure-loopback', '--token-stdin'], { input: CANARY })).code).toBe(0);
-    // The first server owns the vault; the second finds it through its control socket like any client.
-    owner = await startMcp(cli, ['--allow', 'echo']);
-    small = await startMcp(cli, ['--allow', 'echo', '--max-body', '1k']);
-  });
-
-  afterAll(async () => {
-    await small.close();
-    await owner.close();
-    await upstream.close();
-    const everything = [...owner.transport.wire, ...small.transport.wire, ...cli.transcript].join('\n');
-    for (const form of CANARY_FORMS) expect(everything).not.toContain(form);
-    cli.cleanup();
-  });
-
-  it('M1 a body cut at the cap never leaves the start of a token behind', async () => {
-    const result = await small.call('http_request', { credential: 'echo', path: '/big' });
-    const view = result.structuredContent as { body: string; truncated: boolean };
-    expect(view.truncated).toBe(true);
-    expect(view.body.startsWith('a'.repeat(1014))).toBe(true);
-    expect(view.body).not.toContain(CANARY.slice(0, 4));
-    expect(view.body.endsWith(MARKER)).toBe(true);
-  });
-
-  it('a 20 MB body is a tool error, and the server keeps serving', async () => {
-    const before = upstream.calls.length;
-    const huge = await owner.call('http_request', { credential: 'echo', method: 'POST', path: '/x', body: 'x'.repeat(20 * 1024 * 1024) });
-    expect(huge.isError).toBe(true);
-    expect(textOf(huge)).toMatch(/^ERR_TOO_LARGE: /);
-    const large = await owner.call('http_request', { credential: 'echo', method: 'POST', path: '/x', body: 'x'.repeat(9 * 1024 * 1024) });
-    expect(large.isError).toBe(true);
-    expect(textOf(large)).toMatch(/^ERR_TOO_LARGE: .*8 MiB/);
-    expect(upstream.calls.length).toBe(before);
-    expect((await owner.call('list_credentials')).isError).toBeFalsy();
-  });
-
-  it('refuses to start without --allow', async () => {
-    const result = await cli.run(['mcp']);
-    expect(result.code).toBe(2);
-    expect(result.stdout).toBe('');
-    expect(result.stderr).toMatch(/--allow/);
   });
 });
