@@ -125,16 +125,29 @@ const notes = [
   'Open = Vault.open (read + JSON parse + shape check) + unlock (scrypt KDF, then key check, file MAC and AES-GCM decrypt + JSON parse of every record) + list(). The KDF and decrypt + verify are timed on their own in the same run; "open without KDF" = read + parse + decrypt + verify + list, "open with KDF" = measured open + unlock + list. The KDF is a fixed, deliberate cost independent of vault size (and absent with the os-keyring or safe-storage keyslot).',
   'Persist = update() of one record, median of the 2nd-4th writes after open (steady state of an owner process): only that record is sealed again; every other record is written from cached bytes (primed from the file read at open), with one vectored write to a temp file, fsync, hard-link of the previous file to vault.json.bak, rename and directory fsync.',
   `Machine load average during the run: ${round(loadBefore)} -> ${round(loadAfter)} on ${availableParallelism()} cores. The KDF column is a fixed CPU reference measured in the same run: on an idle machine scrypt N=2^15 takes about 80-120 ms, so a much larger KDF time means the figures are inflated by other processes by about that factor.`,
-  `Goals at ${at10k.count.toLocaleString('en-US')}: open <= 150 ms (${at10k.openWithoutKdfMs <= 150 ? 'met' : 'missed'} without the KDF: ${at10k.openWithoutKdfMs} ms; ${at10k.openWithKdfMs} ms with it), persist <= 50 ms (${at10k.persistMs <= 50 ? 'met' : 'missed'}: ${at10k.persistMs} ms).`,
 ];
-if (at10k.persistMs > 50 || at10k.openWithoutKdfMs > 150) {
+// Issue 14 goals at 10,000 credentials. The KDF is a fixed CPU reference from the same run; dividing by it
+// removes most of the machine's load from the figure (scrypt N=2^15 takes about 100 ms on an idle 2-core box).
+const OPEN_GOAL_MS = 120;
+const PERSIST_GOAL_MS = 20;
+const IDLE_KDF_MS = 100;
+const normalised = (ms: number) => round((ms * IDLE_KDF_MS) / at10k.kdfMs);
+const verdict = (ms: number, goal: number) => (ms <= goal ? 'met' : 'missed');
+const goals = {
+  openWithoutKdfMs: { value: at10k.openWithoutKdfMs, normalised: normalised(at10k.openWithoutKdfMs), goal: `<= ${OPEN_GOAL_MS} ms`, met: at10k.openWithoutKdfMs <= OPEN_GOAL_MS },
+  persistMs: { value: at10k.persistMs, normalised: normalised(at10k.persistMs), goal: `<= ${PERSIST_GOAL_MS} ms`, met: at10k.persistMs <= PERSIST_GOAL_MS },
+};
+notes.push(
+  `Goals at ${at10k.count.toLocaleString('en-US')}: open without the KDF <= ${OPEN_GOAL_MS} ms — ${verdict(at10k.openWithoutKdfMs, OPEN_GOAL_MS)} as measured (${at10k.openWithoutKdfMs} ms), ${verdict(goals.openWithoutKdfMs.normalised, OPEN_GOAL_MS)} normalised to an idle machine (${goals.openWithoutKdfMs.normalised} ms = measured × ${IDLE_KDF_MS} ms ÷ this run's KDF); one persist <= ${PERSIST_GOAL_MS} ms — ${verdict(at10k.persistMs, PERSIST_GOAL_MS)} as measured (${at10k.persistMs} ms), ${verdict(goals.persistMs.normalised, PERSIST_GOAL_MS)} normalised (${goals.persistMs.normalised} ms).`,
+);
+if (!goals.persistMs.met || !goals.openWithoutKdfMs.met) {
   notes.push(
-    'Where a goal is missed, the cost is proportional to the file size (one whole-file rewrite + fsync per persist, one parse + N decrypts per open). A design that meets it at any size: an append-only log of sealed record blobs (persist = append one blob + fsync) compacted in the background, with open decrypting lazily on first access instead of all records up front.',
+    `What dominates: open is the JSON parse of the whole ${(at10k.fileBytes / 1e6).toFixed(1)} MB file (${at10k.readParseMs} ms) plus one AES-GCM decrypt, JSON parse and freeze per record (${at10k.decryptVerifyMs} ms); persist rewrites the whole file with fsync, rename and directory fsync (only the changed record is sealed again, the rest is copied from cached bytes). A design that meets both at any size: an append-only log of sealed record blobs (persist = append one blob + fsync) compacted in the background, with open decrypting lazily on first access. It was not built in this round: it changes the file format that the rollback guard, the MAC and the .bak/quarantine recovery are defined over.`,
   );
 }
 const file = writeResults(
   'vault',
-  { sizes: results, loadAverage: { before: loadBefore, after: loadAfter }, openWithoutKdfPerKdfAt10k: round(at10k.openWithoutKdfMs / at10k.kdfMs, 2) },
+  { sizes: results, goals, loadAverage: { before: loadBefore, after: loadAfter }, openWithoutKdfPerKdfAt10k: round(at10k.openWithoutKdfMs / at10k.kdfMs, 2) },
   {
     title: 'Vault open and persist',
     columns: ['Credentials', 'File size', 'Read + parse', 'scrypt KDF', 'Decrypt + verify', 'list()', 'Open without KDF', 'Open with KDF', 'Persist one record', 'First persist after open', 'Open without KDF ÷ KDF'],
