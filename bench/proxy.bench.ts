@@ -8,6 +8,10 @@ import { availableParallelism, loadavg, setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ProxyBackend, ProxyCredential } from '../electron/core/proxy/backend.ts';
 import { startProxy } from '../electron/core/proxy/server.ts';
+import { AccessControl } from '../electron/core/access/access-control.ts';
+import { mintKey } from '../electron/core/access/access-keys.ts';
+import { AccessStore, type SecretStore } from '../electron/core/access/access-store.ts';
+import { AccessKeyInput, Policy } from '../shared/policy.ts';
 import { connectLoad, freePort, has, load, waitForPort, type Load } from '../test/fixtures/proxy-load.ts';
 import { makeTlsMaterial } from '../test/fixtures/proxy-upstream.ts';
 import { round, writeResults } from './bench-kit.ts';
@@ -20,9 +24,27 @@ const TOKEN = `bench-token-${randomBytes(16).toString('hex')}`;
 
 // ---- child roles: each server under test runs in its own process, like the real owner does ----
 
+/** In-memory secrets for the access-key table (the owner keeps it in the vault). */
+class MemorySecrets implements SecretStore {
+  readonly #values = new Map<string, string>();
+  isLocked(): boolean {
+    return false;
+  }
+  getSecret(name: string): string | undefined {
+    return this.#values.get(name);
+  }
+  async setSecret(name: string, value: string | undefined): Promise<void> {
+    if (value === undefined) this.#values.delete(name);
+    else this.#values.set(name, value);
+  }
+}
+
+/** A policy that every bench request passes, so each one pays the whole check: method, path pattern and rate. */
+const BENCH_POLICY = { methods: ['GET', 'HEAD'], paths: ['/**'], rate: '1000000/s' };
+
 /** A lean in-memory backend: one static credential, usage counted, nothing retained per request. */
-function benchBackend(origin: string, key: Buffer): ProxyBackend {
-  const cred: ProxyCredential = { name: 'bench', kind: 'static', hosts: [origin], authPolicy: 'force', allowInsecureLoopback: true };
+function benchBackend(origin: string, key: Buffer, policy = false): ProxyBackend {
+  const cred: ProxyCredential = { name: 'bench', kind: 'static', hosts: [origin], authPolicy: 'force', allowInsecureLoopback: true, ...(policy ? { policy: Policy.parse(BENCH_POLICY) } : {}) };
   let ca: { certPem: string; keyPem: string; hostnames: string[] } | undefined;
   return {
     credential: (name) => (name === 'bench' ? cred : undefined),
@@ -62,9 +84,18 @@ async function childRole(role: string, arg: string): Promise<void> {
     return;
   }
   if (role === 'proxy') {
-    const config = JSON.parse(arg) as { origin: string; key: string; trustedCaPems?: string[]; caFile?: string };
+    const config = JSON.parse(arg) as { origin: string; key: string; trustedCaPems?: string[]; caFile?: string; accessKeyFile?: string };
+    const backend = benchBackend(config.origin, Buffer.from(config.key, 'base64url'), Boolean(config.accessKeyFile));
+    if (config.accessKeyFile) {
+      // Issue 11 on: the credential has a policy and the load presents a scoped twk_ access key, not the master key.
+      const store = new AccessStore(new MemorySecrets());
+      backend.access = new AccessControl({ store });
+      const { key, stored } = mintKey(AccessKeyInput.parse({ for: ['bench'], ...BENCH_POLICY }), new Date());
+      await store.add(stored, Date.now());
+      writeFileSync(config.accessKeyFile, key, { mode: 0o600 });
+    }
     const proxy = await startProxy({
-      backend: benchBackend(config.origin, Buffer.from(config.key, 'base64url')),
+      backend,
       port: 0,
       ...(config.trustedCaPems ? { trustedCaPems: config.trustedCaPems } : {}),
     });
@@ -171,6 +202,11 @@ async function main(): Promise<void> {
     const points: { name: string; c: number; run: () => Promise<Load> }[] = [];
     // Policy/access-key and audit variants of the gateway, each compared with the plain gateway in the same run.
     const variants: { key: string; name: string; label: string; maxCostPercent: number }[] = [];
+    const accessKeyFile = join(dir, 'access-key');
+    const guarded = await startNode('proxy', JSON.stringify({ origin, key: keyString, accessKeyFile }));
+    const accessKey = readFileSync(accessKeyFile, 'utf8');
+    variants.push({ key: 'policy_and_access_key', name: 'gateway + policy + access key', label: 'a policy and an access key', maxCostPercent: 5 });
+    for (const c of [8, 32]) points.push({ name: 'gateway + policy + access key', c, run: () => load(`http://127.0.0.1:${guarded.port}/bench/`, c, DURATION_S, { 'X-Tokenwarden-Key': accessKey }) });
     const hello = await startNode('hello');
     const gateway = await startNode('proxy', JSON.stringify({ origin, key: keyString }));
     const target = `localhost:${tlsPort}`;
@@ -203,6 +239,9 @@ async function main(): Promise<void> {
       for (const c of [8, 32]) points.push({ name: 'mitmdump CONNECT', c, run: () => connectLoad(connectPort, undefined, target, 'localhost', mitmCaPem, c, DURATION_S) });
     } else notes.push('mitmdump is not installed: the mitmproxy references were skipped.');
 
+    // BENCH_PROXY_ONLY=name,name measures a subset (development only; the report wants every point).
+    const only = process.env.BENCH_PROXY_ONLY?.split(',');
+    if (only) points.splice(0, points.length, ...points.filter((p) => only.includes(p.name)));
     const measured: Record<string, Record<number, Load>> = {};
     const rounds: Record<string, Load[]> = {};
     for (let round = 0; round < ROUNDS; round++) {

@@ -33,6 +33,8 @@ export interface PipelineOptions {
   log: ((line: string) => void) | undefined;
 }
 
+const NO_BODY = Object.freeze({ body: null, replayable: true });
+
 const PROXY_AUTHENTICATE = { 'proxy-authenticate': 'Basic realm="tokenwarden"' };
 
 export class RequestPipeline {
@@ -61,7 +63,9 @@ export class RequestPipeline {
       route = this.#route(req, scan, tunnel);
       if (scan.upgrade) throw new ProxyRejection('ERR_NOT_AVAILABLE', 'WebSocket and other Upgrade requests are not supported by the proxy.', { status: 501 });
       // A1: policy and key scope are decided before ensureFresh and before the body is read.
-      const release = this.#backend.access ? await this.#backend.access.admit({ method: req.method ?? 'GET', target: route.path, credential: route.credential, caller: route.caller }) : undefined;
+      const admitted = this.#backend.access?.admit({ method: req.method ?? 'GET', target: route.path, credential: route.credential, caller: route.caller });
+      // Awaited only when admission has to wait (a concurrency slot): an await on a plain value still costs a hop.
+      const release = admitted instanceof Promise ? await admitted : admitted;
       if (release) res.once('close', release as Release);
       await this.#forward(req, res, scan, route, started);
     } catch (err) {
@@ -143,7 +147,8 @@ export class RequestPipeline {
       }
       if (scan.authorizationCount > 1) throw new ProxyRejection('ERR_BAD_REQUEST', 'Several Authorization headers were sent.', { close: true });
     }
-    const { body, replayable } = await this.#body(req, scan);
+    // Most proxied requests carry no body: skip the async body step (one promise and one hop per request).
+    const { body, replayable } = scan.transferEncoding === undefined && (scan.contentLength === undefined || scan.contentLength === '0') ? NO_BODY : await this.#body(req, scan);
     const ours = !(policy === 'passthrough' && scan.authorization !== undefined);
     const authorization = ours ? `Bearer ${await this.#backend.accessToken(credential.name)}` : scan.authorization;
     return forward(
