@@ -168,7 +168,7 @@ describe.each(['daemon', 'own'] as const)('tkw mcp (%s owner)', (mode) => {
     ] as const) {
       const result = await mcp.call(name, args);
       expect(result.isError, `${name} ${JSON.stringify(args)}`).toBe(true);
-      expect(textOf(result)).not.toMatch(/^\s*0: Invalid input/);
+      expect(textOf(result)).toMatch(name === 'get_token' ? /^ERR_NOT_FOUND: There is no tool named "get_token"/ : /^ERR_INVALID_INPUT: Invalid arguments for http_request: /);
     }
     expect((await mcp.call('list_credentials')).isError).toBeFalsy();
   });
