@@ -19,7 +19,7 @@ export interface GenerationStore {
 }
 
 export const ACCEPT_ROLLBACK_HINT =
-  'If you restored an older vault.json on purpose, open it once with `tkw --accept-rollback unlock` (the daemon: `tkw daemon --accept-rollback`; the desktop app: TOKENWARDEN_ACCEPT_ROLLBACK=1).';
+  'If you restored an older vault.json on purpose, open it once with `tkw --accept-rollback list` while no owner runs (a daemon: start it with `tkw daemon --accept-rollback`; the desktop app: start it with TOKENWARDEN_ACCEPT_ROLLBACK=1).';
 
 export const generationAccount = (vaultId: string): string => `${vaultId}.generation`;
 
