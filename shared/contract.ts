@@ -22,6 +22,18 @@ import { MESSAGES } from './human-messages.ts';
 import { AccessKeyInput, Policy } from './policy.ts';
 
 export { AccessKeyInput };
+import {
+  AckInput,
+  AlertsQuery,
+  AuditQuery,
+  StatsQuery,
+  type AckResult,
+  type AlertItem,
+  type AuditQueryResult,
+  type AuditVerifyResult,
+  type StatsReport,
+  type TokenHealth,
+} from './audit-model.ts';
 import type { ErrorPayload } from './errors.ts';
 
 export const NAME_PATTERN = /^[a-z0-9](?:[a-z0-9._-]{0,62}[a-z0-9])?$/;
@@ -164,6 +176,13 @@ export interface TokenwardenApi {
   listAccessKeys(): Promise<AccessKeySummary[]>;
   /** Takes effect on the very next proxied request. */
   revokeAccessKey(id: string): Promise<AccessKeySummary>;
+  /** Audit, stats and alerts (issue 12). */
+  auditQuery(query?: AuditQuery): Promise<AuditQueryResult>;
+  auditVerify(): Promise<AuditVerifyResult>;
+  stats(query?: StatsQuery): Promise<StatsReport>;
+  alerts(query?: AlertsQuery): Promise<AlertItem[]>;
+  ackAlert(input: AckInput): Promise<AckResult>;
+  tokenHealth(name: string): Promise<TokenHealth>;
 }
 
 /**
@@ -214,6 +233,12 @@ export const API_METHODS = [
   'createAccessKey',
   'listAccessKeys',
   'revokeAccessKey',
+  'auditQuery',
+  'auditVerify',
+  'stats',
+  'alerts',
+  'ackAlert',
+  'tokenHealth',
 ] as const satisfies readonly (keyof TokenwardenApi)[];
 
 export const CONTROL_ONLY_METHODS = ['token', 'proxyKey', 'rotateProxyKey', 'addKeyslot', 'removeKeyslot', 'secretSpans'] as const satisfies readonly (keyof ControlOnlyApi)[];
@@ -249,6 +274,12 @@ export const ARG_SCHEMAS = {
   createAccessKey: z.tuple([AccessKeyInput]),
   listAccessKeys: none,
   revokeAccessKey: z.tuple([AccessKeyId]),
+  auditQuery: z.union([none, z.tuple([AuditQuery.optional()])]),
+  auditVerify: none,
+  stats: z.union([none, z.tuple([StatsQuery.optional()])]),
+  alerts: z.union([none, z.tuple([AlertsQuery.optional()])]),
+  ackAlert: z.tuple([AckInput]),
+  tokenHealth: byName,
   token: byName,
   proxyKey: none,
   rotateProxyKey: none,

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { Policy } from './policy.ts';
 
 export { Policy };
+import { AuditEntry } from './audit-model.ts';
 
 export const CREDENTIAL_KINDS = ['static', 'oauth', 'exec'] as const;
 export const CredentialKind = z.enum(CREDENTIAL_KINDS);
@@ -116,6 +117,8 @@ export const VaultStatus = z
     proxy: z.object({ url: z.string(), port: z.number().int() }).strict().nullable(),
     credentialCount: z.number().int().nullable(),
     warnings: z.array(z.string()),
+    /** Open (unacknowledged) alerts, where the audit monitor runs. */
+    openAlerts: z.number().int().optional(),
   })
   .strict();
 export type VaultStatus = z.infer<typeof VaultStatus>;
@@ -192,8 +195,12 @@ export const AppEvent = z.discriminatedUnion('type', [
       code: z.string(),
       name: z.string().nullable(),
       message: z.string(),
+      /** Rule alerts (issue 12) carry their id, so a client can acknowledge them; `code` is then the alert kind. */
+      id: z.string().optional(),
     })
     .strict(),
+  /** Audit entries as they are committed, one push per group commit (live Activity view, `tkw audit --follow`). */
+  z.object({ type: z.literal('audit'), entries: z.array(AuditEntry) }).strict(),
   z.object({ type: z.literal('login'), prompt: LoginPrompt }).strict(),
   // An auth-code login waits for the browser: the client that started it opens `url` on the user's side unless the owner already did.
   z.object({ type: z.literal('authorize'), name: z.string(), url: z.string(), redirectUri: z.string(), opened: z.boolean() }).strict(),

@@ -78,6 +78,7 @@ export function formatStatus(s: VaultStatus): string {
     `owner       ${s.ownerPid ? `pid ${s.ownerPid}` : 'none'}`,
     `proxy       ${s.proxy ? s.proxy.url : 'not running (start `tokenwarden daemon`)'}`,
     `credentials ${s.credentialCount ?? '-'}`,
+    ...(s.openAlerts !== undefined ? [`alerts      ${s.openAlerts} open${s.openAlerts > 0 ? ' (see `tkw alerts`)' : ''}`] : []),
     ...s.warnings.map((w) => `warning     ${w}`),
   ].join('\n');
 }

@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerAccess } from './commands/access.ts';
 import { registerAdd } from './commands/add.ts';
+import { registerAudit } from './commands/audit.ts';
 import { registerDaemon } from './commands/daemon.ts';
 import { registerKeyslot } from './commands/keyslot.ts';
 import { registerManage } from './commands/manage.ts';
@@ -44,6 +45,7 @@ export function buildProgram(io: CliIo): { program: Command; exitCode: () => num
   registerKeyslot(program, ctx);
   registerAccess(program, ctx);
   registerMcp(program, ctx);
+  registerAudit(program, ctx);
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: () => undefined });
   return { program, exitCode: () => ctx.exitCode ?? 0 };
 }

@@ -1,5 +1,8 @@
 /** The composition root for an owner process: vault + lifecycle + service + proxy, wired once. */
 import type { ClipboardPort } from './clipboard/clipboard-guard.ts';
+import { AuditMonitor, auditSettingsFromEnv } from './audit/audit-monitor.ts';
+import type { AuditStorage } from './audit/audit-files.ts';
+import { auditOperations } from './audit/audit-operations.ts';
 import { ClipboardGuard } from './clipboard/clipboard-guard.ts';
 import { ensureDataDir } from './data-dir.ts';
 import { TokenwardenError } from './errors.ts';
@@ -22,6 +25,8 @@ export interface CreateServiceOptions {
   openBrowser?: (url: string) => Promise<void>;
   ownerPid?: number;
   log?: (line: string) => void;
+  /** Audit log settings; default from TOKENWARDEN_AUDIT* in `env`. */
+  audit?: { requests?: boolean; maxFileBytes?: number; maxFiles?: number; flushMs?: number; storage?: AuditStorage };
   /** Try to unlock at start from TOKENWARDEN_PASSPHRASE / keyring / safe-storage (default true). */
   autoUnlock?: boolean;
   /** Wall clock for the service (key expiry, timestamps); tests pass a fake one. */
@@ -51,9 +56,16 @@ export async function createService(options: CreateServiceOptions): Promise<Toke
   });
   // The manager reports through the service, which needs the manager: break the cycle with a late-bound ref.
   const owner: { service?: TokenwardenService } = {};
+  const audit = new AuditMonitor({
+    home: options.home,
+    settings: { ...auditSettingsFromEnv(env), ...options.audit },
+    ...(options.audit?.flushMs !== undefined ? { flushMs: options.audit.flushMs } : {}),
+    ...(options.audit?.storage ? { storage: options.audit.storage } : {}),
+  });
   const manager = new TokenManager({
     store: vault,
     onEvent: (event) => owner.service?.emit(event),
+    onRefreshed: (name) => audit.event('refresh', name),
     ...(options.openBrowser ? { openBrowser: options.openBrowser } : {}),
   });
   const service = new TokenwardenService({
@@ -62,12 +74,15 @@ export async function createService(options: CreateServiceOptions): Promise<Toke
     manager,
     strictProxy: options.proxy ? Boolean(options.proxy.strict) : false,
     ...(options.now ? { now: options.now } : {}),
+    audit,
     ...(options.ownerPid ? { ownerPid: options.ownerPid } : {}),
     ...(options.clipboard
       ? { clipboard: new ClipboardGuard({ clipboard: options.clipboard, ...(options.clipboardClearMs ? { clearAfterMs: options.clipboardClearMs } : {}) }) }
       : {}),
   });
   owner.service = service;
+  audit.attach(service, vault);
+  auditOperations(service, audit);
   if (options.autoUnlock !== false) {
     // A vault that cannot be unlocked silently stays locked: the owner still starts and answers 423.
     await service.unlock().catch((err: unknown) => {
@@ -81,7 +96,7 @@ export async function createService(options: CreateServiceOptions): Promise<Toke
     // Loaded on demand: in-process CLI commands never start a proxy and shouldn't pay for TLS/X.509 code.
     const { startProxy } = await import('./proxy/server.ts');
     const proxy = await startProxy({
-      backend: createProxyBackend(service),
+      backend: createProxyBackend(service, audit),
       port: options.proxy.port,
       strict: Boolean(options.proxy.strict),
       ...(options.proxy.trustedCaPems ? { trustedCaPems: options.proxy.trustedCaPems } : {}),

@@ -11,7 +11,7 @@ interface RouteIndex {
   hostnames: string[];
 }
 
-export function createProxyBackend(service: TokenwardenService): ProxyBackend {
+export function createProxyBackend(service: TokenwardenService, audit?: Pick<ProxyBackend, 'recordUsage' | 'peerConnected'>): ProxyBackend {
   const vault = service.vault;
   let index: RouteIndex | undefined;
   // Every credential write goes through the vault, which reports it at once; the hot path then reads a Map.
@@ -50,7 +50,11 @@ export function createProxyBackend(service: TokenwardenService): ProxyBackend {
       return stored ? (JSON.parse(stored) as { certPem: string; keyPem: string; hostnames: string[] }) : undefined;
     },
     saveCa: (ca) => vault.setSecret(CA_SECRET, JSON.stringify(ca)),
-    recordUsage: (event: UsageEvent) => service.usage.touch(event.name),
+    recordUsage: (event: UsageEvent) => {
+      if (!event.unrouted) service.usage.touch(event.name);
+      audit?.recordUsage(event);
+    },
+    peerConnected: (peer) => audit?.peerConnected?.(peer),
     proxyKeyDigest: () => service.proxyKeyDigest(),
     access: service.access,
     onLock: (listener) =>

@@ -26,7 +26,10 @@ import type {
 import { AccessAdmin } from './access/access-admin.ts';
 import { AccessControl } from './access/access-control.ts';
 import { AccessStore } from './access/access-store.ts';
+import { AckInput, AlertsQuery, AuditQuery, StatsQuery, type AckResult, type AlertItem, type AuditQueryResult, type AuditVerifyResult, type StatsReport, type TokenHealth } from '../../shared/audit-model.ts';
+import type { AuditMonitor } from './audit/audit-monitor.ts';
 import type { ClipboardGuard } from './clipboard/clipboard-guard.ts';
+import { TokenHealthChecker } from './credentials/token-health.ts';
 import type { CredentialRecord } from './credentials/credential-record.ts';
 import { newRecordFromInput } from './credentials/new-record.ts';
 import { toDetail, toSummary } from './credentials/summary.ts';
@@ -51,6 +54,8 @@ export interface ServiceParts {
   ownerPid?: number;
   strictProxy?: boolean;
   now?: () => Date;
+  /** Audit log, stats and alerts (issue 12); absent, the audit methods answer ERR_NOT_AVAILABLE. */
+  audit?: AuditMonitor;
 }
 
 export class TokenwardenService implements ControlApi {
@@ -68,6 +73,8 @@ export class TokenwardenService implements ControlApi {
   readonly access: AccessControl;
   readonly #access: AccessAdmin;
   readonly #accessStore: AccessStore;
+  readonly #audit: AuditMonitor | undefined;
+  readonly #health = new TokenHealthChecker();
   #proxy: ProxyServer | undefined;
   #changeTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #stopWatching: () => void;
@@ -92,6 +99,7 @@ export class TokenwardenService implements ControlApi {
     });
     this.#access = new AccessAdmin({ vault: parts.vault, store: this.#accessStore, now: this.#now });
     this.#stopWatching = parts.vault.onChange(() => this.#storeChanged());
+    this.#audit = parts.audit;
   }
 
   /** The proxy is attached after construction because it needs the service as its backend. */
@@ -179,6 +187,7 @@ export class TokenwardenService implements ControlApi {
       proxy: this.#proxy ? { url: this.#proxy.url, port: this.#proxy.port } : null,
       credentialCount: locked ? null : this.#vault.list().length,
       warnings: this.#vault.warnings(),
+      ...(this.#audit ? { openAlerts: this.#audit.alerts.openCount() } : {}),
     };
   }
 
@@ -337,6 +346,36 @@ export class TokenwardenService implements ControlApi {
     return this.#proxyKey.current();
   }
 
+  // Audit, stats and alerts (issue 12): core/audit owns them; these only validate and delegate.
+  async auditQuery(query?: AuditQuery): Promise<AuditQueryResult> {
+    return this.#auditor().query(parse(AuditQuery, query ?? {}));
+  }
+
+  async auditVerify(): Promise<AuditVerifyResult> {
+    return this.#auditor().verify();
+  }
+
+  async stats(query?: StatsQuery): Promise<StatsReport> {
+    return this.#auditor().report(parse(StatsQuery, query ?? {}).since);
+  }
+
+  async alerts(query?: AlertsQuery): Promise<AlertItem[]> {
+    return this.#auditor().list(parse(AlertsQuery, query ?? {}).all);
+  }
+
+  async ackAlert(input: AckInput): Promise<AckResult> {
+    return { acknowledged: this.#auditor().acknowledge(parse(AckInput, input)) };
+  }
+
+  async tokenHealth(name: string): Promise<TokenHealth> {
+    return this.#health.check(this.#record(name).tokens?.accessToken);
+  }
+
+  #auditor(): AuditMonitor {
+    if (!this.#audit) throw new TokenwardenError('ERR_NOT_AVAILABLE', 'Auditing is not running in this process.');
+    return this.#audit;
+  }
+
   async close(): Promise<void> {
     this.#stopWatching();
     clearTimeout(this.#changeTimer);
@@ -347,6 +386,7 @@ export class TokenwardenService implements ControlApi {
     await this.#proxy?.close();
     // S-rollback: the desktop exits right after close(); the last revision must reach the keyring/safeStorage record.
     await this.#vault.settled();
+    await this.#audit?.close();
     this.#listeners.clear();
   }
 

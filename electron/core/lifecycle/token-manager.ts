@@ -28,6 +28,8 @@ export interface TokenManagerOptions {
   fetch?: typeof fetch;
   openBrowser?: (url: string) => Promise<void>;
   onEvent?: (event: AppEvent) => void;
+  /** A refresh succeeded (audit trail); failures arrive as alert events. */
+  onRefreshed?: (name: string) => void;
   allowInsecureLoopbackIssuer?: (issuer: string) => boolean;
   /** Exec credentials' command timeout. */
   execTimeoutMs?: number;
@@ -40,6 +42,7 @@ export class TokenManager {
   readonly #now: () => number;
   readonly #timers: Timers;
   readonly #onEvent: (event: AppEvent) => void;
+  readonly #onRefreshed: ((name: string) => void) | undefined;
   readonly #flights = new SingleFlight<string>();
   readonly #logins = new SingleFlight<void>();
   readonly #backoff: Backoff;
@@ -54,6 +57,7 @@ export class TokenManager {
     this.#now = options.now ?? Date.now;
     this.#timers = options.timers ?? { setTimeout, clearTimeout };
     this.#onEvent = options.onEvent ?? (() => undefined);
+    this.#onRefreshed = options.onRefreshed;
     this.#backoff = new Backoff({ random: options.random ?? Math.random });
     this.#execTimeoutMs = options.execTimeoutMs ?? 30_000;
     this.#scheduler = new RefreshScheduler({
@@ -228,6 +232,7 @@ export class TokenManager {
     // Persisted before the token is returned: a crash can never lose a rotated refresh token (O7).
     const tokens = tokenSetFrom(response, this.#now(), previous, record.oauth?.scope);
     await this.#persist(name, tokens, { refreshed: true });
+    this.#onRefreshed?.(name);
     this.#backoff.succeed(name, issuer);
     if (this.#scheduler.isWanted(name)) this.schedule(name);
     return tokens.accessToken;

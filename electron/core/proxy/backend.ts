@@ -36,6 +36,25 @@ export interface UsageEvent {
   mode: 'gateway' | 'forward' | 'connect';
   /** The access key that made the request (issue 11); absent for the master key. Never the key itself. */
   keyId?: string;
+  /** Audit fields (issue 12); all optional so older backends and fakes keep compiling. */
+  /** Query parameter names only (`a&b`), never their values. */
+  query?: string;
+  /** The refusal code when the proxy answered itself (before or after routing). */
+  code?: string;
+  /** A refusal before a route existed: `name` and `host` are what the client claimed ('' when unknown). */
+  unrouted?: boolean;
+  /** Whether a key was presented at all, so a missing key is told apart from a wrong one. */
+  keyPresented?: boolean;
+  /** `master`, or an access-key id once access keys exist. */
+  key?: string;
+  /** Request body bytes as announced by Content-Length (0 without a body, undefined when chunked). */
+  bytesIn?: number;
+  /** X-Tokenwarden-Client (e.g. `mcp/claude`): informative only, stripped before forwarding. */
+  client?: string;
+  /** Set when a CONNECT to a host no credential is bound to was refused (strict mode). */
+  unboundHost?: boolean;
+  /** The TCP peer, so the owner can find the client process (best effort). */
+  peer?: { port: number; localPort: number };
 }
 
 export interface ProxyBackend {
@@ -54,6 +73,8 @@ export interface ProxyBackend {
   loadCa(): { certPem: string; keyPem: string; hostnames: string[] } | undefined;
   saveCa(ca: { certPem: string; keyPem: string; hostnames: string[] }): Promise<void>;
   recordUsage(event: UsageEvent): void;
+  /** A loopback client connected: lets the owner start finding its process while the socket still exists (audit). */
+  peerConnected?(peer: { port: number; localPort: number }): void;
   /**
    * Calls `listener` each time the vault locks, so the proxy drops the CA key, its leaf contexts and the
    * proxy key it holds (S6). Returns the unsubscribe. Optional: a backend without it never locks.

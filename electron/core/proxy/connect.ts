@@ -7,6 +7,7 @@ import type { CertificateAuthority } from './certificate-authority.ts';
 import { parseProxyAuthorization, scanRequestHeaders, normalizeAuthority, type KeyVerifier } from './guards.ts';
 import { ProxyRejection, toErrorAnswer, writeRawError } from './proxy-error.ts';
 import type { TunnelContext } from './request-pipeline.ts';
+import { callerKey, connectRefusal } from './usage-event.ts';
 import { credentialFor } from './router.ts';
 
 export interface ConnectOptions {
@@ -27,6 +28,9 @@ const PROXY_AUTHENTICATE = 'proxy-authenticate: Basic realm="tokenwarden"\r\n';
 
 export async function handleConnect(options: ConnectOptions, req: IncomingMessage, socket: Socket, head: Buffer): Promise<void> {
   socket.on('error', () => socket.destroy());
+  const started = performance.now();
+  let key: string | undefined;
+  let unbound = false;
   try {
     const scan = scanRequestHeaders(withConnectHost(req));
     const target = parseTarget(req.url ?? '');
@@ -37,6 +41,7 @@ export async function handleConnect(options: ConnectOptions, req: IncomingMessag
     // P1: the key first; only a caller with a right key learns that the vault is locked.
     const caller = options.keys.identify(auth?.key);
     if (!caller) throw new ProxyRejection('ERR_PROXY_AUTH', 'Proxy-Authorization must be Basic NAME:KEY with the proxy key or an access key.');
+    key = callerKey(caller);
     if (options.backend.isLocked()) throw new ProxyRejection('ERR_LOCKED', 'The vault is locked. Unlock it first.');
     // The client must wait for our 200 before speaking TLS; early bytes would bypass the TLS layer.
     if (head.length > 0) throw new ProxyRejection('ERR_BAD_REQUEST', 'Data was sent before the tunnel was established.');
@@ -50,6 +55,7 @@ export async function handleConnect(options: ConnectOptions, req: IncomingMessag
       return;
     }
     if (!credential) {
+      unbound = options.strict;
       if (options.strict) throw new ProxyRejection('ERR_FORBIDDEN', `${target.authority} is not bound to a credential and the proxy is strict.`);
       blindTunnel(options, socket, target);
       return;
@@ -66,6 +72,7 @@ export async function handleConnect(options: ConnectOptions, req: IncomingMessag
     const answer = toErrorAnswer(err);
     options.log?.(`proxy connect -> ${answer.status} ${answer.code}`);
     writeRawError(socket, answer, answer.code === 'ERR_PROXY_AUTH' ? PROXY_AUTHENTICATE : '');
+    options.backend.recordUsage(connectRefusal(req, answer, started, key, unbound));
   }
 }
 

@@ -43,6 +43,7 @@ export function parseProxyAuthorization(value: string | undefined): { name: stri
 const DROPPED_REQUEST_HEADERS = new Set([
   'connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade',
   'proxy-authorization', 'proxy-authenticate', 'host', 'x-tokenwarden-key', 'expect', 'http2-settings',
+  'x-tokenwarden-client',
 ]);
 
 /** One pass over rawHeaders: what the guards need plus the forwardable headers, without re-parsing. */
@@ -57,6 +58,8 @@ export interface HeaderScan {
   transferEncoding: string | undefined;
   contentLength: string | undefined;
   upgrade: boolean;
+  /** X-Tokenwarden-Client, for the audit log only: never trusted for authorization, never forwarded. */
+  client?: string;
 }
 
 /** Scans and applies P4, P8 and the P9 checks Node's parser leaves to us. Throws ProxyRejection. */
@@ -72,6 +75,7 @@ export function scanRequestHeaders(raw: string[]): HeaderScan {
   let contentLength: string | undefined;
   let connection: string | undefined;
   let upgrade = false;
+  let client: string | undefined;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!.toLowerCase();
     const value = raw[i + 1]!;
@@ -104,6 +108,9 @@ export function scanRequestHeaders(raw: string[]): HeaderScan {
       case 'upgrade':
         upgrade = true;
         continue;
+      case 'x-tokenwarden-client':
+        client = value.slice(0, 128);
+        continue;
       case 'origin':
         throw new ProxyRejection('ERR_FORBIDDEN', 'Requests from web pages (Origin header) are refused.');
       case 'x-forwarded-for':
@@ -127,10 +134,10 @@ export function scanRequestHeaders(raw: string[]): HeaderScan {
         authorization = undefined;
         authorizationCount = 0;
       }
-      return { out: filterNamed(out, named), host, authorization, authorizationCount, gatewayKey, proxyAuthorization, transferEncoding, contentLength, upgrade };
+      return { out: filterNamed(out, named), host, authorization, authorizationCount, gatewayKey, proxyAuthorization, transferEncoding, contentLength, upgrade, client };
     }
   }
-  return { out, host, authorization, authorizationCount, gatewayKey, proxyAuthorization, transferEncoding, contentLength, upgrade };
+  return { out, host, authorization, authorizationCount, gatewayKey, proxyAuthorization, transferEncoding, contentLength, upgrade, client };
 }
 
 /** Header names listed in Connection (P8), except the two that are only options. */

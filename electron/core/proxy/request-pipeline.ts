@@ -8,6 +8,7 @@ import { KeyVerifier, parseProxyAuthorization, scanRequestHeaders, type HeaderSc
 import { ProxyRejection, sendError, toErrorAnswer } from './proxy-error.ts';
 import { routeForward, routeGateway, type Route } from './router.ts';
 import type { Upstreams } from './upstreams.ts';
+import { callerKey, usageEventOf } from './usage-event.ts';
 
 /** Bodies up to this size are buffered on purpose so a 401 can be retried once (R4). */
 export const REPLAY_BUFFER_LIMIT = 1024 * 1024;
@@ -80,24 +81,9 @@ export class RequestPipeline {
       }
       sendError(res, answer, answer.code === 'ERR_PROXY_AUTH' ? PROXY_AUTHENTICATE : undefined);
       this.#log?.(`proxy ${route?.mode ?? (tunnel ? 'connect' : 'request')} ${req.method} -> ${answer.status} ${answer.code}${route ? ` (${route.credential.name})` : ''}`);
-      if (route) this.#record(route, req.method, answer.status, 0, started);
+      // Refusals before routing are recorded too, so the audit log and alerts see bad keys and unbound hosts.
+      this.#backend.recordUsage(usageEventOf({ req, route, scan, tunnel, status: answer.status, bytes: 0, started, code: answer.code, key: callerKey(route?.caller ?? tunnel?.caller ?? (tunnel ? OWNER : undefined)) }));
     }
-  }
-
-  /** One usage event per routed request: never the token, never the query string. */
-  #record(route: Routed, method: string | undefined, status: number, bytes: number, started: number): void {
-    const q = route.path.indexOf('?');
-    this.#backend.recordUsage({
-      name: route.credential.name,
-      method: method ?? 'GET',
-      host: route.origin,
-      path: q < 0 ? route.path : route.path.slice(0, q),
-      status,
-      bytes,
-      durationMs: performance.now() - started,
-      mode: route.mode,
-      ...(route.caller.kind === 'key' ? { keyId: route.caller.id } : {}),
-    });
   }
 
   #route(req: IncomingMessage, scan: HeaderScan, tunnel: TunnelContext | undefined): Routed {
@@ -162,7 +148,7 @@ export class RequestPipeline {
         body,
         // A static token cannot change: retrying a 401 with it would only send the request twice (R4).
         refresh: ours && replayable && credential.kind !== 'static' ? () => this.#backend.accessToken(credential.name, { force: true, reason: 'upstream-401' }) : undefined,
-        onEnd: (status, bytes) => this.#record(route, req.method, status, bytes, started),
+        onEnd: (status, bytes) => this.#backend.recordUsage(usageEventOf({ req, route, scan, tunnel: undefined, status, bytes, started, code: undefined, key: callerKey(route.caller) })),
       },
       res,
     );

@@ -1,0 +1,132 @@
+/** Open and acknowledged alerts with de-duplication, plus the clients seen per credential; kept in audit/alerts.json. */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { AlertItem } from '../../../shared/audit-model.ts';
+import { writeFileAtomic } from '../vault/atomic-file.ts';
+import type { AlertCandidate } from './alert-rules.ts';
+
+interface StoredState {
+  alerts: (AlertItem & { dedupKey: string })[];
+  clients: Record<string, string[]>;
+}
+
+/** Acknowledged alerts beyond this many are forgotten (the audit log keeps them). */
+const MAX_KEPT = 500;
+const MAX_CLIENTS_PER_CREDENTIAL = 200;
+
+export class AlertStore {
+  readonly #path: string | undefined;
+  readonly #now: () => Date;
+  #alerts: (AlertItem & { dedupKey: string })[] = [];
+  readonly knownClients = new Map<string, Set<string>>();
+  #saving: Promise<void> = Promise.resolve();
+  #dirty = false;
+
+  /** `dir` undefined keeps everything in memory (tests). */
+  constructor(dir: string | undefined, now: () => Date = () => new Date()) {
+    this.#path = dir ? join(dir, 'alerts.json') : undefined;
+    this.#now = now;
+    if (this.#path) this.#load(this.#path);
+  }
+
+  #load(path: string): void {
+    try {
+      const state = JSON.parse(readFileSync(path, 'utf8')) as StoredState;
+      if (Array.isArray(state.alerts)) this.#alerts = state.alerts;
+      for (const [name, clients] of Object.entries(state.clients ?? {})) this.knownClients.set(name, new Set(clients));
+    } catch {
+      // Missing or damaged: start empty. The audit log still holds every alert.
+    }
+  }
+
+  /** A new alert, or a repeat folded into the open one with the same key (`isNew` false: no second notification). */
+  raise(candidate: AlertCandidate): { item: AlertItem; isNew: boolean } {
+    const at = this.#now().toISOString();
+    const open = this.#alerts.find((a) => a.dedupKey === candidate.dedupKey && a.acknowledgedAt === null);
+    if (open) {
+      open.count++;
+      open.lastAt = at;
+      open.message = candidate.message;
+      this.#save();
+      return { item: publicItem(open), isNew: false };
+    }
+    const item = {
+      id: `al_${randomBytes(6).toString('base64url')}`,
+      kind: candidate.kind,
+      level: candidate.level,
+      credential: candidate.credential,
+      message: candidate.message,
+      firstAt: at,
+      lastAt: at,
+      count: 1,
+      acknowledgedAt: null,
+      dedupKey: candidate.dedupKey,
+    };
+    this.#alerts.push(item);
+    this.#trim();
+    this.#save();
+    return { item: publicItem(item), isNew: true };
+  }
+
+  list(all = false): AlertItem[] {
+    return this.#alerts.filter((a) => all || a.acknowledgedAt === null).map(publicItem).reverse();
+  }
+
+  openCount(): number {
+    return this.#alerts.filter((a) => a.acknowledgedAt === null).length;
+  }
+
+  /** Returns the alerts acknowledged now (an unknown or already acknowledged id acknowledges nothing). */
+  acknowledge(selector: { id: string } | { all: true }): AlertItem[] {
+    const at = this.#now().toISOString();
+    const hit = this.#alerts.filter((a) => a.acknowledgedAt === null && ('all' in selector || a.id === selector.id));
+    for (const a of hit) a.acknowledgedAt = at;
+    if (hit.length > 0) this.#save();
+    return hit.map(publicItem);
+  }
+
+  has(id: string): boolean {
+    return this.#alerts.some((a) => a.id === id);
+  }
+
+  async flush(): Promise<void> {
+    await this.#saving;
+  }
+
+  #trim(): void {
+    const excess = this.#alerts.length - MAX_KEPT;
+    if (excess <= 0) return;
+    let dropped = 0;
+    this.#alerts = this.#alerts.filter((a) => (a.acknowledgedAt !== null && dropped < excess ? (dropped++, false) : true));
+  }
+
+  /** Coalesced: at most one write in flight plus one queued. */
+  #save(): void {
+    if (!this.#path || this.#dirty) return;
+    this.#dirty = true;
+    const path = this.#path;
+    this.#saving = this.#saving.then(async () => {
+      this.#dirty = false;
+      const clients: Record<string, string[]> = {};
+      for (const [name, set] of this.knownClients) clients[name] = [...set].slice(-MAX_CLIENTS_PER_CREDENTIAL);
+      const state: StoredState = { alerts: this.#alerts, clients };
+      try {
+        mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+        await writeFileAtomic(path, JSON.stringify(state));
+      } catch {
+        // Best effort, like the log itself: alerts stay in memory and in the audit log.
+      }
+    });
+  }
+
+  /** The rules add known clients directly; persist them with the next save. */
+  touch(): void {
+    this.#save();
+  }
+}
+
+function publicItem(a: AlertItem & { dedupKey?: string }): AlertItem {
+  const { dedupKey: _key, ...rest } = a;
+  return { ...rest };
+}

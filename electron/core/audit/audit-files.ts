@@ -1,0 +1,106 @@
+/** The audit log's files: numbered JSON Lines segments under $TOKENWARDEN_HOME/audit, 0600 in a 0700 dir. */
+import { mkdirSync, readdirSync } from 'node:fs';
+import { open, readdir, stat, truncate, unlink, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+
+const SEGMENT = /^audit-(\d{6,})\.jsonl$/;
+
+export function auditDir(home: string): string {
+  return join(home, 'audit');
+}
+
+export function segmentName(n: number): string {
+  return `audit-${String(n).padStart(6, '0')}.jsonl`;
+}
+
+/** Segment numbers in the order they were written (oldest first). */
+export async function listSegments(dir: string): Promise<number[]> {
+  const names = await readdir(dir).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return [] as string[];
+    throw err;
+  });
+  return names.flatMap((name) => {
+    const m = SEGMENT.exec(name);
+    return m ? [Number(m[1])] : [];
+  }).sort((a, b) => a - b);
+}
+
+export function listSegmentsSync(dir: string): number[] {
+  try {
+    return readdirSync(dir).flatMap((name) => {
+      const m = SEGMENT.exec(name);
+      return m ? [Number(m[1])] : [];
+    }).sort((a, b) => a - b);
+  } catch {
+    return [];
+  }
+}
+
+/** An open segment the writer appends to. */
+export interface SegmentWriter {
+  readonly size: number;
+  write(data: Buffer): Promise<void>;
+  sync(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The writer's view of the disk; tests replace it to inject a full disk (L3). */
+export interface AuditStorage {
+  list(): Promise<number[]>;
+  /** The last bytes of a segment (enough for its last line) and its size. */
+  tail(n: number): Promise<{ text: string; size: number }>;
+  truncate(n: number, size: number): Promise<void>;
+  open(n: number): Promise<SegmentWriter>;
+  remove(n: number): Promise<void>;
+}
+
+const TAIL_BYTES = 64 * 1024;
+
+export function fileAuditStorage(dir: string): AuditStorage {
+  let made = false;
+  const ensureDir = (): void => {
+    if (made) return;
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    made = true;
+  };
+  return {
+    list: () => listSegments(dir),
+    tail: async (n) => {
+      const path = join(dir, segmentName(n));
+      const size = (await stat(path)).size;
+      const handle = await open(path, 'r');
+      try {
+        const length = Math.min(size, TAIL_BYTES);
+        const buf = Buffer.alloc(length);
+        await handle.read(buf, 0, length, size - length);
+        return { text: buf.toString('utf8'), size };
+      } finally {
+        await handle.close();
+      }
+    },
+    truncate: (n, size) => truncate(join(dir, segmentName(n)), size),
+    open: async (n) => {
+      ensureDir();
+      const handle = await open(join(dir, segmentName(n)), 'a', 0o600);
+      const size = (await handle.stat()).size;
+      return segmentWriter(handle, size);
+    },
+    remove: (n) => unlink(join(dir, segmentName(n))).catch(() => undefined),
+  };
+}
+
+function segmentWriter(handle: FileHandle, initial: number): SegmentWriter {
+  let size = initial;
+  return {
+    get size() {
+      return size;
+    },
+    write: async (data) => {
+      const { bytesWritten } = await handle.write(data);
+      size += bytesWritten;
+      if (bytesWritten !== data.length) throw Object.assign(new Error('short write'), { code: 'EIO' });
+    },
+    sync: () => handle.datasync(),
+    close: () => handle.close(),
+  };
+}

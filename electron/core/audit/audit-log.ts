@@ -1,0 +1,227 @@
+/**
+ * The append-only audit writer: entries queue in memory and are committed in groups, sealed with an HMAC chain.
+ * It never blocks or fails the caller: a write error drops the batch, counts it and reports it once (SECURITY L3).
+ */
+import type { AuditEntry } from '../../../shared/audit-model.ts';
+import { entryBody, headerBody, sealLine, toEntry, unsealLine, type AuditRecord } from './audit-entry.ts';
+import type { AuditStorage, SegmentWriter } from './audit-files.ts';
+
+export interface AuditLogOptions {
+  storage: AuditStorage;
+  /** Rotate to a new segment past this size (default 10 MB). */
+  maxFileBytes?: number;
+  /** Keep this many segments; older ones are deleted (default 10). */
+  maxFiles?: number;
+  /** Group-commit delay for request entries (default 100 ms); security entries commit at once. */
+  flushMs?: number;
+  /** Entries queued while the disk or the key is unavailable; past it new entries are dropped and counted. */
+  maxPending?: number;
+  now?: () => Date;
+  /** Committed entries, for the live event stream. */
+  onCommit?: (entries: AuditEntry[]) => void;
+  /** The first failure of an outage, with the running count of dropped entries. */
+  onWriteError?: (error: Error, dropped: number) => void;
+  /** Writing works again after an outage in which `dropped` entries were lost. */
+  onRecovered?: (dropped: number) => void;
+}
+
+interface Pending {
+  ts: string;
+  record: AuditRecord;
+}
+
+/** At most one datasync per this interval for request entries; security entries sync at once. */
+const SYNC_INTERVAL_MS = 1000;
+
+export const AUDIT_DEFAULTS = { maxFileBytes: 10 * 1024 * 1024, maxFiles: 10 } as const;
+
+export class AuditLog {
+  readonly #storage: AuditStorage;
+  readonly #maxFileBytes: number;
+  readonly #maxFiles: number;
+  readonly #flushMs: number;
+  readonly #maxPending: number;
+  readonly #now: () => Date;
+  readonly #options: AuditLogOptions;
+  #key: Buffer | undefined;
+  #pending: Pending[] = [];
+  #urgent = false;
+  #timer: NodeJS.Timeout | undefined;
+  #chain: Promise<void> = Promise.resolve();
+  #writer: SegmentWriter | undefined;
+  #segment = 0;
+  #seq = 0;
+  #prev = '';
+  #entriesInSegment = 0;
+  #ready = false;
+  #lastSync = 0;
+  #failing = false;
+  #droppedInOutage = 0;
+  /** Entries lost since start: full queue or failed writes. */
+  dropped = 0;
+  /** Entries committed since start. */
+  written = 0;
+
+  constructor(options: AuditLogOptions) {
+    this.#options = options;
+    this.#storage = options.storage;
+    this.#maxFileBytes = options.maxFileBytes ?? AUDIT_DEFAULTS.maxFileBytes;
+    this.#maxFiles = Math.max(1, options.maxFiles ?? AUDIT_DEFAULTS.maxFiles);
+    this.#flushMs = options.flushMs ?? 100;
+    this.#maxPending = options.maxPending ?? 100_000;
+    this.#now = options.now ?? (() => new Date());
+  }
+
+  /** The chain key comes from the vault; until it is known, entries wait in memory. */
+  setKey(key: Buffer): void {
+    this.#key = key;
+    if (this.#pending.length > 0) this.#schedule(0);
+  }
+
+  hasKey(): boolean {
+    return this.#key !== undefined;
+  }
+
+  /** Queues an entry; `security` entries (events, alerts) are committed and synced at once. Never throws. */
+  append(record: AuditRecord, security = false): void {
+    if (this.#pending.length >= this.#maxPending) {
+      this.#drop(1);
+      return;
+    }
+    this.#pending.push({ ts: record.ts ?? this.#now().toISOString(), record });
+    if (security) this.#urgent = true;
+    this.#schedule(security ? 0 : this.#flushMs);
+  }
+
+  /** Commits everything queued so far (when the key is known). */
+  flush(): Promise<void> {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    const run = this.#chain.then(() => this.#commit());
+    this.#chain = run.catch(() => undefined);
+    return this.#chain;
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+    await this.#chain;
+    const writer = this.#writer;
+    this.#writer = undefined;
+    this.#ready = false;
+    await writer?.close().catch(() => undefined);
+  }
+
+  #schedule(delay: number): void {
+    if (!this.#key) return;
+    if (this.#timer && delay > 0) return;
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => void this.flush(), delay);
+    this.#timer.unref?.();
+  }
+
+  #drop(count: number): void {
+    this.dropped += count;
+    this.#droppedInOutage += count;
+  }
+
+  async #commit(): Promise<void> {
+    const key = this.#key;
+    if (!key || this.#pending.length === 0) return;
+    const batch = this.#pending;
+    const urgent = this.#urgent;
+    this.#pending = [];
+    this.#urgent = false;
+    try {
+      await this.#open();
+      const bodies = batch.map((item, i) => entryBody(this.#seq + 1 + i, item.ts, item.record));
+      // A MAC is ~50 bytes; rotating before sealing keeps the header in the chain right before this batch.
+      const estimate = bodies.reduce((sum, body) => sum + Buffer.byteLength(body) + 56, 0);
+      if (this.#entriesInSegment > 0 && this.#writer!.size + estimate > this.#maxFileBytes) await this.#rotate();
+      const lines: string[] = [];
+      for (const body of bodies) {
+        const sealed = sealLine(key, this.#prev, body);
+        lines.push(sealed.line);
+        this.#prev = sealed.mac;
+      }
+      this.#seq += bodies.length;
+      this.#entriesInSegment += bodies.length;
+      const data = Buffer.from(`${lines.join('\n')}\n`);
+      await this.#writer!.write(data);
+      const now = Date.now();
+      if (urgent || now - this.#lastSync >= SYNC_INTERVAL_MS) {
+        this.#lastSync = now;
+        await this.#writer!.sync();
+      }
+      this.written += batch.length;
+      if (this.#failing) {
+        this.#failing = false;
+        const lost = this.#droppedInOutage;
+        this.#droppedInOutage = 0;
+        this.#options.onRecovered?.(lost);
+      }
+      if (this.#options.onCommit) this.#options.onCommit(bodies.map((body) => toEntry(JSON.parse(body) as Record<string, unknown>)));
+    } catch (err) {
+      this.#drop(batch.length);
+      // Reopen from the file's real tail next time: the chain position is re-read and a partial write cut off.
+      const writer = this.#writer;
+      this.#writer = undefined;
+      this.#ready = false;
+      await writer?.close().catch(() => undefined);
+      if (!this.#failing) {
+        this.#failing = true;
+        this.#options.onWriteError?.(err as Error, this.dropped);
+      }
+    }
+  }
+
+  /** Finds where the chain stands on disk, cuts a torn last line, and opens the newest segment for appending. */
+  async #open(): Promise<void> {
+    if (this.#ready && this.#writer) return;
+    const segments = await this.#storage.list();
+    const last = segments.at(-1);
+    if (last === undefined) {
+      this.#segment = 0;
+      this.#seq = 0;
+      this.#prev = '';
+      await this.#rotate();
+      this.#ready = true;
+      return;
+    }
+    const { text, size } = await this.#storage.tail(last);
+    const end = text.lastIndexOf('\n');
+    if (end < text.length - 1) await this.#storage.truncate(last, size - Buffer.byteLength(text.slice(end + 1)));
+    const before = text.lastIndexOf('\n', end - 1);
+    const line = end < 0 ? '' : text.slice(before + 1, end);
+    const sealed = unsealLine(line);
+    const parsed = sealed ? (JSON.parse(sealed.body) as { seq?: number; next?: number }) : undefined;
+    this.#segment = last;
+    if (!sealed || !parsed) {
+      // An empty or unreadable newest segment: start a fresh one rather than append after damage.
+      await this.#rotate();
+    } else {
+      this.#seq = parsed.seq ?? (parsed.next ?? 1) - 1;
+      this.#prev = sealed.mac;
+      this.#entriesInSegment = parsed.seq === undefined ? 0 : 1;
+      this.#writer = await this.#storage.open(last);
+    }
+    this.#ready = true;
+  }
+
+  /** Starts the next segment with a sealed header and applies retention. */
+  async #rotate(): Promise<void> {
+    const old = this.#writer;
+    this.#writer = undefined;
+    await old?.sync().catch(() => undefined);
+    await old?.close().catch(() => undefined);
+    this.#segment += 1;
+    const writer = await this.#storage.open(this.#segment);
+    const sealed = sealLine(this.#key!, this.#prev, headerBody(this.#segment, this.#seq + 1, this.#prev));
+    await writer.write(Buffer.from(`${sealed.line}\n`));
+    this.#prev = sealed.mac;
+    this.#entriesInSegment = 0;
+    this.#writer = writer;
+    for (const n of await this.#storage.list()) {
+      if (n <= this.#segment - this.#maxFiles) await this.#storage.remove(n);
+    }
+  }
+}

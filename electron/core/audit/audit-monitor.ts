@@ -1,0 +1,300 @@
+/**
+ * Wires auditing into an owner: proxy usage events and service operations go through one bus to the audit
+ * writer, the stats and the alert rules; alerts go back out on the app event stream. Nothing here can block
+ * or fail a request (SECURITY L3).
+ */
+import { randomBytes } from 'node:crypto';
+import type { AckInput, AlertItem, AuditQuery, AuditQueryResult, AuditVerifyResult, StatsReport } from '../../../shared/audit-model.ts';
+import type { AppEvent } from '../../../shared/model.ts';
+import type { CredentialRecord } from '../credentials/credential-record.ts';
+import { TokenwardenError } from '../errors.ts';
+import { TcpPeerResolver, type PeerProcess } from '../peer/tcp-peer.ts';
+import type { UsageEvent } from '../proxy/backend.ts';
+import { EMPTY, pathWithQueryNames, type AuditRecord } from './audit-entry.ts';
+import { AuditBus } from './audit-bus.ts';
+import { auditDir, fileAuditStorage, type AuditStorage } from './audit-files.ts';
+import { AuditLog } from './audit-log.ts';
+import { forEachEntry, queryAudit, verifyAudit } from './audit-reader.ts';
+import { AlertRules, NO_KEY_PRESENTED, UNBOUND_DETAIL, type AlertCandidate } from './alert-rules.ts';
+import { AlertStore } from './alert-store.ts';
+import { expiringSoon } from './expiry-watch.ts';
+import { parseSince } from './since.ts';
+import { StatsAccumulator } from './stats.ts';
+
+/** The vault secret that keys the HMAC chain. */
+export const AUDIT_KEY_SECRET = 'audit-hmac';
+
+/** The narrow view of the vault auditing needs. */
+export interface AuditVaultPort {
+  isLocked(): boolean;
+  getSecret(name: string): string | undefined;
+  setSecret(name: string, value: string | undefined): Promise<void>;
+  list(): CredentialRecord[];
+  warnings(): string[];
+}
+
+export interface AuditSettings {
+  /** false: proxied requests are not audited (benchmarks); operations and alerts still are. */
+  requests: boolean;
+  maxFileBytes: number;
+  maxFiles: number;
+}
+
+/** TOKENWARDEN_AUDIT=off, TOKENWARDEN_AUDIT_MAX_BYTES, TOKENWARDEN_AUDIT_MAX_FILES. */
+export function auditSettingsFromEnv(env: NodeJS.ProcessEnv): AuditSettings {
+  const int = (value: string | undefined, fallback: number, min: number): number => {
+    const n = Number(value);
+    return value && Number.isInteger(n) && n >= min ? n : fallback;
+  };
+  return {
+    requests: !/^(off|0|false|no)$/i.test(env.TOKENWARDEN_AUDIT ?? ''),
+    maxFileBytes: int(env.TOKENWARDEN_AUDIT_MAX_BYTES, 10 * 1024 * 1024, 64 * 1024),
+    maxFiles: int(env.TOKENWARDEN_AUDIT_MAX_FILES, 10, 1),
+  };
+}
+
+export interface AuditMonitorOptions {
+  home: string;
+  settings?: Partial<AuditSettings>;
+  storage?: AuditStorage;
+  now?: () => Date;
+  /** false disables client-process lookup through /proc. */
+  peers?: TcpPeerResolver | false;
+  flushMs?: number;
+}
+
+const PEER_WAIT_MS = 500;
+
+export class AuditMonitor {
+  readonly dir: string;
+  readonly bus = new AuditBus();
+  readonly log: AuditLog;
+  readonly stats = new StatsAccumulator();
+  readonly alerts: AlertStore;
+  readonly #rules: AlertRules;
+  readonly #settings: AuditSettings;
+  readonly #now: () => Date;
+  readonly #peers: TcpPeerResolver | undefined;
+  #emit: (event: AppEvent) => void = () => undefined;
+  #vault: AuditVaultPort | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  readonly #reportedWarnings = new Set<string>();
+
+  constructor(options: AuditMonitorOptions) {
+    this.dir = auditDir(options.home);
+    this.#settings = { ...auditSettingsFromEnv({}), ...options.settings };
+    this.#now = options.now ?? (() => new Date());
+    this.#peers = options.peers === false ? undefined : (options.peers ?? new TcpPeerResolver());
+    this.alerts = new AlertStore(this.dir, this.#now);
+    this.#rules = new AlertRules({ knownClients: this.alerts.knownClients });
+    this.log = new AuditLog({
+      storage: options.storage ?? fileAuditStorage(this.dir),
+      maxFileBytes: this.#settings.maxFileBytes,
+      maxFiles: this.#settings.maxFiles,
+      now: this.#now,
+      ...(options.flushMs !== undefined ? { flushMs: options.flushMs } : {}),
+      onCommit: (entries) => this.#emit({ type: 'audit', entries }),
+      onWriteError: (err, dropped) =>
+        this.#raise({
+          kind: 'audit-write-failed',
+          level: 'error',
+          credential: null,
+          message: `The audit log cannot be written (${(err as NodeJS.ErrnoException).code ?? 'error'}); requests are still served and ${dropped} entries were dropped so far.`,
+          dedupKey: 'audit-write-failed',
+        }),
+      onRecovered: (lost) => this.event('audit-dropped', null, 'failed', { detail: `${lost} audit entries could not be written and were dropped.` }),
+    });
+    this.bus.subscribe((record, security) => this.log.append(record, security));
+    this.bus.subscribe((record) => this.stats.add({ ...record, ts: record.ts ?? this.#now().toISOString() }));
+    this.bus.subscribe((record) => {
+      for (const candidate of this.#rules.observe(record, this.#now().getTime())) this.#raise(candidate);
+    });
+  }
+
+  get requestsAudited(): boolean {
+    return this.#settings.requests;
+  }
+
+  /** Connects the owner's event stream and vault: lock/unlock and refresh failures become events, alerts go out. */
+  attach(owner: { onEvent(listener: (event: AppEvent) => void): () => void; emit(event: AppEvent): void }, vault: AuditVaultPort): void {
+    this.#emit = (event) => owner.emit(event);
+    this.#vault = vault;
+    owner.onEvent((event) => this.#onAppEvent(event));
+    if (!vault.isLocked()) void this.#unlocked();
+    else this.#reportVaultWarnings();
+    this.#timer = setInterval(() => this.#tick(), 60_000);
+    this.#timer.unref();
+  }
+
+  /** The proxy's usage event, after it responded. Synchronous unless the client process must be looked up. */
+  recordUsage(event: UsageEvent): void {
+    if (!this.#settings.requests) return;
+    const record = requestRecord(event, this.#now().toISOString());
+    const lookup = event.peer && this.#peers ? this.#peers.resolve(event.peer.port, event.peer.localPort) : undefined;
+    if (lookup === undefined || !(lookup instanceof Promise)) {
+      this.bus.publish(withProcess(record, lookup));
+      return;
+    }
+    let done = false;
+    const publish = (peer: PeerProcess | undefined): void => {
+      if (done) return;
+      done = true;
+      this.bus.publish(withProcess(record, peer));
+    };
+    const timer = setTimeout(() => publish(undefined), PEER_WAIT_MS);
+    timer.unref();
+    void lookup.then((peer) => {
+      clearTimeout(timer);
+      publish(peer);
+    });
+  }
+
+  /** Starts looking up a new connection's process while its socket surely exists; the result is cached. */
+  peerConnected(peer: { port: number; localPort: number }): void {
+    if (this.#settings.requests && this.#peers) void this.#peers.resolve(peer.port, peer.localPort);
+  }
+
+  /** A service operation (add, rotate, login, key-create…), committed and synced at once. */
+  event(action: string, credential: string | null, outcome: 'ok' | 'failed' | null = 'ok', extra: { code?: string; detail?: string; key?: string } = {}): void {
+    this.bus.publish({ ...EMPTY, kind: 'event', credential, key: extra.key ?? null, action, outcome, code: extra.code ?? null, detail: extra.detail?.slice(0, 500) ?? null }, true);
+  }
+
+  async query(query: AuditQuery = {}): Promise<AuditQueryResult> {
+    await this.log.flush();
+    return queryAudit(this.dir, query, this.#now().getTime());
+  }
+
+  async verify(): Promise<AuditVerifyResult> {
+    const key = this.#key();
+    await this.log.flush();
+    return verifyAudit(this.dir, key);
+  }
+
+  /** From memory within the last 24 h; older windows are read from the files. */
+  async report(since = '1h'): Promise<StatsReport> {
+    const now = this.#now().getTime();
+    const from = parseSince(since, now).getTime();
+    if (now - from <= this.stats.retainMs) {
+      this.stats.prune(now);
+      return this.stats.report(from, now);
+    }
+    await this.log.flush();
+    const stats = new StatsAccumulator({ retainMs: Infinity });
+    await forEachEntry(this.dir, { since: new Date(from).toISOString(), kind: 'request' }, (entry) => stats.add(entry));
+    return stats.report(from, now);
+  }
+
+  list(all = false): AlertItem[] {
+    return this.alerts.list(all);
+  }
+
+  acknowledge(input: AckInput): number {
+    const id = 'id' in input && typeof input.id === 'string' ? input.id : undefined;
+    if (id !== undefined && !this.alerts.has(id)) throw new TokenwardenError('ERR_NOT_FOUND', `No alert has the id "${id.slice(0, 64)}".`);
+    const acked = this.alerts.acknowledge(id !== undefined ? { id } : { all: true });
+    for (const item of acked) this.event('alert-ack', item.credential, 'ok', { detail: `${item.kind} ${item.id}` });
+    return acked.length;
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.#timer);
+    await this.log.close();
+    await this.alerts.flush();
+  }
+
+  #raise(candidate: AlertCandidate): void {
+    const { item, isNew } = this.alerts.raise(candidate);
+    if (candidate.kind === 'new-client') this.alerts.touch();
+    if (!isNew) return;
+    this.bus.publish({ ...EMPTY, kind: 'alert', credential: item.credential, detail: item.message, alert: { id: item.id, kind: item.kind, level: item.level } }, true);
+    this.#emit({ type: 'alert', level: item.level, code: item.kind, name: item.credential, message: item.message, id: item.id });
+  }
+
+  #onAppEvent(event: AppEvent): void {
+    if (event.type === 'changed') {
+      // A token just added or rotated may already be close to expiry; don't wait for the next minute.
+      queueMicrotask(() => this.#tick());
+      return;
+    }
+    if (event.type === 'locked') {
+      this.event(event.locked ? 'lock' : 'unlock', null);
+      if (!event.locked) void this.#unlocked();
+      return;
+    }
+    // The token manager's own alerts (never ours, which carry an id) are how refresh failures surface.
+    if (event.type === 'alert' && event.id === undefined && (event.code === 'ERR_IDP' || event.code === 'ERR_NEEDS_LOGIN')) {
+      this.event('refresh', event.name, 'failed', { code: event.code, detail: event.message });
+    }
+  }
+
+  /** Loads (or creates) the chain key and reports what the vault recovered from while opening. */
+  async #unlocked(): Promise<void> {
+    const vault = this.#vault;
+    if (!vault || vault.isLocked()) return;
+    try {
+      let stored = vault.getSecret(AUDIT_KEY_SECRET);
+      if (!stored) {
+        stored = randomBytes(32).toString('base64url');
+        await vault.setSecret(AUDIT_KEY_SECRET, stored);
+      }
+      // Kept after a lock on purpose: refusals while locked must still be sealed, and it guards integrity only.
+      this.log.setKey(Buffer.from(stored, 'base64url'));
+    } catch {
+      // The vault could not store the key: entries wait in memory (bounded) until a later unlock.
+    }
+    this.#reportVaultWarnings();
+    this.#tick();
+  }
+
+  #reportVaultWarnings(): void {
+    for (const warning of this.#vault?.warnings() ?? []) {
+      if (this.#reportedWarnings.has(warning)) continue;
+      this.#reportedWarnings.add(warning);
+      const action = /quarantin/i.test(warning) ? 'vault-quarantine' : /backup|restored/i.test(warning) ? 'vault-restore' : undefined;
+      if (action) this.event(action, null, 'ok', { detail: warning });
+    }
+  }
+
+  #key(): Buffer {
+    const stored = this.#vault && !this.#vault.isLocked() ? this.#vault.getSecret(AUDIT_KEY_SECRET) : undefined;
+    if (!stored) throw new TokenwardenError('ERR_LOCKED', 'Verifying the audit log needs the unlocked vault, which holds its key.');
+    return Buffer.from(stored, 'base64url');
+  }
+
+  /** Once a minute: `expiring-soon` for tokens that cannot refresh themselves. */
+  #tick(): void {
+    const vault = this.#vault;
+    if (!vault || vault.isLocked()) return;
+    for (const { name, expiresAt } of expiringSoon(vault.list(), this.#now().getTime())) {
+      for (const candidate of this.#rules.observe({ ...EMPTY, kind: 'event', credential: name, action: 'expiring', detail: `expires at ${expiresAt}` }, this.#now().getTime())) {
+        this.#raise(candidate);
+      }
+    }
+  }
+}
+
+function requestRecord(event: UsageEvent, ts: string): AuditRecord {
+  return {
+    ...EMPTY,
+    ts,
+    kind: 'request',
+    credential: event.name || null,
+    key: event.key ?? null,
+    mode: event.mode,
+    method: event.method,
+    origin: event.host || null,
+    path: pathWithQueryNames(event.query !== undefined ? `${event.path}?${event.query}` : event.path),
+    status: event.status,
+    durationMs: Math.round(event.durationMs * 10) / 10,
+    bytesIn: event.bytesIn ?? null,
+    bytesOut: event.bytes ?? null,
+    code: event.code ?? null,
+    client: event.client ? { pid: null, exe: null, name: event.client } : null,
+    detail: event.unboundHost ? UNBOUND_DETAIL : event.code && event.keyPresented === false ? NO_KEY_PRESENTED : null,
+  };
+}
+
+function withProcess(record: AuditRecord, peer: PeerProcess | undefined): AuditRecord {
+  if (!peer) return record;
+  return { ...record, client: { pid: peer.pid, exe: peer.exe, name: record.client?.name ?? null } };
+}
