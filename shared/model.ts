@@ -1,9 +1,9 @@
 /** The secret-free model that crosses every boundary: summaries, status, proxy info and events. */
 import { z } from 'zod';
+import { AuditEntry, TokenHealth } from './audit-model.ts';
 import { Policy } from './policy.ts';
 
 export { Policy };
-import { AuditEntry } from './audit-model.ts';
 
 export const CREDENTIAL_KINDS = ['static', 'oauth', 'exec'] as const;
 export const CredentialKind = z.enum(CREDENTIAL_KINDS);
@@ -101,7 +101,7 @@ export const CredentialDetail = CredentialSummary.extend({
 export type CredentialDetail = z.infer<typeof CredentialDetail>;
 
 /** `tokenwarden show --json`: the detail plus a live RFC 7662 answer for confidential clients. */
-export const ShowOutput = CredentialDetail.extend({ introspection: IntrospectionView.nullable() }).strict();
+export const ShowOutput = CredentialDetail.extend({ introspection: IntrospectionView.nullable(), health: TokenHealth.optional() }).strict();
 export type ShowOutput = z.infer<typeof ShowOutput>;
 
 export const KeyslotKind = z.enum(['passphrase', 'os-keyring', 'safe-storage']);

@@ -1,5 +1,5 @@
 /** Human output for `audit`, `stats` and `alerts`: aligned tables, secret-free by construction. */
-import type { AlertItem, AuditEntry, StatsReport } from '../../shared/audit-model.ts';
+import type { AlertItem, AuditEntry, StatsReport, TokenHealth } from '../../shared/audit-model.ts';
 import { relativeText } from '../../shared/relative-time.ts';
 import { formatTable, paint } from './format.ts';
 
@@ -58,4 +58,15 @@ export function formatAlerts(items: AlertItem[], now: number, color: boolean, al
     ...items.map((a) => [a.id, a.kind, a.credential ?? '-', String(a.count), relativeText(a.lastAt, now), a.acknowledgedAt ? 'acknowledged' : 'open', a.message]),
   ];
   return formatTable(rows, (r, c, cell) => (r === 0 ? paint(cell, 1, color) : c === 1 ? paint(cell, LEVEL_COLOURS[items[r - 1]!.level], color) : cell));
+}
+
+const SIGNATURE_WORDS: Record<TokenHealth['signature'], string> = {
+  verified: 'verified',
+  invalid: 'signature invalid',
+  unreachable: 'issuer unreachable',
+  'not-jwt': 'not a JWT',
+};
+
+export function formatHealth(health: TokenHealth): string {
+  return `signature      ${SIGNATURE_WORDS[health.signature]}: ${health.detail}`;
 }

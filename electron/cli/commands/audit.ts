@@ -75,6 +75,8 @@ export function registerAudit(program: Command, ctx: CommandContext): void {
     .option('--json', 'machine-readable output (AuditVerifyResult)')
     .action((opts: { json?: boolean }) =>
       ctx.withSession(async ({ api }) => {
+        // commander hands `--json` to the parent `audit` when both define it.
+        if ((audit.opts() as AuditOptions).json) opts.json = true;
         const result = await api.auditVerify();
         if (opts.json) printJson(io, result);
         if (!result.intact) throw new TokenwardenError('ERR_AUDIT_TAMPERED', result.problem?.message ?? 'The audit log was changed.');
