@@ -4,6 +4,7 @@ import type { CredentialDetail } from '../shared/model.ts';
 import { api, errorCode, errorText } from './api.ts';
 import { ToastRegion, useToasts } from './components/toasts.tsx';
 import { AccessKeysView } from './features/access-keys/access-keys-view.tsx';
+import { ActivityView } from './features/activity/activity-view.tsx';
 import { AddDialog } from './features/add-dialog/add-dialog.tsx';
 import { DetailPane } from './features/detail/detail-pane.tsx';
 import { LockScreen } from './features/lock-screen/lock-screen.tsx';
@@ -25,6 +26,7 @@ export function App() {
   const [detail, setDetail] = useState<CredentialDetail | null>(null);
   const [detailLoading, setDetailLoading] = useState(false);
   const [overlay, setOverlay] = useState<Overlay>(null);
+  const [view, setView] = useState<'credentials' | 'activity'>('credentials');
 
   const items = useMemo(() => filterAndSort(vault.credentials, deferredQuery, sort), [vault.credentials, deferredQuery, sort]);
 
@@ -85,6 +87,13 @@ export function App() {
           <span className="brand-mark" aria-hidden="true" />
           Tokenwarden
         </h1>
+        <nav className="view-nav" aria-label="Views">
+          {(['credentials', 'activity'] as const).map((v) => (
+            <button key={v} type="button" aria-current={view === v ? 'page' : undefined} onClick={() => setView(v)}>
+              {v === 'credentials' ? 'Credentials' : 'Activity'}
+            </button>
+          ))}
+        </nav>
         <div className="search">
           <label htmlFor="search" className="sr-only">
             Search credentials
@@ -148,7 +157,8 @@ export function App() {
         </div>
       ) : null}
 
-      <main className="split">
+      {view === 'activity' ? <ActivityView onError={(text) => push('error', text)} /> : null}
+      <main className="split" hidden={view !== 'credentials'}>
         <section className="list-pane" aria-label="Credentials">
           {vault.credentials.length === 0 ? (
             <EmptyState onAdd={() => setOverlay('add')} />

@@ -51,7 +51,8 @@ export function useVault(onAlert: (event: Extract<AppEvent, { type: 'alert' }>) 
       else if (event.type === 'login') setState((s) => ({ ...s, loginPrompt: event.prompt }));
       // `changed` carries every summary, so no round trip is needed to refresh the list.
       else if (event.type === 'changed') setState((s) => (s.status?.locked ? s : { ...s, credentials: event.summaries }));
-      else scheduleReload();
+      // Audit pushes feed the Activity view; they change nothing the list shows.
+      else if (event.type !== 'audit') scheduleReload();
     });
   }, [reload, scheduleReload]);
 

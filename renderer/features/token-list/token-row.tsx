@@ -3,6 +3,7 @@ import { memo, type CSSProperties } from 'react';
 import type { CredentialSummary } from '../../../shared/model.ts';
 import { StatusBadge } from '../../components/status-badge.tsx';
 import { expiryText } from '../../../shared/relative-time.ts';
+import { UsageSparkline } from '../activity/usage-sparkline.tsx';
 
 export interface TokenRowProps {
   item: CredentialSummary;
@@ -51,6 +52,7 @@ export const TokenRow = memo(function TokenRow({ item, index, total, selected, n
       <span className="cell cell-name">
         <span className="name">{item.name}</span>
         <span className={`kind kind-${item.kind}`}>{item.kind}</span>
+        <UsageSparkline name={item.name} />
       </span>
       <span className="cell cell-hosts" title={item.hosts.join('\n')}>
         {item.hosts[0] ? hostLabel(item.hosts[0]) : '—'}
