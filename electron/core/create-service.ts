@@ -46,22 +46,26 @@ export async function createService(options: CreateServiceOptions): Promise<Toke
   // A copy the vault reads at each unlock; an owner drops the passphrase from it once started (S6).
   const env = { ...(options.env ?? process.env) };
   await ensureDataDir(options.home);
-  const vault = await Vault.open({
-    home: options.home,
-    env,
-    ...(options.keyring === false ? { keyring: false as const } : {}),
-    ...(options.safeStorage ? { safeStorage: options.safeStorage } : {}),
-    acceptRollback: options.acceptRollback ?? env.TOKENWARDEN_ACCEPT_ROLLBACK === '1',
-    onRecovery: options.onVaultRecovery,
-  });
-  // The manager reports through the service, which needs the manager: break the cycle with a late-bound ref.
-  const owner: { service?: TokenwardenService } = {};
+  // Created before the vault so a quarantine while opening it is audited (R2); entries wait for the chain key.
   const audit = new AuditMonitor({
     home: options.home,
     settings: { ...auditSettingsFromEnv(env), ...options.audit },
     ...(options.audit?.flushMs !== undefined ? { flushMs: options.audit.flushMs } : {}),
     ...(options.audit?.storage ? { storage: options.audit.storage } : {}),
   });
+  const vault = await Vault.open({
+    home: options.home,
+    env,
+    ...(options.keyring === false ? { keyring: false as const } : {}),
+    ...(options.safeStorage ? { safeStorage: options.safeStorage } : {}),
+    acceptRollback: options.acceptRollback ?? env.TOKENWARDEN_ACCEPT_ROLLBACK === '1',
+    onRecovery: (recovery) => {
+      audit.vaultRecovered(recovery);
+      options.onVaultRecovery?.(recovery);
+    },
+  });
+  // The manager reports through the service, which needs the manager: break the cycle with a late-bound ref.
+  const owner: { service?: TokenwardenService } = {};
   const manager = new TokenManager({
     store: vault,
     onEvent: (event) => owner.service?.emit(event),

@@ -30,7 +30,6 @@ export interface AuditVaultPort {
   getSecret(name: string): string | undefined;
   setSecret(name: string, value: string | undefined): Promise<void>;
   list(): CredentialRecord[];
-  warnings(): string[];
 }
 
 export interface AuditSettings {
@@ -78,7 +77,6 @@ export class AuditMonitor {
   #emit: (event: AppEvent) => void = () => undefined;
   #vault: AuditVaultPort | undefined;
   #timer: NodeJS.Timeout | undefined;
-  readonly #reportedWarnings = new Set<string>();
 
   constructor(options: AuditMonitorOptions) {
     this.dir = auditDir(options.home);
@@ -121,7 +119,6 @@ export class AuditMonitor {
     this.#vault = vault;
     owner.onEvent((event) => this.#onAppEvent(event));
     if (!vault.isLocked()) void this.#unlocked();
-    else this.#reportVaultWarnings();
     this.#timer = setInterval(() => this.#tick(), 60_000);
     this.#timer.unref();
   }
@@ -242,17 +239,13 @@ export class AuditMonitor {
     } catch {
       // The vault could not store the key: entries wait in memory (bounded) until a later unlock.
     }
-    this.#reportVaultWarnings();
     this.#tick();
   }
 
-  #reportVaultWarnings(): void {
-    for (const warning of this.#vault?.warnings() ?? []) {
-      if (this.#reportedWarnings.has(warning)) continue;
-      this.#reportedWarnings.add(warning);
-      const action = /quarantin/i.test(warning) ? 'vault-quarantine' : /backup|restored/i.test(warning) ? 'vault-restore' : undefined;
-      if (action) this.event(action, null, 'ok', { detail: warning });
-    }
+  /** R2: the vault fell back to its backup while opening; audited once the chain key is known. */
+  vaultRecovered(recovery: { kind: 'quarantined' | 'restored-missing'; message: string; quarantinedTo: string | null }): void {
+    const stale = recovery.kind === 'quarantined' ? 'vault-quarantine' : 'vault-restore';
+    this.event(stale, null, 'ok', { detail: recovery.message });
   }
 
   #key(): Buffer {

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +25,7 @@ let other: TestUpstream;
 let port: number;
 let key: string;
 let refreshToken: string;
+let accessKey = 'unset';
 const events: AppEvent[] = [];
 
 beforeAll(async () => {
@@ -133,6 +134,23 @@ describe('every alert kind from a real scenario', () => {
     expect((await service.alerts({ all: true })).some((a) => a.kind === 'key-misuse' && a.credential === 'rt')).toBe(false);
   });
 
+  it('A5 access keys: requests carry the key id, never the key; create, revoke and policy changes are events; a revoked key is key-misuse', async () => {
+    const created = await service.createAccessKey({ for: ['local'], label: 'ci' });
+    accessKey = created.key;
+    expect((await gateway('/local/with-key', { 'x-tokenwarden-key': created.key })).status).toBe(200);
+    await expect.poll(async () => (await entries({ name: 'local' })).find((e) => e.path === '/with-key')?.key, { timeout: 10_000 }).toBe(created.id);
+    await service.setPolicy('local', { methods: ['GET', 'POST'] });
+    await service.revokeAccessKey(created.id);
+    expect((await gateway('/local/after-revoke', { 'x-tokenwarden-key': created.key })).status).toBe(401);
+    const alert = await alertOf('key-misuse', 'local');
+    await expect.poll(async () => (await service.alerts()).find((a) => a.id === alert.id)?.message ?? '', { timeout: 10_000 }).toMatch(/revoked|wrong proxy key/);
+    await expect.poll(async () => (await entries({ kind: 'event' })).map((e) => `${e.action}:${e.key ?? e.credential}`), { timeout: 10_000 }).toEqual(
+      expect.arrayContaining([`key-create:${created.id}`, `key-revoke:${created.id}`, 'policy:local']),
+    );
+    await expect.poll(async () => (await entries({ name: 'local' })).find((e) => e.path === '/after-revoke')?.code, { timeout: 10_000 }).toBe('ERR_KEY_REVOKED');
+    await service.setPolicy('local', null);
+  });
+
   it('rate-limited: the upstream answers 429', async () => {
     upstream.handler = (_req, res) => {
       res.writeHead(429, { 'retry-after': '1' });
@@ -231,7 +249,7 @@ describe('every alert kind from a real scenario', () => {
 
   it('L1 canary: no token, refresh token, client secret, proxy key or query value in any file under the data dir', async () => {
     await service.auditQuery({ limit: 1 });
-    const canaries = [TOKEN, SHORT_TOKEN, ROTATED_TOKEN, QUERY_SECRET, refreshToken, CONFIDENTIAL_SECRET, key];
+    const canaries = [TOKEN, SHORT_TOKEN, ROTATED_TOKEN, QUERY_SECRET, refreshToken, CONFIDENTIAL_SECRET, key, accessKey];
     const hits: string[] = [];
     const walk = (dir: string): void => {
       for (const name of readdirSync(dir)) {
@@ -246,6 +264,31 @@ describe('every alert kind from a real scenario', () => {
     walk(home);
     expect(readdirSync(join(home, 'audit')).length).toBeGreaterThanOrEqual(2);
     expect(hits).toEqual([]);
+  });
+});
+
+describe('R2 vault recovery is audited', () => {
+  it('R2 a damaged vault.json quarantined at open becomes a vault-quarantine event once unlocked', async () => {
+    const h = await mkdtemp(join(tmpdir(), 'tw-audit-r2-'));
+    const env = { TOKENWARDEN_PASSPHRASE: 'r2 audit' };
+    try {
+      const first = await createService({ home: h, env, keyring: false, proxy: false });
+      await first.add({ kind: 'static', name: 'a', hosts: ['https://a.example'], token: TOKEN });
+      await first.add({ kind: 'static', name: 'b', hosts: ['https://b.example'], token: SHORT_TOKEN });
+      await first.close();
+      writeFileSync(join(h, 'vault.json'), '');
+      const second = await createService({ home: h, env, keyring: false, proxy: false, audit: { flushMs: 1 } });
+      try {
+        await expect.poll(async () => (await second.auditQuery({ kind: 'event' })).entries.map((e) => e.action), { timeout: 10_000 }).toContain('vault-quarantine');
+        const event = (await second.auditQuery({ kind: 'event' })).entries.find((e) => e.action === 'vault-quarantine')!;
+        expect(event.detail).toMatch(/corrupt/);
+        expect((await second.auditVerify()).intact).toBe(true);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await rm(h, { recursive: true, force: true });
+    }
   });
 });
 
