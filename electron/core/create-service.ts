@@ -97,6 +97,8 @@ export async function createService(options: CreateServiceOptions): Promise<Toke
   }
   if (options.envPassphrase === 'startup') delete env.TOKENWARDEN_PASSPHRASE;
   if (options.proxy) {
+    // In the background: it counts only entries stamped before this instant, so it never overlaps live ones.
+    void audit.seedStats();
     // Loaded on demand: in-process CLI commands never start a proxy and shouldn't pay for TLS/X.509 code.
     const { startProxy } = await import('./proxy/server.ts');
     const proxy = await startProxy({

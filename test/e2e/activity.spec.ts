@@ -1,8 +1,15 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
-import { expect, test, type E2eApp } from '../fixtures/e2e-app.ts';
+import { EMPTY } from '../../electron/core/audit/audit-entry.ts';
+import { auditDir, fileAuditStorage } from '../../electron/core/audit/audit-files.ts';
+import { AuditLog } from '../../electron/core/audit/audit-log.ts';
+import { AUDIT_KEY_SECRET } from '../../electron/core/audit/audit-monitor.ts';
+import { createService } from '../../electron/core/create-service.ts';
+import { Vault } from '../../electron/core/vault/vault.ts';
+import { bindTokenwarden, expect, test, type E2eApp } from '../fixtures/e2e-app.ts';
 import { send } from '../fixtures/proxy-client.ts';
 
 // `TW_SCREENSHOT_DIR=docs/screenshots` refreshes the README images, as in screenshots.spec.ts.
@@ -86,9 +93,71 @@ test('the Activity view charts live traffic, has table alternatives, and an aler
     await page.emulateMedia({ colorScheme: scheme });
     await expect(page.getByRole('figure', { name: 'Status classes' }).locator('canvas').first()).toBeVisible();
     expect(await seriousViolations(page), `activity ${scheme}`).toEqual([]);
-    await page.screenshot({ path: path.join(OUT, `activity-${scheme}.png`), fullPage: true });
+    await page.screenshot({ path: path.join(OUT, `activity-live-${scheme}.png`) });
   }
   await page.getByRole('button', { name: 'Credentials' }).click();
   await expect(page.getByRole('listbox')).toBeVisible();
-  await page.screenshot({ path: path.join(OUT, 'list-sparklines-light.png') });
+});
+
+test('an owner restarted over an hour of audit history charts it (README screenshots)', async ({ app, page }) => {
+  test.setTimeout(180_000);
+  const home = mkdtempSync(path.join(tmpdir(), 'tw-e2e-history-'));
+  const env = { TOKENWARDEN_PASSPHRASE: 'history passphrase' };
+  const names = ['github', 'stripe', 'internal-billing'];
+  try {
+    const first = await createService({ home, env, keyring: false, proxy: false });
+    for (const name of names) await first.add({ kind: 'static', name, hosts: [`https://api.${name}.example`], token: `tw-e2e-history-${name}-0123456789` });
+    await first.close();
+    // An hour of traffic, sealed with the vault's chain key like the owner would have written it.
+    const vault = await Vault.open({ home, env, keyring: false });
+    await vault.unlock();
+    const key = Buffer.from(vault.getSecret(AUDIT_KEY_SECRET)!, 'base64url');
+    vault.lock();
+    const log = new AuditLog({ storage: fileAuditStorage(auditDir(home)), flushMs: 60_000, maxPending: 100_000 });
+    log.setKey(key);
+    const now = Date.now();
+    const paths = ['/repos/acme/api', '/user', '/v1/charges', '/invoices?page', '/repos/acme/api/pulls?state'];
+    for (let m = 60; m >= 1; m--) {
+      const wave = Math.round(20 + 15 * Math.sin(m / 6));
+      names.forEach((name, n) => {
+        for (let i = 0; i < wave - n * 6; i++) {
+          const status = i % 17 === 0 ? 500 : i % 9 === 0 ? 404 : i % 23 === 0 ? 429 : 200;
+          log.append({ ...EMPTY, ts: new Date(now - m * 60_000 + i * 900).toISOString(), kind: 'request', credential: name, key: 'master', mode: 'gateway', method: 'GET', origin: `https://api.${name}.example`, path: paths[(i + n) % paths.length]!, status, durationMs: 20 + ((i * 37) % 90) + n * 15, bytesIn: 0, bytesOut: 900 });
+        }
+      });
+    }
+    await log.close();
+    const owner = await createService({ home, env, keyring: false, proxy: { port: 0 } });
+    try {
+      await expect.poll(async () => (await owner.stats({ since: '1h' })).credentials.length, { timeout: 20_000 }).toBe(3);
+      await owner.ackAlert({ all: true }).catch(() => undefined);
+      const port = (await owner.proxyInfo()).port!;
+      await send(port, { path: '/github/user', headers: { 'x-tokenwarden-key': 'wrong-key-for-the-screenshot' } });
+      await expect.poll(async () => (await owner.alerts()).length).toBe(1);
+      const viewer = await page.context().newPage();
+      const unbind = await bindTokenwarden(viewer, { service: owner, appOrigin: app.origin });
+      try {
+        await viewer.setViewportSize({ width: 1280, height: 1180 });
+        mkdirSync(OUT, { recursive: true });
+        for (const scheme of ['light', 'dark'] as const) {
+          await viewer.emulateMedia({ colorScheme: scheme });
+          await viewer.goto(`${app.origin}/index.html`);
+          await expect(viewer.getByRole('option', { name: /github/ }).locator('.sparkline canvas')).toHaveCount(1);
+          await viewer.screenshot({ path: path.join(OUT, `list-sparklines-${scheme}.png`) });
+          await viewer.getByRole('button', { name: 'Activity' }).click();
+          await expect(viewer.getByRole('figure', { name: 'Requests per minute, by credential' }).locator('canvas').first()).toBeVisible();
+          await expect(viewer.getByRole('region', { name: /Alerts/ }).getByRole('listitem')).toHaveCount(1);
+          expect(await seriousViolations(viewer), `activity with history ${scheme}`).toEqual([]);
+          await viewer.screenshot({ path: path.join(OUT, `activity-${scheme}.png`) });
+        }
+      } finally {
+        unbind();
+        await viewer.close();
+      }
+    } finally {
+      await owner.close();
+    }
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
 });

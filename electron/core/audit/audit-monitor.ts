@@ -123,6 +123,18 @@ export class AuditMonitor {
     this.#timer.unref();
   }
 
+  /**
+   * Owners only: loads the last 24 h of request entries into the live stats, so the Activity view and
+   * sparklines survive a restart. Entries from before this call only; newer ones arrive through the bus.
+   */
+  async seedStats(): Promise<void> {
+    const until = this.#now().toISOString();
+    const since = new Date(this.#now().getTime() - this.stats.retainMs).toISOString();
+    await forEachEntry(this.dir, { since, kind: 'request' }, (entry) => {
+      if (entry.ts < until) this.stats.add(entry);
+    }).catch(() => undefined);
+  }
+
   /** The proxy's usage event, after it responded. Synchronous unless the client process must be looked up. */
   recordUsage(event: UsageEvent): void {
     if (!this.#settings.requests) return;
