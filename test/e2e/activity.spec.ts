@@ -88,12 +88,12 @@ test('the Activity view charts live traffic, has table alternatives, and an aler
   expect(stored.find((a) => a.kind === 'key-misuse')!.acknowledgedAt).not.toBeNull();
   expect(stored.find((a) => a.kind === 'rate-limited')!.acknowledgedAt).toBeNull();
 
-  mkdirSync(OUT, { recursive: true });
+  mkdirSync(path.resolve('test-results/screenshots'), { recursive: true });
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme });
     await expect(page.getByRole('figure', { name: 'Status classes' }).locator('canvas').first()).toBeVisible();
     expect(await seriousViolations(page), `activity ${scheme}`).toEqual([]);
-    await page.screenshot({ path: path.join(OUT, `activity-live-${scheme}.png`) });
+    await page.screenshot({ path: path.resolve('test-results/screenshots', `activity-live-${scheme}.png`) });
   }
   await page.getByRole('button', { name: 'Credentials' }).click();
   await expect(page.getByRole('listbox')).toBeVisible();
