@@ -1,5 +1,5 @@
 /** bench:proxy — gateway and CONNECT throughput and added latency against bare Node, nginx and mitmproxy, measured in one run. */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
@@ -130,6 +130,27 @@ async function stop(child: ChildProcess | undefined): Promise<void> {
   await exited;
 }
 
+/** A real owner (`tkw daemon`) in its own home with one static credential bound to `origin`; its gateway URL and key. */
+async function startOwner(home: string, origin: string, extraEnv: Record<string, string>): Promise<{ url: string; key: string }> {
+  const bin = join(import.meta.dirname, '../bin/tokenwarden.js');
+  const env = { ...process.env, TOKENWARDEN_HOME: home, TOKENWARDEN_PASSPHRASE: 'bench passphrase', DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent', ...extraEnv };
+  const add = spawnSync(process.execPath, [bin, 'add', 'bench', '--host', origin, '--token-stdin', '--allow-insecure-loopback'], { env, input: `${TOKEN}\n`, encoding: 'utf8' });
+  if (add.status !== 0) throw new Error(`tkw add: ${add.stderr}`);
+  const child = spawn(process.execPath, [bin, 'daemon', '--foreground', '--port', '0'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(child);
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /ready proxy=(\S+)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`tkw daemon exited ${code}: ${out}`)));
+  });
+  const proxyEnv = JSON.parse(spawnSync(process.execPath, [bin, 'proxy-env', 'bench', '--json'], { env, encoding: 'utf8' }).stdout) as Record<string, string>;
+  return { url, key: decodeURIComponent(new URL(proxyEnv.HTTP_PROXY!).password) };
+}
+
 // ---- references ----
 
 function nginxConf(dir: string, plainPort: number, proxyPort: number, tlsPort: number): string {
@@ -201,11 +222,20 @@ async function main(): Promise<void> {
     // round. Background load on a shared box comes and goes; best-of-N keeps it out of the ratios.
     const points: { name: string; c: number; run: () => Promise<Load> }[] = [];
     // Policy/access-key and audit variants of the gateway, each compared with the plain gateway in the same run.
-    const variants: { key: string; name: string; label: string; maxCostPercent: number }[] = [];
+    const variants: { key: string; name: string; label: string; maxCostPercent: number; baseline?: string }[] = [];
     const accessKeyFile = join(dir, 'access-key');
     const guarded = await startNode('proxy', JSON.stringify({ origin, key: keyString, accessKeyFile }));
     const accessKey = readFileSync(accessKeyFile, 'utf8');
     variants.push({ key: 'policy_and_access_key', name: 'gateway + policy + access key', label: 'a policy and an access key', maxCostPercent: 5 });
+    if (existsSync(join(import.meta.dirname, '../electron/core/audit'))) {
+      // Issue 12's audit log lives in the owner's service, so this pair runs two real owners (tkw daemon) over the
+      // same upstream: the default (request auditing on) and TOKENWARDEN_AUDIT=off.
+      for (const [name, extra] of [['owner gateway (audit on)', {}], ['owner gateway (audit off)', { TOKENWARDEN_AUDIT: 'off' }]] as const) {
+        const owner = await startOwner(join(dir, name.replace(/\W+/g, '-')), origin, extra);
+        for (const c of [8, 32]) points.push({ name, c, run: () => load(`${owner.url}/bench/`, c, DURATION_S, { 'X-Tokenwarden-Key': owner.key }) });
+      }
+      variants.push({ key: 'audit', name: 'owner gateway (audit on)', label: 'the audit log on', maxCostPercent: 10, baseline: 'owner gateway (audit off)' });
+    } else notes.push('The audit log (issue 12) is not in this build: its on/off comparison was skipped.');
     for (const c of [8, 32]) points.push({ name: 'gateway + policy + access key', c, run: () => load(`http://127.0.0.1:${guarded.port}/bench/`, c, DURATION_S, { 'X-Tokenwarden-Key': accessKey }) });
     const hello = await startNode('hello');
     const gateway = await startNode('proxy', JSON.stringify({ origin, key: keyString }));
@@ -277,10 +307,11 @@ async function main(): Promise<void> {
       }
       for (const variant of variants) {
         const with_ = rps(variant.name, c);
-        if (Number.isNaN(with_)) continue;
-        const cost = round((100 * (gw - with_)) / gw, 1);
+        const without = variant.baseline ? rps(variant.baseline, c) : gw;
+        if (Number.isNaN(with_) || Number.isNaN(without)) continue;
+        const cost = round((100 * (without - with_)) / without, 1);
         goals[`${variant.key}_cost_c${c}`] = { value: cost, goal: `<= ${variant.maxCostPercent}%`, met: cost <= variant.maxCostPercent };
-        rows.push([`Gateway with ${variant.label} vs without`, c, Math.round(with_), Math.round(gw), `${cost >= 0 ? '-' : '+'}${Math.abs(cost)}%`, `cost <= ${variant.maxCostPercent}%`, status(cost <= variant.maxCostPercent)]);
+        rows.push([`${variant.baseline ? 'Owner gateway' : 'Gateway'} with ${variant.label} vs without`, c, Math.round(with_), Math.round(without), `${cost >= 0 ? '-' : '+'}${Math.abs(cost)}%`, `cost <= ${variant.maxCostPercent}%`, status(cost <= variant.maxCostPercent)]);
       }
       const tw = rps('tokenwarden CONNECT', c);
       const mitm = rps('mitmdump CONNECT', c);
