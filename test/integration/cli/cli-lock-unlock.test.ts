@@ -87,6 +87,24 @@ describe('lock and unlock tell the truth', () => {
     expect((await cli.run(['list'], { env: { TOKENWARDEN_PASSPHRASE: 'a typo passphrase' } })).code).toBe(6);
   }, 180_000);
 
+  it('first run: the daemon on a terminal asks for a new passphrase twice and creates the vault; without one it names the next step', async () => {
+    const cli = setup(NO_ENV);
+    const tty = spawnTty(cli, ['daemon', '--foreground', '--port', '0']);
+    cleanups.push(() => void (tty.child.exitCode === null && process.kill(-tty.child.pid!, 'SIGKILL')));
+    await tty.answer(/New vault passphrase: /, 'daemon first passphrase');
+    await tty.answer(/Repeat the passphrase: /, 'daemon first passphrase');
+    await tty.waitFor(/ready proxy=/);
+    expect(await locked(cli)).toBe(false);
+    process.kill(-tty.child.pid!, 'SIGTERM');
+    expect(await tty.exit()).toBe(0);
+    expect(tty.output()).not.toMatch(/DBus|dbus/);
+
+    const headless = setup(NO_ENV);
+    const d = await daemon(headless);
+    expect(d.output()).toContain('no vault yet, and no OS keyring or TOKENWARDEN_PASSPHRASE to protect one. Next step: run `tkw unlock` to choose a passphrase.');
+    expect(d.output()).not.toMatch(/DBus|dbus|vault stays locked/);
+  }, 240_000);
+
   it('without a terminal, a missing passphrase gives one next step that is not the command just run', async () => {
     const cli = setup(NO_ENV);
     const result = await cli.run(['list']);
