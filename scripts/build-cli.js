@@ -6,7 +6,7 @@
 // dist/cli/inputs.json records every project source with its mtime and size: bin/tokenwarden.js runs the
 // bundle only while all of them are unchanged, and the TypeScript source otherwise, so a checkout never
 // runs a stale bundle. The same record lets a second build in one `npm pack` (prepack, then prepare) skip.
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
 
@@ -45,6 +45,13 @@ export function isCurrent(out = outdir) {
   }
 }
 
+/** Every file under `dir` that is not TypeScript, relative to the repository root. */
+function listAssets(dir) {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile() && !entry.name.endsWith('.ts'))
+    .map((entry) => path.relative(root, path.join(entry.parentPath, entry.name)));
+}
+
 export async function buildCli({ out = outdir } = {}) {
   const { build } = await import('esbuild');
   // Built aside, then moved in file by file: a CLI started during a rebuild sees whole files, never a half-written one.
@@ -74,7 +81,15 @@ export async function buildCli({ out = outdir } = {}) {
       chunkNames: '[name]-[hash]',
       metafile: true,
     });
-    const inputs = Object.keys(result.metafile.inputs)
+    // Files the CLI opens by a path relative to its own module (e.g. the Node preload that proxy-env names in
+    // NODE_OPTIONS): dist/cli sits at the depth of electron/cli, so they keep their place relative to it.
+    const assets = listAssets(path.join(root, 'electron/cli'));
+    for (const file of assets) {
+      const target = path.join(staging, path.relative('electron/cli', file));
+      mkdirSync(path.dirname(target), { recursive: true });
+      copyFileSync(path.join(root, file), target);
+    }
+    const inputs = [...Object.keys(result.metafile.inputs), ...assets]
       .filter((file) => !file.includes('node_modules/') && !file.includes(':'))
       .sort()
       .map((file) => {
@@ -85,7 +100,11 @@ export async function buildCli({ out = outdir } = {}) {
     const files = readdirSync(staging);
     rmSync(path.join(out, 'inputs.json'), { force: true });
     // Content-hashed chunk names: unchanged chunks are replaced by identical bytes; inputs.json goes last.
-    for (const file of files.filter((f) => f !== 'inputs.json')) renameSync(path.join(staging, file), path.join(out, file));
+    for (const file of files.filter((f) => f !== 'inputs.json')) {
+      // A directory of assets cannot be renamed over a non-empty one: it is replaced.
+      if (statSync(path.join(staging, file)).isDirectory()) rmSync(path.join(out, file), { recursive: true, force: true });
+      renameSync(path.join(staging, file), path.join(out, file));
+    }
     for (const old of readdirSync(out)) if (!files.includes(old)) rmSync(path.join(out, old), { recursive: true, force: true });
     renameSync(path.join(staging, 'inputs.json'), path.join(out, 'inputs.json'));
     return { outdir: out, inputs: inputs.length };

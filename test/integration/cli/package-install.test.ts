@@ -86,4 +86,18 @@ describe('npm install -g of the packed tarball', () => {
     expect(token.code).toBe(0);
     expect(token.stdout.trim()).toBe(CANARY);
   });
+
+  it('the installed tkw starts a daemon and execs a Node child with the preload it names in NODE_OPTIONS', async () => {
+    const start = await run('tkw', ['daemon', '--port', '0'], { env });
+    expect(start.code, start.stderr).toBe(0);
+    try {
+      // The bundle must ship every file it points a child at: a missing --require file would kill the child.
+      const exec = await run('tkw', ['exec', 'github', '--', process.execPath, '-e', "console.log('child ran')"], { env });
+      expect(exec.stderr).toBe('');
+      expect(exec.code).toBe(0);
+      expect(exec.stdout.trim()).toBe('child ran');
+    } finally {
+      await run('tkw', ['daemon', 'stop'], { env });
+    }
+  });
 });
