@@ -67,6 +67,12 @@ const common = {
   hosts: Hosts,
   authPolicy: AuthPolicy.default('reject'),
   allowInsecureLoopback: z.boolean().default(false),
+  /** A private CA (PEM) for self-signed or internal upstreams; only this credential's requests trust it. */
+  upstreamCa: z
+    .string()
+    .max(65536)
+    .refine((pem) => /-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/.test(pem), MESSAGES.caNotPem)
+    .optional(),
   /** Issue 11: methods, paths, rate, concurrency and uses; absent = no limits. */
   policy: Policy.optional(),
 };

@@ -26,7 +26,7 @@ export function createProxyBackend(service: TokenwardenService, audit?: Pick<Pro
     const next: RouteIndex = { byName: new Map(), byOrigin: new Map(), hostnames: [] };
     const hostnames = new Set<string>();
     for (const r of vault.list()) {
-      const cred: ProxyCredential = { name: r.name, id: r.id, kind: r.kind, hosts: r.hosts, authPolicy: r.authPolicy, allowInsecureLoopback: r.allowInsecureLoopback, policy: r.policy };
+      const cred: ProxyCredential = { name: r.name, id: r.id, kind: r.kind, hosts: r.hosts, authPolicy: r.authPolicy, allowInsecureLoopback: r.allowInsecureLoopback, policy: r.policy, upstreamCa: r.upstreamCa };
       next.byName.set(r.name, cred);
       for (const origin of r.hosts) {
         next.byOrigin.set(origin, [...(next.byOrigin.get(origin) ?? []), cred]);

@@ -1,4 +1,5 @@
 /** `tokenwarden add`: pasted tokens, exec commands and OAuth clients; secrets only from stdin or a prompt. */
+import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import type { AddInput } from '../../../shared/contract.ts';
 import { AUTH_POLICIES, GRANTS } from '../../../shared/model.ts';
@@ -25,6 +26,7 @@ interface AddOptions extends PolicyFlagValues {
   authPolicy?: (typeof AUTH_POLICIES)[number];
   expiresIn?: string;
   allowInsecureLoopback?: boolean;
+  upstreamCa?: string;
 }
 
 const TOKEN_ARG_HINT = 'Tokens are never taken as arguments (they would end up in shell history and `ps`); pipe it with --token-stdin.';
@@ -48,6 +50,7 @@ export function registerAdd(program: Command, ctx: CommandContext): void {
     .option('--audience <audience>', 'OAuth audience')
     .option('--resource <uri>', 'RFC 8707 resource indicator')
     .addOption(new Option('--auth-policy <policy>', 'what to do with an incoming Authorization header').choices(AUTH_POLICIES).default('reject'))
+    .option('--upstream-ca <file>', 'PEM file of a private CA to trust for this credential\'s https upstreams (self-signed, internal)')
     .option('--allow-insecure-loopback', 'allow plain http for 127.0.0.1/::1 upstreams and issuers (local development only)')
     .action(async (name: string, extra: string[], opts: AddOptions) => {
       if (opts.token !== undefined || extra.length > 0) throw usageError(TOKEN_ARG_HINT);
@@ -75,6 +78,7 @@ async function buildInput(name: string, opts: AddOptions, ctx: CommandContext): 
     authPolicy: opts.authPolicy ?? 'reject',
     allowInsecureLoopback: Boolean(opts.allowInsecureLoopback),
     ...(given.length > 0 ? { policy } : {}),
+    ...(opts.upstreamCa !== undefined ? { upstreamCa: readUpstreamCa(opts.upstreamCa) } : {}),
   };
   if (opts.exec !== undefined) {
     await checkExecCommand(opts.exec, ctx.io);
@@ -103,4 +107,13 @@ async function buildInput(name: string, opts: AddOptions, ctx: CommandContext): 
   const pasted = opts.tokenStdin || !ctx.io.stdin.isTTY ? (await readStdinLines(ctx.io.stdin)).join('\n') : await promptHidden('Token: ', ctx.io);
   const token = checkPastedToken(pasted, ctx.io);
   return { kind: 'static', ...common, token, ...(expiresIn ? { expiresIn } : {}) };
+}
+
+/** The CA is read here, by the user's CLI, and stored with the credential: the owner never opens user paths. */
+function readUpstreamCa(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw usageError(`Cannot read --upstream-ca ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'}).`);
+  }
 }

@@ -45,6 +45,8 @@ export const CredentialRecord = z
     hosts: Hosts,
     authPolicy: AuthPolicy,
     allowInsecureLoopback: z.boolean().default(false),
+    /** A private CA (PEM) trusted for this credential's upstreams only. */
+    upstreamCa: z.string().max(65536).optional(),
     tokens: TokenSet.optional(),
     oauth: OAuthConfig.optional(),
     exec: z.object({ command: z.string().min(1) }).strict().optional(),

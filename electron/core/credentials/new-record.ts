@@ -13,6 +13,7 @@ export function newRecordFromInput(input: AddInputParsed, now: Date): NewRecord 
     hosts: input.hosts,
     authPolicy: input.authPolicy,
     allowInsecureLoopback: input.allowInsecureLoopback,
+    ...(input.upstreamCa ? { upstreamCa: input.upstreamCa } : {}),
     state: 'active' as const,
     ...(input.policy && !isEmptyPolicy(input.policy) ? { policy: input.policy } : {}),
   };

@@ -9,6 +9,8 @@ export interface ProxyCredential {
   hosts: string[];
   authPolicy: AuthPolicy;
   allowInsecureLoopback: boolean;
+  /** PEM of a private CA trusted for this credential's upstreams (`--upstream-ca`), added to the owner's roots. */
+  upstreamCa?: string | undefined;
   /** Only oauth and exec credentials can refresh, so only they get the R4 retry after a 401. Absent: treated as refreshable. */
   kind?: CredentialKind;
   /** Issue 11: the credential's access policy, enforced before ensureFresh. */

@@ -14,6 +14,8 @@ const DROPPED_RESPONSE_HEADERS = new Set([
 
 export interface ForwardJob {
   origin: string;
+  /** A private CA the credential trusts for this upstream, on top of the owner's roots. */
+  upstreamCa?: string | undefined;
   method: string;
   path: string;
   /** Forwardable request headers, flat, without Authorization. */
@@ -35,7 +37,7 @@ const CLIENT_GONE = new ProxyRejection('ERR_CANCELLED', 'The client went away.')
  * Rejects (before anything was written) with a ProxyRejection for 502/504.
  */
 export function forward(upstreams: Upstreams, job: ForwardJob, res: ServerResponse): Promise<number> {
-  const pool = upstreams.pool(job.origin);
+  const pool = upstreams.pool(job.origin, job.upstreamCa);
   return new Promise<number>((resolve, reject) => {
     let controller: Dispatcher.DispatchController | undefined;
     let finished = false;
@@ -139,6 +141,13 @@ function uncork(res: ServerResponse): void {
   res.uncork();
 }
 
+/** OpenSSL/Node verification failures: the upstream is reachable, the chain is not trusted (P11). */
+const UNTRUSTED_CERT_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'CERT_UNTRUSTED', 'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'CERT_REVOKED',
+  'ERR_TLS_CERT_ALTNAME_INVALID', 'CERT_SIGNATURE_FAILURE', 'INVALID_CA',
+]);
+
 /** Maps an undici failure to 502/504; only the error code is exposed, never upstream text. */
 export function upstreamFailure(err: unknown, origin: string): Error {
   if (err instanceof ProxyRejection) return err;
@@ -146,6 +155,12 @@ export function upstreamFailure(err: unknown, origin: string): Error {
   const code = e?.code ?? e?.cause?.code ?? 'unknown';
   if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
     return new ProxyRejection('ERR_UPSTREAM_TIMEOUT', `${origin} did not answer in time (${code}).`);
+  }
+  if (UNTRUSTED_CERT_CODES.has(code)) {
+    return new ProxyRejection(
+      'ERR_UPSTREAM_CERT',
+      `${origin} answered, but its certificate is not trusted (${code}); trust a private CA with --upstream-ca FILE or NODE_EXTRA_CA_CERTS for the daemon.`,
+    );
   }
   if (code === 'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH') return new ProxyRejection('ERR_BAD_REQUEST', 'The request body does not match its Content-Length.', { close: true });
   return new ProxyRejection('ERR_UPSTREAM', `${origin} could not be reached (${String(code).replace(/[^\w.-]/g, '')}).`);

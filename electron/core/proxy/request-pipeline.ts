@@ -141,6 +141,7 @@ export class RequestPipeline {
       this.#upstreams,
       {
         origin: route.origin,
+        upstreamCa: credential.upstreamCa,
         method: req.method ?? 'GET',
         path: route.path,
         headers: scan.out,

@@ -1,5 +1,10 @@
-/** One keep-alive undici Pool per upstream origin, with full TLS verification and bounded timeouts (P10, P11). */
-import { rootCertificates } from 'node:tls';
+/**
+ * One keep-alive undici Pool per upstream origin (and per trusted CA set), with full TLS verification and
+ * bounded timeouts (P10, P11). The trust roots are the owner's defaults, which include NODE_EXTRA_CA_CERTS,
+ * plus any test CAs, plus a credential's own `--upstream-ca`, which no other credential's requests trust.
+ */
+import { createHash } from 'node:crypto';
+import * as tls from 'node:tls';
 import { Pool } from 'undici';
 
 export interface UpstreamOptions {
@@ -11,29 +16,39 @@ export interface UpstreamOptions {
   connectionsPerOrigin?: number;
 }
 
+/** Node's default store: the bundled roots plus NODE_EXTRA_CA_CERTS (Node >= 22.15 exposes it). */
+function defaultRoots(): string[] {
+  const get = (tls as { getCACertificates?: (type?: 'default') => string[] }).getCACertificates;
+  return get ? get('default') : [...tls.rootCertificates];
+}
+
 export class Upstreams {
   readonly #pools = new Map<string, Pool>();
   readonly #options: UpstreamOptions;
-  readonly #ca: string[] | undefined;
+  readonly #extra: string[];
 
   constructor(options: UpstreamOptions) {
     this.#options = options;
-    this.#ca = options.trustedCaPems?.length ? [...rootCertificates, ...options.trustedCaPems] : undefined;
+    this.#extra = options.trustedCaPems ?? [];
   }
 
-  pool(origin: string): Pool {
-    let pool = this.#pools.get(origin);
+  pool(origin: string, upstreamCa?: string): Pool {
+    const key = upstreamCa ? `${origin} ${createHash('sha256').update(upstreamCa).digest('hex')}` : origin;
+    let pool = this.#pools.get(key);
     if (!pool) {
       const timeout = this.#options.timeoutMs;
+      const extra = upstreamCa ? [...this.#extra, upstreamCa] : this.#extra;
+      // Without extras the default store applies as is; a `ca` list replaces it, so it must carry the defaults.
+      const ca = extra.length > 0 ? [...defaultRoots(), ...extra] : undefined;
       pool = new Pool(origin, {
         connections: this.#options.connectionsPerOrigin ?? 256,
         headersTimeout: timeout,
         bodyTimeout: timeout,
         keepAliveTimeout: 4_000,
         // rejectUnauthorized stays at its default (true): upstream TLS is always verified (P11).
-        connect: { timeout: Math.min(timeout, 10_000), ...(this.#ca ? { ca: this.#ca } : {}) },
+        connect: { timeout: Math.min(timeout, 10_000), ...(ca ? { ca } : {}) },
       });
-      this.#pools.set(origin, pool);
+      this.#pools.set(key, pool);
     }
     return pool;
   }

@@ -1,10 +1,12 @@
 /** The CLI speaks human: bad input gets the shared sentences, `add` refuses or warns at once, small commands tell the truth. */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exitCodeFor } from '../../../shared/errors.ts';
 import { MESSAGES } from '../../../shared/human-messages.ts';
 import { cliEnv, type CliEnv } from '../../fixtures/cli-run.ts';
+import { makeTlsMaterial } from '../../fixtures/proxy-upstream.ts';
 
 let cli: CliEnv;
 beforeAll(() => {
@@ -60,6 +62,16 @@ describe('add refuses or warns now, not later', () => {
     expect(result.stderr).toMatch(/warning: This JWT already expired 2h( \d+m)? ago/);
     const fresh = await cli.run(['add', 'new-jwt', '--host', 'https://api.example.com', '--token-stdin'], { input: jwt({ sub: 'u', exp: Math.floor(Date.now() / 1000) + 3600 }) });
     expect(fresh.stderr).toBe('');
+  });
+
+  it('P11 --upstream-ca stores a PEM CA with the credential and refuses a file that is not one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tkw-ca-'));
+    writeFileSync(join(dir, 'bad.pem'), 'not a certificate');
+    writeFileSync(join(dir, 'ca.pem'), (await makeTlsMaterial(['127.0.0.1'])).caPem);
+    const bad = await cli.run(['add', 'private', '--host', 'https://internal.example', '--upstream-ca', join(dir, 'bad.pem'), '--token-stdin'], { input: 'abcdef' });
+    expect(bad.stderr).toBe(`tokenwarden: ${MESSAGES.caNotPem} (ERR_INVALID_INPUT)\n`);
+    const good = await cli.run(['add', 'private', '--host', 'https://internal.example', '--upstream-ca', join(dir, 'ca.pem'), '--token-stdin'], { input: 'abcdef' });
+    expect(good.code, good.stderr).toBe(0);
   });
 
   it('refuses an --exec program that does not exist', async () => {
