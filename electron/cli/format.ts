@@ -70,7 +70,8 @@ export function formatDetail(d: CredentialDetail, now: number, color: boolean): 
   return text;
 }
 
-export function formatStatus(s: VaultStatus): string {
+/** `ca` is the fingerprint of the CA file the owner wrote, so it can be compared with what a trust store holds. */
+export function formatStatus(s: VaultStatus, ca?: { path: string; fingerprint: string | null }): string {
   return [
     `vault       ${s.locked ? 'locked' : 'unlocked'} (${s.vaultPath})`,
     `keyslots    ${s.keyslots.join(', ') || 'none yet'}`,
@@ -79,6 +80,7 @@ export function formatStatus(s: VaultStatus): string {
     `proxy       ${s.proxy ? s.proxy.url : 'not running (start `tokenwarden daemon`)'}`,
     `credentials ${s.credentialCount ?? '-'}`,
     ...(s.openAlerts !== undefined ? [`alerts      ${s.openAlerts} open${s.openAlerts > 0 ? ' (see `tkw alerts`)' : ''}`] : []),
+    ...(ca ? [`ca          ${ca.fingerprint ? `SHA256 ${ca.fingerprint}` : 'not written yet'} (${ca.path})`] : []),
     ...s.warnings.map((w) => `warning     ${w}`),
   ].join('\n');
 }

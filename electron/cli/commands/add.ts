@@ -4,7 +4,9 @@ import { Option, type Command } from 'commander';
 import type { AddInput } from '../../../shared/contract.ts';
 import { AUTH_POLICIES, GRANTS } from '../../../shared/model.ts';
 import type { CommandContext } from '../context.ts';
-import { usageError } from '../fail.ts';
+import { usageError, warnLine } from '../fail.ts';
+import { MESSAGES } from '../../../shared/human-messages.ts';
+import { caFilePaths } from '../../core/proxy/ca-file.ts';
 import { promptHidden, readStdinLines } from '../io.ts';
 import { checkExecCommand, checkPastedToken } from '../add-checks.ts';
 import { callbackPathFor } from '../../core/oauth/loopback-redirect.ts';
@@ -57,8 +59,13 @@ export function registerAdd(program: Command, ctx: CommandContext): void {
       if (!opts.host?.length) throw usageError('Bind at least one host with --host https://api.example.com.');
       const input = await buildInput(name, opts, ctx);
       await ctx.withSession(async (session) => {
+        const caBefore = session.mode === 'daemon' ? readCaFile(session.home) : undefined;
         const summary = await session.api.add(input);
         ctx.io.out(`Added ${summary.name} (${summary.kind}) for ${summary.hosts.join(', ')}.\n`);
+        // The CA's name constraints list every bound host, so a new host means a new CA that must be re-imported.
+        if (caBefore !== undefined && caBefore !== (await session.api.caPem().catch(() => caBefore))) {
+          ctx.io.err(warnLine(MESSAGES.caReissued(summary.hosts.join(', '))));
+        }
         if (input.kind === 'oauth' && input.grant === 'auth-code') {
           // RFC 8252 §7.3: loopback redirects may use any port, so only the path has to be registered.
           ctx.io.out(`Register this redirect URI at your IdP: http://127.0.0.1${callbackPathFor(input.issuer)} (any port)\n`);
@@ -115,5 +122,14 @@ function readUpstreamCa(file: string): string {
     return readFileSync(file, 'utf8');
   } catch (err) {
     throw usageError(`Cannot read --upstream-ca ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'}).`);
+  }
+}
+
+/** What the owner last wrote to ca.pem, if anything: only a CA someone may have trusted is worth a warning. */
+function readCaFile(home: string): string | undefined {
+  try {
+    return readFileSync(caFilePaths(home).caPath, 'utf8');
+  } catch {
+    return undefined;
   }
 }

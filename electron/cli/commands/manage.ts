@@ -47,6 +47,9 @@ export function registerManage(program: Command, ctx: CommandContext): void {
     .argument('<name>')
     .action((name: string) =>
       ctx.withSession(async ({ api }) => {
+        if ((await api.get(name)).kind === 'static') {
+          return void io.out(`${name} is a pasted static token: there is nothing to refresh. Replace it with: tkw rotate ${name}\n`);
+        }
         const s = await api.refresh(name);
         io.out(`Refreshed ${s.name}: ${s.status}${s.expiresAt ? `, expires ${s.expiresAt}` : ''}.\n`);
       }),
@@ -76,10 +79,16 @@ export function registerManage(program: Command, ctx: CommandContext): void {
 
   program
     .command('revoke')
-    .summary('revoke at the IdP (RFC 7009) and wipe the tokens locally')
+    .summary('revoke at the IdP (RFC 7009) and wipe the tokens locally (asks on a terminal; --yes skips)')
     .argument('<name>')
-    .action((name: string) =>
+    .option('-y, --yes', 'do not ask for confirmation')
+    .action((name: string, opts: { yes?: boolean }) =>
       ctx.withSession(async ({ api }) => {
+        await api.get(name);
+        // Revocation cannot be undone: a terminal user confirms, a script says --yes or pipes stdin.
+        if (!opts.yes && io.stdin.isTTY && !(await confirm(`Revoke ${name}? The IdP invalidates it and the tokens are deleted here.`, io))) {
+          throw new TokenwardenError('ERR_CANCELLED', 'Nothing was revoked.');
+        }
         const result = await api.revoke(name);
         const headline = { confirmed: 'Revoked', 'not-confirmed': 'Revocation NOT confirmed', unsupported: 'Revocation unsupported' }[result.outcome];
         io.out(`${headline}: ${result.name}. ${result.detail} The tokens were deleted locally.\n`);

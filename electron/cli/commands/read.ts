@@ -1,5 +1,7 @@
-/** Read-only commands: list, show, token, status. `token` is the only command that prints a secret. */
+/** Read-only commands: list, show, token, status. `token` prints a secret (as do `proxy-env` and `proxy-key --print`). */
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { caFilePaths, caFingerprint } from '../../core/proxy/ca-file.ts';
 import type { CommandContext } from '../context.ts';
 import { printJson } from '../context.ts';
 import { formatHealth } from '../audit-format.ts';
@@ -59,8 +61,9 @@ export function registerRead(program: Command, ctx: CommandContext): void {
       ctx.withSession(
         async ({ api }) => {
           const status = await api.status();
-          if (opts.json) printJson(io, status);
-          else io.out(`${formatStatus(status)}\n`);
+          const ca = caFileInfo(status.dataDir);
+          if (opts.json) printJson(io, { ...status, caFingerprint: ca.fingerprint });
+          else io.out(`${formatStatus(status, ca)}\n`);
         },
         { unlock: false },
       ).catch((err: unknown) => {
@@ -71,4 +74,16 @@ export function registerRead(program: Command, ctx: CommandContext): void {
         throw err;
       }),
     );
+}
+
+/** Read from the file the owner wrote: status must not need the CA key, and works while locked. */
+function caFileInfo(home: string): { path: string; fingerprint: string | null } {
+  const { caPath } = caFilePaths(home);
+  let pem: string | undefined;
+  try {
+    pem = readFileSync(caPath, 'utf8');
+  } catch {
+    pem = undefined;
+  }
+  return { path: caPath, fingerprint: pem ? caFingerprint(pem) : null };
 }

@@ -1,11 +1,12 @@
 /** The CLI speaks human: bad input gets the shared sentences, `add` refuses or warns at once, small commands tell the truth. */
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exitCodeFor } from '../../../shared/errors.ts';
 import { MESSAGES } from '../../../shared/human-messages.ts';
-import { cliEnv, type CliEnv } from '../../fixtures/cli-run.ts';
+import { cliEnv, startDaemon, type CliEnv, type DaemonHandle } from '../../fixtures/cli-run.ts';
 import { makeTlsMaterial } from '../../fixtures/proxy-upstream.ts';
 
 let cli: CliEnv;
@@ -101,5 +102,50 @@ describe('smaller CLI promises', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toBe(`${join(cli.env.TOKENWARDEN_HOME!, 'ca.pem')}\n`);
     if (!existsSync(result.stdout.trim())) expect(result.stderr).toContain('does not exist yet');
+  });
+});
+
+describe('with a running daemon', () => {
+  let d: CliEnv;
+  let daemon: DaemonHandle;
+  beforeAll(async () => {
+    d = cliEnv();
+    daemon = await startDaemon(d);
+    expect((await d.run(['add', 'first', '--host', 'https://one.example', '--token-stdin'], { input: 'tok_first_123456' })).code).toBe(0);
+  }, 60_000);
+  afterAll(async () => {
+    await daemon.stop();
+    d.cleanup();
+  });
+
+  it('P11 status shows the fingerprint of the CA file the owner wrote; binding a new host says the CA was re-issued', async () => {
+    const path = (await d.run(['ca', '--path'])).stdout.trim();
+    const pem = readFileSync(path, 'utf8');
+    const status = await d.run(['status']);
+    expect(status.stdout).toContain(`SHA256 ${new X509Certificate(pem).fingerprint256}`);
+    const added = await d.run(['add', 'second', '--host', 'https://two.example', '--token-stdin'], { input: 'tok_second_123456' });
+    expect(added.code, added.stderr).toBe(0);
+    expect(added.stderr).toContain('re-issued the Tokenwarden CA');
+    expect(readFileSync(path, 'utf8')).not.toBe(pem);
+    const again = await d.run(['add', 'third', '--host', 'https://two.example', '--token-stdin'], { input: 'tok_third_1234567' });
+    expect(again.stderr).not.toContain('re-issued');
+  });
+
+  it('proxy-key --print prints the key that proxy-env uses', async () => {
+    const printed = await d.run(['proxy-key', '--print']);
+    const env = JSON.parse((await d.run(['proxy-env', 'first', '--json'])).stdout) as Record<string, string>;
+    expect(printed.stdout.trim()).toBe(decodeURIComponent(new URL(env.HTTP_PROXY!).password));
+  });
+
+  it('refresh on a static token says there is nothing to refresh', async () => {
+    const result = await d.run(['refresh', 'first']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('nothing to refresh');
+  });
+
+  it('revoke --yes skips the question (stdin is not a terminal here)', async () => {
+    const result = await d.run(['revoke', 'third', '--yes']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('deleted locally');
   });
 });
