@@ -9,6 +9,7 @@ import { registerManage } from './commands/manage.ts';
 import { registerMcp } from './commands/mcp.ts';
 import { registerProxy } from './commands/proxy.ts';
 import { registerRead } from './commands/read.ts';
+import { registerCompletion } from './commands/completion.ts';
 import { createContext } from './context.ts';
 import { formatFailure, usageError } from './fail.ts';
 import type { CliIo } from './io.ts';
@@ -46,6 +47,8 @@ export function buildProgram(io: CliIo): { program: Command; exitCode: () => num
   registerAccess(program, ctx);
   registerMcp(program, ctx);
   registerAudit(program, ctx);
+  // Last: the completion script is generated from every command registered above.
+  registerCompletion(program, ctx);
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: () => undefined });
   return { program, exitCode: () => ctx.exitCode ?? 0 };
 }
