@@ -123,7 +123,7 @@ export function DetailPane({ detail, loading, onNotify, onRemoved, onChanged }: 
           <dd>
             {expiryText(detail.expiresAt, now)} <span className="muted">{absoluteText(detail.expiresAt)}</span>
           </dd>
-          <dt>Token ends in</dt>
+          <dt>Token (last 4 characters)</dt>
           <dd className="mono">{detail.tokenTail ? `…${detail.tokenTail}` : 'no token stored'}</dd>
           <dt>Last used</dt>
           <dd>{relativeText(detail.lastUsedAt, now)}</dd>

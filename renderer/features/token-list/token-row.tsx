@@ -30,10 +30,6 @@ function visibleScopes(scopes: string[]): string[] {
   return out;
 }
 
-function hostLabel(origin: string): string {
-  return origin.replace(/^https:\/\//, '');
-}
-
 export const TokenRow = memo(function TokenRow({ item, index, total, selected, now, style, onSelect }: TokenRowProps) {
   const extraHosts = item.hosts.length - 1;
   const shown = visibleScopes(item.scopes);
@@ -49,16 +45,17 @@ export const TokenRow = memo(function TokenRow({ item, index, total, selected, n
       style={style}
       onClick={() => onSelect(item.name)}
     >
-      <span className="cell cell-name">
+      <span className="cell cell-name" title={item.name}>
         <span className="name">{item.name}</span>
         <span className={`kind kind-${item.kind}`}>{item.kind}</span>
         <UsageSparkline name={item.name} />
       </span>
       <span className="cell cell-hosts" title={item.hosts.join('\n')}>
-        {item.hosts[0] ? hostLabel(item.hosts[0]) : '—'}
+        {/* The scheme stays visible: http:// (loopback only) must never look like https://. */}
+        {item.hosts[0] ?? '—'}
         {extraHosts > 0 ? <span className="more"> +{extraHosts}</span> : null}
       </span>
-      <span className="cell cell-scopes">
+      <span className="cell cell-scopes" title={item.scopes.join(' ') || undefined}>
         {shown.map((s) => (
           <span key={s} className="chip">
             {s}
@@ -67,7 +64,7 @@ export const TokenRow = memo(function TokenRow({ item, index, total, selected, n
         {extraScopes > 0 ? <span className="chip chip-more">+{extraScopes}</span> : null}
         {item.scopes.length === 0 ? <span className="muted">—</span> : null}
       </span>
-      <span className="cell cell-expiry" title={item.expiresAt ?? 'no expiry'}>
+      <span className="cell cell-expiry" title={item.expiresAt ?? 'never expires'}>
         {expiryText(item.expiresAt, now)}
       </span>
       <span className="cell cell-status">
