@@ -1,6 +1,7 @@
 import { expect, test } from '../fixtures/e2e-app.ts';
+import { MESSAGES } from '../../shared/human-messages.ts';
 
-test('invalid input is shown inline, next to each field, and nothing is added', async ({ app, page }) => {
+test('invalid input is shown inline, next to each field, in the same words as the CLI (shared/human-messages.ts), and nothing is added', async ({ app, page }) => {
   await app.open();
   await page.getByRole('button', { name: 'Add credential' }).click();
   const dialog = page.getByRole('dialog', { name: 'Add a credential' });
@@ -10,9 +11,9 @@ test('invalid input is shown inline, next to each field, and nothing is added', 
   await dialog.getByRole('button', { name: 'Add credential' }).click();
 
   await expect(dialog.getByLabel('Name')).toHaveAttribute('aria-invalid', 'true');
-  await expect(dialog).toContainText('Names are 1-64 lowercase letters');
-  await expect(dialog).toContainText('is not an origin like https://api.example.com');
-  await expect(dialog).toContainText('The token contains spaces or non-printable characters.');
+  await expect(dialog).toContainText(MESSAGES.nameRule);
+  await expect(dialog).toContainText(MESSAGES.notAnOrigin('ftp://files.example.com/path'));
+  await expect(dialog).toContainText(MESSAGES.tokenNotPrintable);
 
   await dialog.getByRole('tab', { name: 'OAuth login' }).click();
   await dialog.getByLabel('Name').fill('idp');
@@ -21,13 +22,14 @@ test('invalid input is shown inline, next to each field, and nothing is added', 
   await dialog.getByLabel('Grant').selectOption('client-credentials');
   await dialog.getByLabel('Client ID').fill('client');
   await dialog.getByRole('button', { name: 'Add and log in' }).click();
-  await expect(dialog).toContainText('The issuer must be a URL.');
+  await expect(dialog).toContainText(MESSAGES.issuerNotUrl);
 
   await dialog.getByRole('tab', { name: 'Command' }).click();
   await dialog.getByLabel('Name').fill('cmd');
   await dialog.getByLabel('Bound hosts').fill('https://api.example.com');
   await dialog.getByRole('button', { name: 'Add credential' }).click();
-  await expect(dialog).toContainText('The command is empty.');
+  await expect(dialog).toContainText(MESSAGES.execEmpty);
+  await expect(dialog).not.toContainText('Invalid input');
 
   expect(await app.service.list()).toEqual([]);
 });
