@@ -24,3 +24,20 @@ test('the hosts column shows the scheme, full origins and scopes on hover, and t
   await expect(details.getByText('Token (last 4 characters)')).toBeVisible();
   await expect(details.getByText('Token ends in')).toHaveCount(0);
 });
+
+test('the add dialog footer never covers the field being edited', async ({ app, page }) => {
+  await page.setViewportSize({ width: 900, height: 520 });
+  await app.open();
+  await page.getByRole('button', { name: 'Add credential' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Add a credential' });
+  await dialog.getByRole('tab', { name: 'OAuth login' }).click();
+  const footer = dialog.locator('.modal-actions');
+  for (const label of ['Issuer URL', 'Client ID', 'Scope (optional)', 'Audience (optional)']) {
+    const field = dialog.getByLabel(label);
+    await field.focus();
+    await page.keyboard.type('x');
+    const [f, a] = [await field.boundingBox(), await footer.boundingBox()];
+    expect(f && a, label).toBeTruthy();
+    expect(f!.y + f!.height, label).toBeLessThanOrEqual(a!.y + 1);
+  }
+});
