@@ -58,6 +58,16 @@ export function statusOf(record: CredentialRecord, now: number): CredentialStatu
   if (isExpired(tokens, now)) return record.state === 'refresh-failed' ? 'refresh-failed' : 'expired';
   if (isRefreshDue(tokens, now)) return 'expiring';
   const expiry = expiresAtMs(tokens);
-  if (record.kind === 'static' && expiry !== undefined && expiry - now < STATIC_WARNING_MS) return 'expiring';
+  if (!canRefreshItself(record) && expiry !== undefined && expiry - now < STATIC_WARNING_MS) return 'expiring';
   return 'valid';
+}
+
+/**
+ * Static tokens never refresh; OAuth tokens without a refresh token refresh only by client credentials; exec
+ * re-runs its command. The rest are shown `expiring` (amber) 10 minutes ahead and raise `expiring-soon`.
+ */
+export function canRefreshItself(record: CredentialRecord): boolean {
+  if (record.kind === 'static') return false;
+  if (record.kind === 'exec') return true;
+  return Boolean(record.tokens?.refreshToken) || record.oauth?.grant === 'client-credentials';
 }

@@ -9,6 +9,7 @@ import { useNow } from '../../lib/use-now.ts';
 import { PolicySection } from '../policy/policy-section.tsx';
 import { OUTCOME_TEXT } from './revoke-outcome.ts';
 import { RotateDialog } from './rotate-dialog.tsx';
+import { TokenChecks } from './token-checks.tsx';
 
 export interface DetailPaneProps {
   detail: CredentialDetail | null;
@@ -134,6 +135,7 @@ export function DetailPane({ detail, loading, onNotify, onRemoved, onChanged }: 
         </dl>
       </section>
 
+      <TokenChecks detail={detail} />
       <section aria-labelledby="sec-binding">
         <h3 id="sec-binding">Binding</h3>
         <dl className="facts">
