@@ -15,7 +15,7 @@ import { median, round, writeResults } from './bench-kit.ts';
 
 const BIN = join(import.meta.dirname, '../bin/tokenwarden.js');
 const ENTRIES = Number(process.env.TW_BENCH_AUDIT_ENTRIES ?? 1_000_000);
-const RUNS = 5;
+const RUNS = 3;
 const home = mkdtempSync(join(tmpdir(), 'tkw-bench-audit-'));
 const dir = auditDir(home);
 const env = { ...process.env, TOKENWARDEN_HOME: home, NO_COLOR: '1' };
@@ -97,7 +97,7 @@ try {
     ],
     notes: [
       `Median of ${RUNS} runs each, page cache warm; every CLI figure includes Node start-up (\`node -e 0\`: ${results.nodeColdMs} ms).`,
-      'The default query parses only the 100 lines it prints: lines are filtered by their `ts` prefix and credential without JSON parsing; status filters parse each candidate line.',
+      'With a limit (default 100) the segments are read newest first and the scan stops at the limit or at `--since`; lines are filtered by their `ts` prefix and credential before any JSON parsing. `stats` parses every entry in the window.',
       'Audit overhead on proxy throughput (audit on vs off in the same run) is reported by `bench:proxy`; `TOKENWARDEN_AUDIT=off` turns request auditing off.',
     ],
   };

@@ -98,33 +98,45 @@ export async function forEachEntry(dir: string, filter: EntryFilter, onEntry: (e
   return matched;
 }
 
-/** The most recent `limit` matching entries (default 100, 0 = all), oldest first. */
+/**
+ * The most recent `limit` matching entries (default 100, 0 = all), oldest first. With a limit the segments are
+ * read newest first and the scan stops once enough entries matched or the lines fall before `since`, so
+ * `--since 1h` over a million entries costs about one segment; `matched` then counts what the scan saw.
+ */
 export async function queryAudit(dir: string, query: AuditQuery = {}, now = Date.now()): Promise<AuditQueryResult> {
   const filter = filterOf(query, now);
   const limit = query.limit ?? 100;
-  const cheap = !filter.status && !filter.kind;
-  // Without parse-only filters, only the kept lines are parsed: a 1,000,000-line scan stays I/O bound.
-  const ring: string[] = [];
-  let matched = 0;
-  const keep = (line: string): void => {
-    matched++;
-    ring.push(line);
-    if (limit > 0 && ring.length > limit * 2) ring.splice(0, ring.length - limit);
-  };
-  const scanned = await scanLines(dir, filter, (line) => {
-    if (cheap) {
-      keep(line);
-      return;
+  if (limit === 0) {
+    const entries: AuditEntry[] = [];
+    const matched = await forEachEntry(dir, filter, (entry) => entries.push(entry));
+    return { entries, matched, scanned: matched };
+  }
+  // Entries are appended in time order give or take the client-process lookup (< 1 s), hence the slack.
+  const stopBefore = filter.since ? new Date(Date.parse(filter.since) - 5_000).toISOString() : undefined;
+  const nameNeedle = filter.name ? `"credential":${JSON.stringify(filter.name)}` : undefined;
+  const found: AuditEntry[] = [];
+  let scanned = 0;
+  const segments = await listSegments(dir);
+  outer: for (let s = segments.length - 1; s >= 0; s--) {
+    const text = await readFile(join(dir, segmentName(segments[s]!)), 'utf8').catch(() => '');
+    let end = text.length;
+    while (end > 0) {
+      const start = text.lastIndexOf('\n', end - 1) + 1;
+      const line = text.slice(start, end);
+      end = start - 1;
+      if (line.charCodeAt(2) !== 0x74 /* t of "ts" */) continue;
+      scanned++;
+      const ts = line.slice(TS_START, TS_END);
+      if (stopBefore && ts < stopBefore) break outer;
+      if (filter.since && ts < filter.since) continue;
+      if (nameNeedle && !line.includes(nameNeedle)) continue;
+      const entry = parseLine(line);
+      if (!entry || !matches(entry, filter)) continue;
+      found.push(entry);
+      if (found.length >= limit) break outer;
     }
-    const entry = parseLine(line);
-    if (entry && matches(entry, filter)) keep(line);
-  });
-  const lines = limit > 0 ? ring.slice(-limit) : ring;
-  const entries = lines.flatMap((line) => {
-    const entry = parseLine(line);
-    return entry && (!cheap || matches(entry, filter)) ? [entry] : [];
-  });
-  return { entries, matched, scanned };
+  }
+  return { entries: found.reverse(), matched: found.length, scanned };
 }
 
 /**
