@@ -147,6 +147,9 @@ export const UpdatePatch = z
   .strict();
 export type UpdatePatch = z.input<typeof UpdatePatch>;
 
+/** P5 after an update: the merged hosts and consent must pass the same plain-http rule as add. */
+export const TransportConsent = z.object({ hosts: z.array(z.string()), allowInsecureLoopback: z.boolean().optional() }).superRefine(plainHttpConsent);
+
 export const RotateInput = z
   .object({
     token: TokenInput.optional(),

@@ -3,6 +3,7 @@ import {
   AddInput,
   RotateInput,
   UpdatePatch,
+  TransportConsent,
   type ControlApi,
   type RotateInput as RotateInputType,
   type SecretSpans,
@@ -157,7 +158,9 @@ export class TokenwardenService implements ControlApi {
 
   async update(name: string, patch: UpdatePatchType): Promise<CredentialSummary> {
     const p = parse(UpdatePatch, patch);
-    this.#record(name);
+    const current = this.#record(name);
+    // P5: an update must not bind a remote http origin, or drop the consent a loopback http origin needs.
+    parse(TransportConsent, { hosts: p.hosts ?? current.hosts, allowInsecureLoopback: p.allowInsecureLoopback ?? current.allowInsecureLoopback });
     await this.#vault.update(name, (r) => ({
       ...r,
       ...(p.hosts ? { hosts: p.hosts } : {}),

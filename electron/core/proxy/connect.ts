@@ -8,7 +8,7 @@ import { parseProxyAuthorization, scanRequestHeaders, normalizeAuthority, type K
 import { ProxyRejection, toErrorAnswer, writeRawError } from './proxy-error.ts';
 import type { TunnelContext } from './request-pipeline.ts';
 import { callerKey, connectRefusal } from './usage-event.ts';
-import { credentialFor } from './router.ts';
+import { assertTransport, credentialFor } from './router.ts';
 
 export interface ConnectOptions {
   backend: ProxyBackend;
@@ -50,8 +50,11 @@ export async function handleConnect(options: ConnectOptions, req: IncomingMessag
     // http origin is then served unencrypted inside the tunnel, with the same pipeline and checks.
     const plain = credential ? undefined : credentialFor(options.backend, auth!.name, target.httpOrigin);
     if (plain) {
+      // A3/A6: the plain tunnel is scoped like the TLS one; P5: a remote http origin never gets the token.
+      options.backend.access?.checkScope(caller, plain.name);
+      assertTransport(plain, target.httpOrigin);
       socket.write(ESTABLISHED);
-      options.adopt(socket, { credential: plain, origin: target.httpOrigin, authority: target.httpAuthority });
+      options.adopt(socket, { credential: plain, origin: target.httpOrigin, authority: target.httpAuthority, caller });
       return;
     }
     if (!credential) {

@@ -1,12 +1,12 @@
 /** The per-request pipeline: guards, routing, Authorization policy (P7), body handling, forwarding and usage events. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Transform, type Readable } from 'node:stream';
-import { OWNER, type ProxyCaller, type Release } from '../access/access-control.ts';
+import { type ProxyCaller, type Release } from '../access/access-control.ts';
 import type { ProxyBackend, ProxyCredential } from './backend.ts';
 import { forward } from './forward.ts';
 import { KeyVerifier, parseProxyAuthorization, scanRequestHeaders, type HeaderScan } from './guards.ts';
 import { ProxyRejection, sendError, toErrorAnswer } from './proxy-error.ts';
-import { routeForward, routeGateway, type Route } from './router.ts';
+import { assertTransport, routeForward, routeGateway, type Route } from './router.ts';
 import type { Upstreams } from './upstreams.ts';
 import { callerKey, usageEventOf } from './usage-event.ts';
 
@@ -20,7 +20,7 @@ export interface TunnelContext {
   /** Lower-case host[:port] without the default port: the only Host accepted inside the tunnel. */
   authority: string;
   /** Who authenticated at CONNECT time; every request inside is admitted for this caller (issue 11). */
-  caller?: ProxyCaller;
+  caller: ProxyCaller;
 }
 
 /** A route plus who asked for it. */
@@ -82,7 +82,7 @@ export class RequestPipeline {
       sendError(res, answer, answer.code === 'ERR_PROXY_AUTH' ? PROXY_AUTHENTICATE : undefined);
       this.#log?.(`proxy ${route?.mode ?? (tunnel ? 'connect' : 'request')} ${req.method} -> ${answer.status} ${answer.code}${route ? ` (${route.credential.name})` : ''}`);
       // Refusals before routing are recorded too, so the audit log and alerts see bad keys and unbound hosts.
-      this.#backend.recordUsage(usageEventOf({ req, route, scan, tunnel, status: answer.status, bytes: 0, started, code: answer.code, key: callerKey(route?.caller ?? tunnel?.caller ?? (tunnel ? OWNER : undefined)) }));
+      this.#backend.recordUsage(usageEventOf({ req, route, scan, tunnel, status: answer.status, bytes: 0, started, code: answer.code, key: callerKey(route?.caller ?? tunnel?.caller) }));
     }
   }
 
@@ -100,7 +100,8 @@ export class RequestPipeline {
       if (!credential || !credential.hosts.includes(tunnel.origin)) {
         throw new ProxyRejection('ERR_HOST_NOT_BOUND', `${tunnel.origin} is no longer bound to credential "${tunnel.credential.name}".`, { close: true });
       }
-      return { mode: 'connect', credential, origin: tunnel.origin, path: url, caller: tunnel.caller ?? OWNER };
+      assertTransport(credential, tunnel.origin);
+      return { mode: 'connect', credential, origin: tunnel.origin, path: url, caller: tunnel.caller };
     }
     if (url.charCodeAt(0) === 0x2f) {
       // P2: checked before the key and before routing; a rebinding page carries its own hostname here.
