@@ -1,4 +1,9 @@
-/** The composition root for an owner process: vault + lifecycle + service + proxy, wired once. */
+/**
+ * The composition root for an owner process: vault, event stream, lifecycle, usage, service and proxy,
+ * each built once and handed the narrow parts it needs. Nothing is bound late, and no part reaches
+ * through the service for another.
+ */
+import { AppEventBus } from './app-events.ts';
 import type { ClipboardPort } from './clipboard/clipboard-guard.ts';
 import { AuditMonitor, auditSettingsFromEnv } from './audit/audit-monitor.ts';
 import type { AuditStorage } from './audit/audit-files.ts';
@@ -9,6 +14,7 @@ import { TokenwardenError } from './errors.ts';
 import { TokenManager } from './lifecycle/token-manager.ts';
 import { TokenwardenService } from './service.ts';
 import { createProxyBackend } from './service-proxy-backend.ts';
+import { UsageTracker } from './usage-tracker.ts';
 import type { SafeStoragePort } from './vault/safe-storage-keyslot.ts';
 import { Vault, type VaultRecovery } from './vault/vault.ts';
 
@@ -42,7 +48,19 @@ export interface CreateServiceOptions {
   envPassphrase?: 'startup' | 'always';
 }
 
+/** The wired parts; tests and benches that need to look inside use these instead of service getters. */
+export interface ServiceGraph {
+  service: TokenwardenService;
+  vault: Vault;
+  manager: TokenManager;
+  events: AppEventBus;
+}
+
 export async function createService(options: CreateServiceOptions): Promise<TokenwardenService> {
+  return (await composeService(options)).service;
+}
+
+export async function composeService(options: CreateServiceOptions): Promise<ServiceGraph> {
   // A copy the vault reads at each unlock; an owner drops the passphrase from it once started (S6).
   const env = { ...(options.env ?? process.env) };
   await ensureDataDir(options.home);
@@ -56,35 +74,36 @@ export async function createService(options: CreateServiceOptions): Promise<Toke
   const vault = await Vault.open({
     home: options.home,
     env,
-    ...(options.keyring === false ? { keyring: false as const } : {}),
-    ...(options.safeStorage ? { safeStorage: options.safeStorage } : {}),
+    keyring: options.keyring,
+    safeStorage: options.safeStorage,
     acceptRollback: options.acceptRollback ?? env.TOKENWARDEN_ACCEPT_ROLLBACK === '1',
     onRecovery: (recovery) => {
       audit.vaultRecovered(recovery);
       options.onVaultRecovery?.(recovery);
     },
   });
-  // The manager reports through the service, which needs the manager: break the cycle with a late-bound ref.
-  const owner: { service?: TokenwardenService } = {};
+  const now = options.now ?? (() => new Date());
+  // One event stream, made first: the manager's alerts and the service's changes go to the same listeners.
+  const events = new AppEventBus();
   const manager = new TokenManager({
     store: vault,
-    onEvent: (event) => owner.service?.emit(event),
+    onEvent: (event) => events.emit(event),
     onRefreshed: (name) => audit.event('refresh', name),
-    ...(options.openBrowser ? { openBrowser: options.openBrowser } : {}),
+    openBrowser: options.openBrowser,
   });
+  const usage = new UsageTracker({ vault, now });
   const service = new TokenwardenService({
     home: options.home,
     vault,
     manager,
+    events,
+    usage,
     strictProxy: options.proxy ? Boolean(options.proxy.strict) : false,
-    ...(options.now ? { now: options.now } : {}),
+    now,
     audit,
-    ...(options.ownerPid ? { ownerPid: options.ownerPid } : {}),
-    ...(options.clipboard
-      ? { clipboard: new ClipboardGuard({ clipboard: options.clipboard, ...(options.clipboardClearMs ? { clearAfterMs: options.clipboardClearMs } : {}) }) }
-      : {}),
+    ownerPid: options.ownerPid,
+    clipboard: options.clipboard ? new ClipboardGuard({ clipboard: options.clipboard, clearAfterMs: options.clipboardClearMs }) : undefined,
   });
-  owner.service = service;
   audit.attach(service, vault);
   auditOperations(service, audit);
   if (options.autoUnlock !== false) {
@@ -102,13 +121,13 @@ export async function createService(options: CreateServiceOptions): Promise<Toke
     // Loaded on demand: in-process CLI commands never start a proxy and shouldn't pay for TLS/X.509 code.
     const { startProxy } = await import('./proxy/server.ts');
     const proxy = await startProxy({
-      backend: createProxyBackend(service, audit),
+      backend: createProxyBackend({ vault, tokens: manager, usage, keys: service, access: service.access, events, audit }),
       port: options.proxy.port,
       strict: Boolean(options.proxy.strict),
-      ...(options.proxy.trustedCaPems ? { trustedCaPems: options.proxy.trustedCaPems } : {}),
-      ...(options.log ? { log: options.log } : {}),
+      trustedCaPems: options.proxy.trustedCaPems,
+      log: options.log,
     });
     service.attachProxy(proxy);
   }
-  return service;
+  return { service, vault, manager, events };
 }

@@ -1,7 +1,11 @@
-/** Adapts the service to the proxy's port: routes by name or exact origin, with an index rebuilt only when credentials change. */
+/** Builds the proxy's port from the owner's parts: routes by name or exact origin, with an index rebuilt only when credentials change. */
+import type { AppEvent } from '../../shared/model.ts';
+import type { AccessControl } from './access/access-control.ts';
 import { TokenwardenError } from './errors.ts';
+import type { TokenManager } from './lifecycle/token-manager.ts';
 import type { ProxyBackend, ProxyCredential, UsageEvent } from './proxy/backend.ts';
-import type { TokenwardenService } from './service.ts';
+import type { UsageTracker } from './usage-tracker.ts';
+import type { Vault } from './vault/vault.ts';
 
 const CA_SECRET = 'proxy-ca';
 
@@ -11,12 +15,24 @@ interface RouteIndex {
   hostnames: string[];
 }
 
-export function createProxyBackend(service: TokenwardenService, audit?: Pick<ProxyBackend, 'recordUsage' | 'peerConnected'>): ProxyBackend {
-  const vault = service.vault;
+/** Exactly what the proxy needs from the owner, wired by create-service.ts; nothing reaches through the service. */
+export interface ProxyBackendParts {
+  vault: Pick<Vault, 'isLocked' | 'list' | 'getSecret' | 'setSecret' | 'onChange'>;
+  tokens: Pick<TokenManager, 'ensureFresh'>;
+  usage: Pick<UsageTracker, 'touch'>;
+  keys: { proxyKeyBuffer(): Buffer; proxyKeyDigest(): Buffer | undefined };
+  access: AccessControl;
+  events: { on(listener: (event: AppEvent) => void): () => void };
+  /** The audit log's share of each request (issue 12). */
+  audit?: Pick<ProxyBackend, 'recordUsage' | 'peerConnected'>;
+}
+
+export function createProxyBackend(parts: ProxyBackendParts): ProxyBackend {
+  const { vault, events } = parts;
   let index: RouteIndex | undefined;
   // Every credential write goes through the vault, which reports it at once; the hot path then reads a Map.
   vault.onChange(() => (index = undefined));
-  service.onEvent((event) => {
+  events.on((event) => {
     if (event.type === 'locked') index = undefined;
   });
 
@@ -41,9 +57,9 @@ export function createProxyBackend(service: TokenwardenService, audit?: Pick<Pro
   return {
     credential: (name) => routes().byName.get(name),
     credentialsForOrigin: (origin) => routes().byOrigin.get(origin) ?? [],
-    accessToken: (name, options) => service.manager.ensureFresh(name, options),
+    accessToken: (name, options) => parts.tokens.ensureFresh(name, options),
     isLocked: () => vault.isLocked(),
-    proxyKey: () => service.proxyKeyBuffer(),
+    proxyKey: () => parts.keys.proxyKeyBuffer(),
     boundHostnames: () => routes().hostnames,
     loadCa: () => {
       const stored = vault.getSecret(CA_SECRET);
@@ -51,14 +67,14 @@ export function createProxyBackend(service: TokenwardenService, audit?: Pick<Pro
     },
     saveCa: (ca) => vault.setSecret(CA_SECRET, JSON.stringify(ca)),
     recordUsage: (event: UsageEvent) => {
-      if (!event.unrouted) service.usage.touch(event.name);
-      audit?.recordUsage(event);
+      if (!event.unrouted) parts.usage.touch(event.name);
+      parts.audit?.recordUsage(event);
     },
-    peerConnected: (peer) => audit?.peerConnected?.(peer),
-    proxyKeyDigest: () => service.proxyKeyDigest(),
-    access: service.access,
+    peerConnected: (peer) => parts.audit?.peerConnected?.(peer),
+    proxyKeyDigest: () => parts.keys.proxyKeyDigest(),
+    access: parts.access,
     onLock: (listener) =>
-      service.onEvent((event) => {
+      events.on((event) => {
         if (event.type === 'locked' && event.locked) listener();
       }),
   };

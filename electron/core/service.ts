@@ -29,6 +29,7 @@ import { AccessControl } from './access/access-control.ts';
 import { AccessStore } from './access/access-store.ts';
 import { AckInput, AlertsQuery, AuditQuery, StatsQuery, type AckResult, type AlertItem, type AuditQueryResult, type AuditVerifyResult, type StatsReport, type TokenHealth } from '../../shared/audit-model.ts';
 import type { AuditMonitor } from './audit/audit-monitor.ts';
+import { AppEventBus } from './app-events.ts';
 import type { ClipboardGuard } from './clipboard/clipboard-guard.ts';
 import { TokenHealthChecker } from './credentials/token-health.ts';
 import type { CredentialRecord } from './credentials/credential-record.ts';
@@ -57,6 +58,10 @@ export interface ServiceParts {
   now?: () => Date;
   /** Audit log, stats and alerts (issue 12); absent, the audit methods answer ERR_NOT_AVAILABLE. */
   audit?: AuditMonitor;
+  /** The owner's event stream, shared with the token manager (create-service.ts wires both to it). */
+  events?: AppEventBus;
+  /** Last-used times; shared with the proxy backend, which records use on the hot path. */
+  usage?: UsageTracker;
 }
 
 export class TokenwardenService implements ControlApi {
@@ -64,11 +69,11 @@ export class TokenwardenService implements ControlApi {
   readonly #vault: Vault;
   readonly #manager: TokenManager;
   readonly #clipboard: ClipboardGuard | undefined;
-  readonly #listeners = new Set<(event: AppEvent) => void>();
+  readonly #events: AppEventBus;
   readonly #now: () => Date;
   readonly #ownerPid: number | null;
   readonly #strict: boolean;
-  readonly usage: UsageTracker;
+  readonly #usage: UsageTracker;
   readonly #proxyKey: ProxyKey;
   /** Issue 11: the proxy's access port (policies, access keys); also what benches and tests drive directly. */
   readonly access: AccessControl;
@@ -88,7 +93,8 @@ export class TokenwardenService implements ControlApi {
     this.#now = parts.now ?? (() => new Date());
     this.#ownerPid = parts.ownerPid ?? null;
     this.#strict = parts.strictProxy ?? false;
-    this.usage = new UsageTracker({ vault: parts.vault, now: this.#now });
+    this.#events = parts.events ?? new AppEventBus();
+    this.#usage = parts.usage ?? new UsageTracker({ vault: parts.vault, now: this.#now });
     this.#proxyKey = new ProxyKey(parts.vault);
     this.#accessStore = new AccessStore(parts.vault);
     this.access = new AccessControl({
@@ -108,27 +114,12 @@ export class TokenwardenService implements ControlApi {
     this.#proxy = proxy;
   }
 
-  get vault(): Vault {
-    return this.#vault;
-  }
-
-  get manager(): TokenManager {
-    return this.#manager;
-  }
-
   onEvent(listener: (event: AppEvent) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    return this.#events.on(listener);
   }
 
   emit(event: AppEvent): void {
-    for (const listener of this.#listeners) {
-      try {
-        listener(event);
-      } catch {
-        // A broken listener (e.g. a closed socket) must not break the owner.
-      }
-    }
+    this.#events.emit(event);
   }
 
   async list(): Promise<CredentialSummary[]> {
@@ -137,7 +128,7 @@ export class TokenwardenService implements ControlApi {
 
   async get(name: string): Promise<CredentialDetail> {
     const record = this.#record(name);
-    return toDetail(record, this.#access.statusOf(record, this.#manager.statusOf(record)), this.usage.lastUsed(name), this.#access.usesLeft(record));
+    return toDetail(record, this.#access.statusOf(record, this.#manager.statusOf(record)), this.#usage.lastUsed(name), this.#access.usesLeft(record));
   }
 
   async add(input: unknown): Promise<CredentialSummary> {
@@ -208,7 +199,7 @@ export class TokenwardenService implements ControlApi {
   }
 
   async lock(): Promise<VaultStatus> {
-    await this.usage.flush().catch(() => undefined);
+    await this.#usage.flush().catch(() => undefined);
     this.#manager.stop();
     await this.#clipboard?.clearNow();
     this.#proxyKey.forget();
@@ -327,7 +318,7 @@ export class TokenwardenService implements ControlApi {
   async token(name: string): Promise<string> {
     this.#record(name);
     const token = await this.#manager.ensureFresh(name);
-    this.usage.touch(name);
+    this.#usage.touch(name);
     return token;
   }
 
@@ -383,14 +374,14 @@ export class TokenwardenService implements ControlApi {
     this.#stopWatching();
     clearTimeout(this.#changeTimer);
     this.#manager.stop();
-    await this.usage.flush().catch(() => undefined);
+    await this.#usage.flush().catch(() => undefined);
     // Awaited so quitting never leaves a token on the clipboard (S5).
     await this.#clipboard?.dispose();
     await this.#proxy?.close();
     // S-rollback: the desktop exits right after close(); the last revision must reach the keyring/safeStorage record.
     await this.#vault.settled();
     await this.#audit?.close();
-    this.#listeners.clear();
+    this.#events.clear();
   }
 
   #requireUnlocked(): void {
@@ -406,13 +397,13 @@ export class TokenwardenService implements ControlApi {
 
   #summaries(): CredentialSummary[] {
     this.#requireUnlocked();
-    return this.#vault.list().map((r) => toSummary(r, this.#access.statusOf(r, this.#manager.statusOf(r)), this.usage.lastUsed(r.name), this.#access.usesLeft(r)));
+    return this.#vault.list().map((r) => toSummary(r, this.#access.statusOf(r, this.#manager.statusOf(r)), this.#usage.lastUsed(r.name), this.#access.usesLeft(r)));
   }
 
   /** The caller's answer; the `changed` event itself comes from the store (see #storeChanged). */
   #changed(name: string): CredentialSummary {
     const record = this.#record(name);
-    return toSummary(record, this.#access.statusOf(record, this.#manager.statusOf(record)), this.usage.lastUsed(name), this.#access.usesLeft(record));
+    return toSummary(record, this.#access.statusOf(record, this.#manager.statusOf(record)), this.#usage.lastUsed(name), this.#access.usesLeft(record));
   }
 
   /** Leading-edge throttle: the first write schedules one event, later writes in the window ride along. */

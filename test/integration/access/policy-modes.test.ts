@@ -103,7 +103,7 @@ describe.each(MODES)('A1 credential policy in %s mode: a refusal names the rule 
   it(`A1 a refused request never asks for a token (no refresh) (${mode})`, async () => {
     const name = `norefresh-${mode}`;
     await h.addCredential(name, { methods: ['GET'] });
-    const spy = vi.spyOn(h.service.manager, 'ensureFresh');
+    const spy = vi.spyOn(h.manager, 'ensureFresh');
     try {
       expect((await h.call(mode, { name, method: 'DELETE' })).status).toBe(403);
       expect(spy).not.toHaveBeenCalled();

@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createService } from '../../../electron/core/create-service.ts';
+import { composeService } from '../../../electron/core/create-service.ts';
 import type { TokenwardenService } from '../../../electron/core/service.ts';
+import type { Vault } from '../../../electron/core/vault/vault.ts';
 import { send } from '../../fixtures/proxy-client.ts';
 import { authorizationsOf, makeTlsMaterial, startUpstream, type TestUpstream, type TlsMaterial } from '../../fixtures/proxy-upstream.ts';
 
@@ -14,6 +15,7 @@ const TOKEN = 'tw-canary-wiring-0123456789abcdef';
 const HTTPS_TOKEN = 'tw-canary-wiring-https-fedcba9876543210';
 let home: string;
 let service: TokenwardenService;
+let vault: Vault;
 let plain: TestUpstream;
 let secure: TestUpstream;
 let tls: TlsMaterial;
@@ -24,13 +26,13 @@ beforeAll(async () => {
   plain = await startUpstream();
   tls = await makeTlsMaterial(['localhost']);
   secure = await startUpstream({ tls, hostname: 'localhost' });
-  service = await createService({
+  ({ service, vault } = await composeService({
     home,
     env: { TOKENWARDEN_PASSPHRASE: 'wiring test passphrase' },
     keyring: false,
     proxy: { port: 0, trustedCaPems: [tls.caPem] },
     log: (line) => logs.push(line),
-  });
+  }));
   await service.add({ kind: 'static', name: 'local', hosts: [plain.origin], token: TOKEN, allowInsecureLoopback: true });
   await service.add({ kind: 'static', name: 'secure', hosts: [secure.origin], token: HTTPS_TOKEN });
 }, 60_000);
@@ -75,7 +77,7 @@ describe('the proxy wired to the real service and vault', () => {
 
   it('S6 locking the vault makes the proxy drop its CA: after unlock it reads the CA from the vault again', async () => {
     const pem = await service.caPem();
-    const reads = vi.spyOn(service.vault, 'getSecret');
+    const reads = vi.spyOn(vault, 'getSecret');
     await service.caPem();
     const cached = reads.mock.calls.filter(([name]) => name === 'proxy-ca').length;
     await service.lock();
