@@ -80,7 +80,7 @@ describe('plain-http transport', () => {
     const auth = basicAuth('c', h.masterKey);
     // Consent withdrawn behind the service's back (an old vault): the tunnel must not carry the token.
     const lines = await plainTunnel(auth, [get('/a'), get('/b')], async (index) => {
-      if (index === 1) await h.service.vault.update('c', (r) => ({ ...r, allowInsecureLoopback: false }));
+      if (index === 1) await h.vault.update('c', (r) => ({ ...r, allowInsecureLoopback: false }));
     });
     expect(lines.map((l) => l.slice(9, 12))).toEqual(['200', '200', '403']);
     expect(h.plain.calls.map((c) => c.url)).toEqual(['/a']);
