@@ -75,7 +75,7 @@ export async function handleConnect(options: ConnectOptions, req: IncomingMessag
     const answer = toErrorAnswer(err);
     options.log?.(`proxy connect -> ${answer.status} ${answer.code}`);
     writeRawError(socket, answer, answer.code === 'ERR_PROXY_AUTH' ? PROXY_AUTHENTICATE : '');
-    options.backend.recordUsage(connectRefusal(req, answer, started, key, unbound));
+    options.backend.recordUsage(connectRefusal(req, answer, started, key, unbound, (name) => options.backend.credential(name) !== undefined));
   }
 }
 

@@ -82,7 +82,7 @@ export class RequestPipeline {
       sendError(res, answer, answer.code === 'ERR_PROXY_AUTH' ? PROXY_AUTHENTICATE : undefined);
       this.#log?.(`proxy ${route?.mode ?? (tunnel ? 'connect' : 'request')} ${req.method} -> ${answer.status} ${answer.code}${route ? ` (${route.credential.name})` : ''}`);
       // Refusals before routing are recorded too, so the audit log and alerts see bad keys and unbound hosts.
-      this.#backend.recordUsage(usageEventOf({ req, route, scan, tunnel, status: answer.status, bytes: 0, started, code: answer.code, key: callerKey(route?.caller ?? tunnel?.caller) }));
+      this.#backend.recordUsage(usageEventOf({ req, route, scan, tunnel, status: answer.status, bytes: 0, started, code: answer.code, key: callerKey(route?.caller ?? tunnel?.caller), known: (name) => this.#backend.credential(name) !== undefined }));
     }
   }
 

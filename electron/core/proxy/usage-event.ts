@@ -17,7 +17,18 @@ export interface UsageFacts {
   code: string | undefined;
   /** The key passed verification (the master key today; an access key id once those exist). */
   key: string | undefined;
+  /** Whether a claimed credential name exists; anything else is recorded as `(unknown)` (L1/S7). */
+  known?: (name: string) => boolean;
 }
+
+/** L1/S7: `curl -x http://$KEY@host` puts the key where the name goes; only a real credential name is recorded. */
+export function claimedName(name: string | undefined, known: ((name: string) => boolean) | undefined): string {
+  if (!name) return '';
+  if (name.toLowerCase().startsWith('twk_') || !known?.(name)) return UNKNOWN_NAME;
+  return name;
+}
+
+export const UNKNOWN_NAME = '(unknown)';
 
 /** The audit `key` field: `master` for the proxy key, else the access key's id (never the key itself). */
 export function callerKey(caller: ProxyCaller | undefined): string | undefined {
@@ -75,9 +86,9 @@ function claimedTarget(f: UsageFacts): { name: string; origin: string; path: str
   if (f.tunnel) return { name: f.tunnel.credential.name, origin: f.tunnel.origin, path: url, mode: 'connect' };
   if (url.startsWith('/')) {
     const match = /^\/([A-Za-z0-9][A-Za-z0-9._-]{0,127})(?=[/?]|$)/.exec(url);
-    return { name: match?.[1] ?? '', origin: '', path: match ? url.slice(match[0].length) || '/' : url, mode: 'gateway' };
+    return { name: claimedName(match?.[1], f.known), origin: '', path: match ? url.slice(match[0].length) || '/' : url, mode: 'gateway' };
   }
-  const name = parseProxyAuthorization(f.scan?.proxyAuthorization)?.name.slice(0, 128) ?? '';
+  const name = claimedName(parseProxyAuthorization(f.scan?.proxyAuthorization)?.name, f.known);
   try {
     const parsed = new URL(url);
     return { name, origin: parsed.origin, path: `${parsed.pathname}${parsed.search}`, mode: 'forward' };
@@ -87,11 +98,11 @@ function claimedTarget(f: UsageFacts): { name: string; origin: string; path: str
 }
 
 /** CONNECT refusals reach the audit log too: a bad key or an unbound host must raise their alerts. */
-export function connectRefusal(req: IncomingMessage, answer: { status: number; code: string }, started: number, key: string | undefined, unbound: boolean): UsageEvent {
+export function connectRefusal(req: IncomingMessage, answer: { status: number; code: string }, started: number, key: string | undefined, unbound: boolean, known?: (name: string) => boolean): UsageEvent {
   let proxyAuthorization: string | undefined;
   for (let i = 0; i < req.rawHeaders.length; i += 2) if (req.rawHeaders[i]!.toLowerCase() === 'proxy-authorization') proxyAuthorization = req.rawHeaders[i + 1];
   const event: UsageEvent = {
-    name: parseProxyAuthorization(proxyAuthorization)?.name.slice(0, 128) ?? '',
+    name: claimedName(parseProxyAuthorization(proxyAuthorization)?.name, known),
     method: 'CONNECT',
     host: /^[A-Za-z0-9.:[\]-]{1,300}$/.test(req.url ?? '') ? `https://${req.url}` : '',
     path: '/',

@@ -1,5 +1,8 @@
 /** Regressions for the proxy security review: plain-http CONNECT tunnels keep the caller and the transport rule. */
+import { readdir, readFile } from 'node:fs/promises';
+import { request } from 'node:http';
 import { connect } from 'node:net';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startAccessHarness, type AccessHarness } from '../../fixtures/access-harness.ts';
 
@@ -89,3 +92,52 @@ describe('plain-http transport', () => {
     expect(h.plain.calls).toHaveLength(1);
   });
 });
+
+describe('claimed names in the audit log', () => {
+  it('L1/S7 a key sent where the credential name goes is never written to the data directory', async () => {
+    await h.addCredential('c');
+    const created = await h.service.createAccessKey({ for: ['c'], methods: ['GET'] });
+    const host = new URL(h.plain.origin).host;
+    const forwardAs = (user: string): Promise<number | undefined> =>
+      new Promise((resolve, reject) => {
+        const req = request({ port: h.port, host: '127.0.0.1', path: `${h.plain.origin}/x`, headers: { host, 'proxy-authorization': 'Basic ' + Buffer.from(`${user}:`).toString('base64') }, agent: false }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    expect(await forwardAs(h.masterKey)).toBe(407);
+    expect(await forwardAs(created.key)).toBe(407);
+    // The gateway name segment and a CONNECT user part carry the key the same way.
+    const gateway = await h.call('gateway', { name: created.key, key: created.key });
+    expect(gateway.status).toBeGreaterThanOrEqual(400);
+    const tunnel = await plainTunnel(basicAuth(h.masterKey, 'wrong'), [get('/a')]);
+    expect(tunnel[0]).toMatch(/^HTTP\/1\.1 407/);
+    // The audit log is written asynchronously: wait (bounded) until all four refusals are in it, so the grep can fail.
+    await expect.poll(() => countRequests(h.home), { timeout: 15_000, interval: 100 }).toBeGreaterThanOrEqual(4);
+    await h.service.close();
+    const hits = await grepTree(h.home, [h.masterKey, created.key, 'twk_']);
+    expect(hits).toEqual([]);
+    expect(h.upstreamCalls()).toBe(0);
+  });
+});
+
+async function grepTree(dir: string, needles: string[]): Promise<string[]> {
+  const hits: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile()) continue;
+    const path = join(entry.parentPath, entry.name);
+    const text = (await readFile(path)).toString('latin1');
+    for (const needle of needles) if (text.includes(needle)) hits.push(`${path}: ${needle.slice(0, 8)}`);
+  }
+  return hits;
+}
+
+async function countRequests(home: string): Promise<number> {
+  let count = 0;
+  for (const name of await readdir(join(home, 'audit')).catch(() => [])) {
+    if (name.endsWith('.jsonl')) count += (await readFile(join(home, 'audit', name), 'utf8')).split('"kind":"request"').length - 1;
+  }
+  return count;
+}
