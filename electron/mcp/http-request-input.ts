@@ -106,6 +106,7 @@ export function resolveTarget(input: Pick<HttpRequestInput, 'path' | 'url'>, hos
 const RESERVED_HEADERS = new Set([
   'host', 'authorization', 'proxy-authorization', 'x-tokenwarden-key', 'x-tokenwarden-client', 'connection', 'keep-alive',
   'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'content-length', 'expect', 'origin', 'x-forwarded-for',
+  'accept-encoding',
 ]);
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 

@@ -47,7 +47,8 @@ export class ProxySender {
 
   async send(call: ProxyCall): Promise<RawResponse> {
     const viaGateway = call.target.origin === call.gatewayOrigin;
-    const headers: Record<string, string> = { ...call.headers, 'x-tokenwarden-client': call.client };
+    // Identity: redaction searches plain bytes (a compressed answer is still decoded, in response-view).
+    const headers: Record<string, string> = { ...call.headers, 'accept-encoding': 'identity', 'x-tokenwarden-client': call.client };
     let dispatcher: Dispatcher = this.#agent;
     let url: string;
     if (viaGateway) {

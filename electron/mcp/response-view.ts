@@ -4,6 +4,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { isErrorCode, type ErrorCode } from '../../shared/errors.ts';
+import { contentEncodingOf, decodeContent } from './content-decoding.ts';
 import type { RawResponse } from './proxy-sender.ts';
 
 export interface HttpResultView extends Record<string, unknown> {
@@ -32,7 +33,17 @@ function textLength(body: Buffer, truncated: boolean, contentType: string | unde
   return undefined;
 }
 
-export async function viewResponse(raw: RawResponse, redact: Redact): Promise<HttpResultView> {
+/** They describe the encoded bytes, which the agent does not get once the body is decoded. */
+const ENCODED_BODY_HEADERS = new Set(['content-encoding', 'content-length']);
+
+/** A compressed body is decoded first (at most `maxBodyBytes`), since redaction can only search plain bytes. */
+export async function viewResponse(received: RawResponse, redact: Redact, maxBodyBytes: number): Promise<HttpResultView> {
+  const coding = contentEncodingOf(received.headers);
+  let raw = received;
+  if (coding !== undefined) {
+    const decoded = await decodeContent(coding, received.body, received.truncated, maxBodyBytes);
+    raw = { status: received.status, headers: received.headers.filter(([name]) => !ENCODED_BODY_HEADERS.has(name)), ...decoded };
+  }
   const contentType = raw.headers.find(([name]) => name === 'content-type')?.[1];
   const length = textLength(raw.body, raw.truncated, contentType);
   // Binary bytes map 1:1 onto latin1 characters, so a token that appears raw inside them is found and replaced.

@@ -42,7 +42,7 @@ export function registerHttpRequest(server: McpServer, ctx: ToolContext): void {
           client: ctx.client(),
           maxBodyBytes: ctx.maxBodyBytes,
         });
-        const view = await viewResponse(raw, (texts, openEnd) => redactTexts(ctx.api, input.credential, texts, ctx.scope.heldSecrets(), { openEnd }));
+        const view = await viewResponse(raw, (texts, openEnd) => redactTexts(ctx.api, input.credential, texts, ctx.scope.heldSecrets(), { openEnd }), ctx.maxBodyBytes);
         const refusal = proxyRefusal(view);
         if (refusal) throw new TokenwardenError(refusal.code, refusal.message);
         return toolJson(view, renderHttpText(view));

@@ -114,6 +114,22 @@ describe.each(['daemon', 'own'] as const)('tkw mcp (%s owner)', (mode) => {
     for (const r of [result, forms]) for (const form of CANARY_FORMS) expect(JSON.stringify(r)).not.toContain(form);
   });
 
+  it('M1 a gzip body echoing Authorization is decoded and redacted; identity is asked for; an unknown encoding returns no body', async () => {
+    const result = await mcp.call('http_request', { credential: 'echo', path: '/gzip' });
+    expect(result.isError).toBeFalsy();
+    const view = result.structuredContent as { body: string; body_encoding: string; headers: Record<string, string> };
+    expect(view.body_encoding).toBe('text');
+    expect(JSON.parse(view.body)).toEqual({ authorization: `Bearer ${MARKER}` });
+    expect(view.headers['content-encoding']).toBeUndefined();
+    expect(view.headers['x-echo-accept-encoding']).toBe('identity');
+    const unknown = await mcp.call('http_request', { credential: 'echo', path: '/zstd' });
+    expect(unknown.isError).toBe(true);
+    expect(textOf(unknown)).toMatch(/^ERR_UPSTREAM: /);
+    const refused = await mcp.call('http_request', { credential: 'echo', path: '/x', headers: { 'Accept-Encoding': 'gzip' } });
+    expect(refused.isError).toBe(true);
+    expect(textOf(refused)).toMatch(/^ERR_INVALID_INPUT: .*Accept-Encoding/);
+  });
+
   it('M1 binary bodies come back as base64 with the raw token bytes replaced', async () => {
     const result = await mcp.call('http_request', { credential: 'echo', path: '/binary' });
     const view = result.structuredContent as { body: string; body_encoding: string };

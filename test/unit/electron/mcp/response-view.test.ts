@@ -1,0 +1,61 @@
+import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { applySpans, findSecretSpans, REDACTION_MARKER, secretForms } from '../../../../electron/core/redaction/secret-spans.ts';
+import { viewResponse, type Redact } from '../../../../electron/mcp/response-view.ts';
+
+const TOKEN = 'ghp_CANARYCANARYCANARY1234567890';
+const redact: Redact = async (texts, openEnd) => texts.map((t, i) => applySpans(t, findSecretSpans(t, secretForms(TOKEN), { openEnd: openEnd && i === texts.length - 1 })));
+const json = Buffer.from(JSON.stringify({ headers: { authorization: `Bearer ${TOKEN}` } }));
+const raw = (encoding: string, body: Buffer, truncated = false) => ({
+  status: 200,
+  headers: [['content-type', 'application/json'], ['content-encoding', encoding], ['content-length', String(body.length)]] as [string, string][],
+  body,
+  truncated,
+});
+
+describe('viewResponse', () => {
+  it.each([
+    ['gzip', gzipSync(json)],
+    ['deflate', deflateSync(json)],
+    ['deflate', deflateRawSync(json)],
+    ['br', brotliCompressSync(json)],
+  ])('M1 decodes a %s body before redacting it and drops the encoding headers', async (encoding, body) => {
+    const view = await viewResponse(raw(encoding, body), redact, 1024);
+    expect(view.body_encoding).toBe('text');
+    expect(JSON.parse(view.body)).toEqual({ headers: { authorization: `Bearer ${REDACTION_MARKER}` } });
+    expect(view.headers['content-encoding']).toBeUndefined();
+    expect(view.headers['content-length']).toBeUndefined();
+    expect(view.truncated).toBe(false);
+  });
+
+  it('M1 bounds the decoded size (a small bomb stays small) and treats the cut body as open-ended', async () => {
+    const bomb = gzipSync(Buffer.concat([Buffer.alloc(8 * 1024 * 1024, 'a'), Buffer.from(TOKEN)]));
+    const view = await viewResponse({ ...raw('gzip', bomb), headers: [['content-type', 'text/plain'], ['content-encoding', 'gzip']] }, redact, 4096);
+    expect(view.truncated).toBe(true);
+    expect(view.body.length).toBeLessThanOrEqual(4096);
+    expect(view.body.endsWith(REDACTION_MARKER)).toBe(true);
+  });
+
+  it('M1 decodes a compressed body that was itself cut at the cap, without leaking the start of a token', async () => {
+    const gz = gzipSync(Buffer.from(`${'x'.repeat(200)}${TOKEN}${'y'.repeat(200)}`));
+    const view = await viewResponse({ ...raw('gzip', gz.subarray(0, gz.length - 30), true), headers: [['content-type', 'text/plain'], ['content-encoding', 'gzip']] }, redact, 4096);
+    expect(view.truncated).toBe(true);
+    expect(view.body).not.toContain(TOKEN.slice(0, 4));
+  });
+
+  it.each([
+    ['an unknown encoding', raw('zstd', Buffer.from(`(zstd) ${TOKEN}`))],
+    ['stacked encodings', raw('gzip, br', gzipSync(json))],
+    ['a damaged stream', raw('gzip', Buffer.concat([gzipSync(json).subarray(0, 20), Buffer.from(TOKEN)]))],
+  ])('M1 fails closed on %s: a coded error that quotes nothing of the body', async (_what, response) => {
+    const err = await viewResponse(response, redact, 1024).then(() => undefined, (e: unknown) => e);
+    expect(err).toMatchObject({ code: 'ERR_UPSTREAM' });
+    expect(String((err as Error).message)).not.toContain('CANARY');
+  });
+
+  it('leaves an identity body as it is', async () => {
+    const view = await viewResponse(raw('identity', Buffer.from(`t ${TOKEN}`)), redact, 1024);
+    expect(view.body).toBe(`t ${REDACTION_MARKER}`);
+    expect(view.headers['content-encoding']).toBe('identity');
+  });
+});
