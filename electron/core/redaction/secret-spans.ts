@@ -5,12 +5,6 @@
 
 export const REDACTION_MARKER = '[redacted by tokenwarden]';
 
-/**
- * A text cut short (a truncated body) may end with the start of a secret; a trailing prefix this long or
- * longer is redacted too. Shorter prefixes say no more than the 4-character tail S7 already allows.
- */
-export const OPEN_END_MIN_PREFIX = 4;
-
 /** The distinct plain forms of one secret, longest first so overlapping matches cover the most text. */
 export function secretForms(secret: string): string[] {
   if (!secret) return [];
@@ -20,7 +14,7 @@ export function secretForms(secret: string): string[] {
 }
 
 export interface SpanOptions {
-  /** The text was cut: also cover a trailing prefix of a form (at least OPEN_END_MIN_PREFIX characters). */
+  /** The text was cut: its tail may hold the start of a secret, so it is covered too (see openEndSpan). */
   openEnd?: boolean;
 }
 
@@ -30,22 +24,21 @@ export function findSecretSpans(text: string, forms: readonly string[], options:
   for (const form of forms) {
     if (!form) continue;
     for (let at = text.indexOf(form); at >= 0; at = text.indexOf(form, at + 1)) spans.push([at, at + form.length]);
-    if (options.openEnd) {
-      const tail = openEndPrefix(text, form);
-      if (tail > 0) spans.push([text.length - tail, text.length]);
-    }
   }
+  const tail = options.openEnd ? openEndSpan(text.length, forms) : undefined;
+  if (tail) spans.push(tail);
   return mergeSpans(spans);
 }
 
-/** Length of the longest proper prefix of `form` that `text` ends with, if it is long enough to matter. */
-function openEndPrefix(text: string, form: string): number {
-  const first = form.charCodeAt(0);
-  // Scan candidate starts from the left so the first hit is the longest prefix; most fail on one character.
-  for (let at = Math.max(0, text.length - form.length + 1); at <= text.length - OPEN_END_MIN_PREFIX; at++) {
-    if (text.charCodeAt(at) === first && form.startsWith(text.slice(at))) return text.length - at;
-  }
-  return 0;
+/**
+ * The tail of a cut text that could hold the start of a secret: the last (longest form − 1) characters,
+ * covered whatever they contain. Covering only a tail that matches a prefix would be an oracle: an agent that
+ * controls echoed content could guess a token character by character from whether the tail is redacted.
+ */
+export function openEndSpan(length: number, forms: readonly string[]): [number, number] | undefined {
+  const longest = forms.reduce((max, form) => Math.max(max, form.length), 0);
+  if (longest < 2 || length === 0) return undefined;
+  return [Math.max(0, length - (longest - 1)), length];
 }
 
 /** Sorts and merges overlapping or touching spans; input pairs may come from several searches. */

@@ -32,12 +32,12 @@ describe('tkw mcp limits', () => {
     cli.cleanup();
   });
 
-  it('M1 a body cut at the cap never leaves the start of a token behind', async () => {
+  it('M1 a body cut at the cap never leaves the start of a token behind, and its dropped tail does not depend on it', async () => {
     const result = await small.call('http_request', { credential: 'echo', path: '/big' });
     const view = result.structuredContent as { body: string; truncated: boolean };
     expect(view.truncated).toBe(true);
-    expect(view.body.startsWith('a'.repeat(1014))).toBe(true);
-    expect(view.body).not.toContain(CANARY.slice(0, 4));
+    // The cut tail (as long as the longest secret form, less one) is dropped whatever it holds: no prefix oracle.
+    expect(view.body).toMatch(/^a{900,1013}\[redacted by tokenwarden\]$/);
     expect(view.body.endsWith(MARKER)).toBe(true);
   });
 

@@ -45,10 +45,16 @@ describe('redactTexts', () => {
     for (const call of calls) expect(call.lineBytes).toBeLessThan(1024 * 1024);
   });
 
-  it('M1 an open end covers a token cut at the end of the last text only', async () => {
-    const [first, last] = await redactTexts(fakeOwner(), 'api', [`a ${ACCESS.slice(0, 10)}`, `b ${ACCESS.slice(0, 10)}`], [], { openEnd: true });
+  it('M1 an open end drops the tail of the last text only, whatever it holds', async () => {
+    const head = 'b'.repeat(100);
+    const [first, last, other] = await Promise.all([
+      redactTexts(fakeOwner(), 'api', [`a ${ACCESS.slice(0, 10)}`, `${head}${ACCESS.slice(0, 10)}`], [], { openEnd: true }),
+      redactTexts(fakeOwner(), 'api', ['x', `${head}${'z'.repeat(10)}`], [], { openEnd: true }),
+    ]).then(([a, b]) => [a[0], a[1], b[1]]);
     expect(first).toBe(`a ${ACCESS.slice(0, 10)}`);
-    expect(last).toBe(`b ${REDACTION_MARKER}`);
+    // The longest secret form is the refresh token (34 characters): 33 are dropped.
+    expect(last).toBe(`${head.slice(0, 110 - 33)}${REDACTION_MARKER}`);
+    expect(other).toBe(last);
   });
 
   it('M1 fails closed when the owner cannot check (e.g. locked)', async () => {
