@@ -2,6 +2,9 @@
  * S-rollback: the vault's revision is authenticated by its MAC, but an older vault.json carries an older, equally
  * valid MAC. Where a store outside the file exists (the OS keyring, or a safeStorage-sealed side file), we keep the
  * highest revision seen there and refuse to open a file below it unless the user accepts the rollback.
+ * Once a store holds a record, the vault says so in a sealed, MAC'd secret (the marker), so deleting or garbling
+ * the record next to a copied-back file is refused too instead of reading as "never recorded". A file written
+ * before its marker (older Tokenwarden, or the first writes of a new vault) cannot tell these apart: documented limit.
  */
 import { readFile } from 'node:fs/promises';
 import { TokenwardenError } from '../errors.ts';
@@ -20,6 +23,13 @@ export interface GenerationStore {
 
 export const ACCEPT_ROLLBACK_HINT =
   'If you restored an older vault.json on purpose, open it once with `tkw --accept-rollback list` while no owner runs (a daemon: start it with `tkw daemon --accept-rollback`; the desktop app: start it with TOKENWARDEN_ACCEPT_ROLLBACK=1).';
+
+/** A vault secret (sealed and covered by the MAC, so it cannot be stripped): the store kinds that hold a record. */
+export const GENERATION_MARKER_SECRET = 'tokenwarden:generation-recorded';
+
+export function markedKinds(marker: string | undefined): Set<string> {
+  return new Set(marker ? marker.split(',') : []);
+}
 
 export const generationAccount = (vaultId: string): string => `${vaultId}.generation`;
 
@@ -61,7 +71,13 @@ export function safeStorageGenerationStore(port: SafeStoragePort, path: string, 
         throw err;
       }
       assertSafeStorageUsable(port);
-      const text = await port.decryptString(Buffer.from(sealed.trim(), 'base64'));
+      let text: string;
+      try {
+        text = await port.decryptString(Buffer.from(sealed.trim(), 'base64'));
+      } catch (err) {
+        // Garbage in the side file is as easy to plant as deleting it: it is a damaged record, not an unusable store.
+        throw new TokenwardenError('ERR_CORRUPT', 'The recorded vault generation is unreadable or belongs to another vault.', { cause: err });
+      }
       return decode(vaultId, text);
     },
     write: async (generation) => {
@@ -90,22 +106,38 @@ export interface GenerationCheck {
   accept: boolean;
   /** The file came from `.bak` in this process: one revision behind the record is the expected, legitimate case. */
   recovered: boolean;
+  /** Store kinds the vault's marker says hold a record: there, a missing or damaged record is a rollback. */
+  marked?: ReadonlySet<string>;
 }
 
 /** Throws ERR_ROLLBACK for a file older than any store has seen; returns warnings; records the revision when it is newer. */
 export async function checkGeneration(stores: readonly GenerationStore[], revision: number, check: GenerationCheck): Promise<string[]> {
   const warnings: string[] = [];
   let highest: { value: number; kind: string } | undefined;
+  let lost: string | undefined;
   for (const store of stores) {
     try {
       const value = await store.read();
       if (value !== undefined && (!highest || value > highest.value)) highest = { value, kind: store.kind };
+      if (value === undefined && check.marked?.has(store.kind)) lost = store.kind;
     } catch (err) {
-      warnings.push(`The rollback check through the ${store.kind} was skipped: ${(err as Error).message.slice(0, 200)}`);
+      // An unreachable keyring or unusable safeStorage still only warns (the passphrase must keep working, R7);
+      // a damaged record of a marked store does not: an attacker can write one as easily as delete it.
+      if (check.marked?.has(store.kind) && (err as { code?: unknown }).code === 'ERR_CORRUPT') lost = store.kind;
+      else warnings.push(`The rollback check through the ${store.kind} was skipped: ${(err as Error).message.slice(0, 200)}`);
     }
   }
-  const rolledBack = highest !== undefined && revision < highest.value - (check.recovered ? 1 : 0);
-  if (rolledBack) {
+  if (lost !== undefined) {
+    if (!check.accept) {
+      throw new TokenwardenError(
+        'ERR_ROLLBACK',
+        `The vault file says its revision was recorded in the ${lost}, but that record is missing or damaged: an older vault.json may have been put back with the record removed. Nothing was opened. ${ACCEPT_ROLLBACK_HINT}`,
+      );
+    }
+    warnings.push(`Accepted a vault whose generation record in the ${lost} was missing or damaged (revision ${revision}). Credentials removed or revoked before may be back: check them.`);
+  }
+  const older = highest !== undefined && revision < highest.value - (check.recovered ? 1 : 0);
+  if (older) {
     if (!check.accept) {
       throw new TokenwardenError(
         'ERR_ROLLBACK',
@@ -115,7 +147,7 @@ export async function checkGeneration(stores: readonly GenerationStore[], revisi
     warnings.push(`Accepted a rolled-back vault (revision ${revision}; revision ${highest!.value} was seen before). Credentials removed or revoked since then are back: check them.`);
   }
   // Accepting lowers the record to this file; otherwise it only ever moves up.
-  if (rolledBack || !highest || revision > highest.value) {
+  if (older || lost !== undefined || !highest || revision > highest.value) {
     for (const store of stores) await store.write(revision).catch(() => undefined);
   }
   return warnings;
@@ -128,6 +160,8 @@ export class GenerationWriter {
   #pending: number | undefined;
   #written = -1;
   #running: Promise<void> | undefined;
+  /** Store kinds that took a record in this process: the next vault write marks them (GENERATION_MARKER_SECRET). */
+  readonly recorded = new Set<string>();
 
   constructor(stores: readonly GenerationStore[], onError: (message: string) => void) {
     this.#stores = stores;
@@ -151,7 +185,10 @@ export class GenerationWriter {
       this.#pending = undefined;
       await Promise.all(
         this.#stores.map((store) =>
-          store.write(revision).catch((err: unknown) => this.#onError(`Could not record the vault generation in the ${store.kind}: ${(err as Error).message.slice(0, 200)}`)),
+          store.write(revision).then(
+            () => void this.recorded.add(store.kind),
+            (err: unknown) => this.#onError(`Could not record the vault generation in the ${store.kind}: ${(err as Error).message.slice(0, 200)}`),
+          ),
         ),
       );
       this.#written = revision;

@@ -15,7 +15,7 @@ import type { SafeStoragePort } from './keyslots/safe-storage-keyslot.ts';
 import { RecoveryLog, describeStaleRefreshTokens, quarantineNotices, type RecoveryListener, type VaultRecovery } from './recovery-events.ts';
 import { newRecord, nextRevision, type NewCredential } from './record-validation.ts';
 import { stampPrints, staleRefreshTokens } from './refresh-prints.ts';
-import { ACCEPT_ROLLBACK_HINT, GenerationWriter, checkGeneration, generationStores } from './rollback-guard.ts';
+import { ACCEPT_ROLLBACK_HINT, GENERATION_MARKER_SECRET, GenerationWriter, checkGeneration, generationStores, markedKinds } from './rollback-guard.ts';
 import { applyChanges, createVaultFile, deepFreeze, keyMatches, type Changes, type Plain, type PreviousState } from './vault-codec.ts';
 import {
   FragmentCache, SECRET_KEY_PATTERN, VAULT_FILE_NAME, deriveMacKey, encodeVaultFileParts, type VaultFile,
@@ -288,7 +288,8 @@ export class Vault {
     try {
       result = await this.#decryptOrRecover(file, keyObject(dek), macKey);
       // S-rollback: the revision is authentic now (MAC checked); refuse one older than this machine has seen.
-      this.#warn(...(await checkGeneration(this.#stores(result.file), result.file.revision, { accept: this.#options.acceptRollback === true, recovered: this.#recoveries.size > 0 })));
+      const marked = markedKinds(result.plain.secrets.get(GENERATION_MARKER_SECRET));
+      this.#warn(...(await checkGeneration(this.#stores(result.file), result.file.revision, { accept: this.#options.acceptRollback === true, recovered: this.#recoveries.size > 0, marked })));
     } catch (err) {
       dek.fill(0);
       macKey.fill(0);
@@ -317,6 +318,7 @@ export class Vault {
     const file = this.#file;
     if (!file) throw new TokenwardenError('ERR_INTERNAL', 'The vault is not initialised.');
     const session = this.#session;
+    changes = this.#withGenerationMarker(changes);
     const next = stampPrints(applyChanges(file, changes, dek, macKey, this.#options.randomBytes), changes.records, macKey);
     await writeFileAtomic(this.path, encodeVaultFileParts(next, this.#fragments), { backupPath: this.#paths.backup });
     this.#file = next;
@@ -391,6 +393,14 @@ export class Vault {
 
   #stores(file: VaultFile) {
     return generationStores(file, { keyring: this.#keyring, safeStorage: this.#options.safeStorage, sidePath: `${this.path}.generation` });
+  }
+
+  /** S-rollback: once a store took a record, the next write says so inside the MAC'd file (rollback-guard.ts). */
+  #withGenerationMarker(changes: Changes): Changes {
+    const marked = markedKinds(this.#secrets.get(GENERATION_MARKER_SECRET));
+    const next = new Set([...marked, ...(this.#generations?.recorded ?? [])]);
+    if (next.size === marked.size) return changes;
+    return { ...changes, secrets: new Map([...(changes.secrets ?? []), [GENERATION_MARKER_SECRET, [...next].sort().join(',')]]) };
   }
 
   #trackGenerations(file: VaultFile): GenerationWriter {

@@ -1,6 +1,6 @@
-import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { generationAccount } from '../../../../../electron/core/vault/rollback-guard.ts';
+import { GENERATION_MARKER_SECRET, generationAccount } from '../../../../../electron/core/vault/rollback-guard.ts';
 import { PASSPHRASE, fakeKeyring, fakeSafeStorage, openVault, staticCredential, useTempHomes } from '../../../../fixtures/vault-helpers.ts';
 
 const home = useTempHomes();
@@ -13,6 +13,23 @@ async function withOldCopy(extra: Parameters<typeof openVault>[1]) {
   const vault = await openVault(h, extra);
   await vault.unlock(PASSPHRASE);
   await vault.insert(staticCredential('a'));
+  await vault.settled();
+  const old = `${vault.path}.old-copy`;
+  copyFileSync(vault.path, old);
+  await vault.insert(staticCredential('b'));
+  await vault.remove('a');
+  await vault.settled();
+  return { h, vault, old };
+}
+
+/** Like withOldCopy, but the copy is taken after the marker (GENERATION_MARKER_SECRET) was written into the vault. */
+async function withMarkedOldCopy(extra: Parameters<typeof openVault>[1]) {
+  const h = home();
+  const vault = await openVault(h, extra);
+  await vault.unlock(PASSPHRASE);
+  await vault.settled();
+  await vault.insert(staticCredential('a'));
+  expect(vault.getSecret(GENERATION_MARKER_SECRET)).toBeDefined();
   await vault.settled();
   const old = `${vault.path}.old-copy`;
   copyFileSync(vault.path, old);
@@ -48,14 +65,66 @@ describe('S-rollback with a safeStorage slot (fake port)', () => {
     expect(next.isLocked()).toBe(false);
   });
 
-  it('S-rollback a tampered generation record is reported, never read as "no record"', async () => {
+  it('S-rollback a copied-back older vault.json with the side file deleted is refused (the marker is inside the MAC)', async () => {
     const port = fakeSafeStorage();
-    const { h, vault, old } = await withOldCopy({ safeStorage: port });
-    writeFileSync(`${vault.path}.generation`, Buffer.from('tokenwarden-generation:v1:x:0').toString('base64'));
+    const { h, vault, old } = await withMarkedOldCopy({ safeStorage: port });
     copyFileSync(old, vault.path);
+    rmSync(`${vault.path}.generation`);
+    const rolled = await openVault(h, { safeStorage: port });
+    const err = (await rolled.unlock().catch((e: unknown) => e)) as Error;
+    expect(err).toMatchObject({ code: 'ERR_ROLLBACK' });
+    expect(err.message).toMatch(/recorded in the safe-storage, but that record is missing or damaged.*--accept-rollback/s);
+    expect(rolled.isLocked()).toBe(true);
+  });
+
+  it('S-rollback a garbled side file next to a copied-back vault.json is refused, never read as "no record"', async () => {
+    const port = fakeSafeStorage();
+    const { h, vault, old } = await withMarkedOldCopy({ safeStorage: port });
+    copyFileSync(old, vault.path);
+    for (const text of [Buffer.from('tokenwarden-generation:v1:x:0').toString('base64'), 'not base64 at all']) {
+      writeFileSync(`${vault.path}.generation`, text);
+      await expect((await openVault(h, { safeStorage: port })).unlock()).rejects.toMatchObject({ code: 'ERR_ROLLBACK' });
+    }
+  });
+
+  it('S-rollback a deleted side file is accepted only with --accept-rollback, which records the generation again', async () => {
+    const port = fakeSafeStorage();
+    const { h, vault } = await withMarkedOldCopy({ safeStorage: port });
+    rmSync(`${vault.path}.generation`);
+    const accepted = await openVault(h, { safeStorage: port, acceptRollback: true });
+    await accepted.unlock();
+    expect(accepted.warnings().join(' ')).toMatch(/generation record in the safe-storage was missing or damaged/);
+    expect(existsSync(`${vault.path}.generation`)).toBe(true);
+    const next = await openVault(h, { safeStorage: port });
+    await next.unlock();
+    expect(next.list().map((r) => r.name)).toEqual(['b']);
+  });
+
+  it('S-rollback an unusable safeStorage still only skips the check with a warning (the marker does not lock the user out)', async () => {
+    const port = fakeSafeStorage();
+    const { h, vault, old } = await withMarkedOldCopy({ safeStorage: port });
+    copyFileSync(old, vault.path);
+    const unusable = { ...fakeSafeStorage(), isEncryptionAvailable: () => false };
+    const opened = await openVault(h, { safeStorage: unusable });
+    await opened.unlock(PASSPHRASE);
+    expect(opened.warnings().join(' ')).toMatch(/rollback check through the safe-storage was skipped/);
+  });
+
+  it('S-rollback residual limit: a copy from before the marker was written, with the side file deleted, still opens', async () => {
+    const port = fakeSafeStorage();
+    const h = home();
+    const vault = await openVault(h, { safeStorage: port });
+    await vault.unlock();
+    const old = `${vault.path}.old-copy`;
+    copyFileSync(vault.path, old); // revision 0: written before any record existed, so it carries no marker
+    await vault.settled();
+    await vault.insert(staticCredential('a'));
+    await vault.settled();
+    copyFileSync(old, vault.path);
+    rmSync(`${vault.path}.generation`);
     const rolled = await openVault(h, { safeStorage: port });
     await rolled.unlock();
-    expect(rolled.warnings().join(' ')).toMatch(/rollback check through the safe-storage was skipped: The recorded vault generation is unreadable/);
+    expect(rolled.list()).toEqual([]);
   });
 
   it('S-rollback a .bak recovery (one revision back) is not mistaken for a rollback', async () => {
@@ -93,6 +162,14 @@ describe('S-rollback with an os-keyring slot (fake port; the real Secret Service
     const accepted = await openVault(h, { keyring, acceptRollback: true });
     await accepted.unlock();
     expect(keyring.store.get(account)).toBe(`tokenwarden-generation:v1:${vaultIdOf(vault.path)}:${revisionOf(vault.path)}`);
+  });
+
+  it('S-rollback a deleted keyring record next to a copied-back vault.json is refused (the marker is inside the MAC)', async () => {
+    const keyring = fakeKeyring();
+    const { h, vault, old } = await withMarkedOldCopy({ keyring });
+    copyFileSync(old, vault.path);
+    keyring.store.delete(generationAccount(vaultIdOf(vault.path)));
+    await expect((await openVault(h, { keyring })).unlock()).rejects.toMatchObject({ code: 'ERR_ROLLBACK', message: expect.stringMatching(/recorded in the os-keyring/) });
   });
 
   it('S-rollback an unreachable keyring skips the check with a warning, and the passphrase still opens the vault', async () => {
