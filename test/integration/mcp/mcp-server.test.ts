@@ -89,6 +89,17 @@ describe.each(['daemon', 'own'] as const)('tkw mcp (%s owner)', (mode) => {
     expect(textOf(result)).toMatch(/^HTTP 200/);
   });
 
+  it('L1 M1 the audit log names the MCP client that sent a request (tkw audit --json --name)', async () => {
+    const result = await mcp.call('http_request', { credential: 'echo', path: '/audited-by-mcp' });
+    expect(result.isError).toBeFalsy();
+    const audited = async () => {
+      const run = await cli.run(['audit', '--json', '--name', 'echo']);
+      const entries = run.stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as { path?: string; client?: { name?: string | null } | null });
+      return entries.find((e) => e.path === '/audited-by-mcp')?.client?.name ?? null;
+    };
+    await expect.poll(audited, { timeout: 20_000, interval: 500 }).toBe('mcp/vitest-agent');
+  });
+
   it('http_request reaches a second bound origin by url, through the forward proxy', async () => {
     const before = second.calls.length;
     const result = await mcp.call('http_request', { credential: 'echo', url: `${second.origin}/second?y=2` });
