@@ -55,6 +55,7 @@ const KEY_DEAD: Record<Exclude<AccessKeyStatus, 'active'>, { code: ErrorCode; te
 
 const PATH_PROBLEM: Record<PathProblem, string> = {
   encoding: 'has invalid percent-encoding',
+  ambiguous: 'has a fragment or a double-encoded dot, slash or backslash',
   'dot-segment': 'has "." or ".." segments',
   control: 'has control characters',
 };

@@ -6,17 +6,22 @@
 import { hasControlChar } from '../../../shared/policy.ts';
 
 /** Why a request path cannot be matched at all; the caller refuses the request with it. */
-export type PathProblem = 'encoding' | 'dot-segment' | 'control';
+export type PathProblem = 'encoding' | 'dot-segment' | 'control' | 'ambiguous';
 
 export interface NormalisedPath {
   /** Each reading of the path as decoded segments (the first is the literal one). */
   readings: string[][];
 }
 
+const DOUBLE_ENCODED = /%25(?:2e|2f|5c)/i;
+
 const PLAIN = /^[A-Za-z0-9\-._~!$&'()*+,=:@/]*$/;
 
 /** Splits off the query and decodes the path into every plausible reading, or names the problem. */
 export function normalisePath(target: string): NormalisedPath | PathProblem {
+  // A fragment never belongs in a request target, and a double-encoded dot, slash or backslash is decoded twice
+  // by some upstreams: either could reach a path no reading here shows, so both are refused outright.
+  if (target.includes('#') || DOUBLE_ENCODED.test(target)) return 'ambiguous';
   const q = target.search(/[?#]/);
   const raw = q < 0 ? target : target.slice(0, q);
   const rawSegments = (raw.startsWith('/') ? raw.slice(1) : raw).split('/');

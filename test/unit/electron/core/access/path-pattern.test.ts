@@ -45,6 +45,18 @@ describe('A4 path patterns', () => {
     expect(allowed(['/repos/*', '/user'], target)).toBe(false);
   });
 
+  it.each(['/repos/tw#frag', '/repos/tw/%252e%252e/admin', '/repos/tw%252Fadmin', '/repos/tw%255c..%255cadmin', '/repos/%252E%252E'])(
+    'A4 a fragment or a double-encoded dot/slash/backslash is refused outright: %s',
+    (target) => {
+      expect(normalisePath(target)).toBe('ambiguous');
+      expect(allowed(['/repos/**'], target)).toBe(false);
+    },
+  );
+
+  it('A4 a single %25 that is not a double-encoded separator still matches', () => {
+    expect(allowed(['/repos/**'], '/repos/100%25')).toBe(true);
+  });
+
   it('A4 a ";" parameter is allowed only when both readings match', () => {
     expect(allowed(['/repos/*'], '/repos/a;b')).toBe(true);
     expect(allowed(['/user'], '/user;x')).toBe(false);
