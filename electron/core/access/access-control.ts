@@ -24,6 +24,8 @@ export interface AdmitRequest {
   target: string;
   credential: { name: string; policy?: Policy | undefined; id?: string | undefined };
   caller: ProxyCaller;
+  /** Aborted when the client leaves: a request still waiting for a concurrency slot then leaves the queue (A1). */
+  signal?: AbortSignal | undefined;
 }
 
 /** Called once when the request is over (response sent, failed or abandoned) to free its concurrency slot. */
@@ -105,7 +107,7 @@ export class AccessControl implements ProxyAccess {
     if (!decision.allow) throw rejection(decision);
     state?.bucket?.take();
     keyBucket?.take();
-    const acquired = state?.gate?.acquire(`Credential "${request.credential.name}"`);
+    const acquired = state?.gate?.acquire(`Credential "${request.credential.name}"`, request.signal);
     if (acquired === undefined) return this.#takeUses(request, policy, key, NOOP);
     if (typeof acquired === 'function') return this.#takeUses(request, policy, key, acquired);
     return acquired.then((release) => {

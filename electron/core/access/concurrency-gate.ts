@@ -41,7 +41,7 @@ export class ConcurrencyGate {
   }
 
   /** A release function now when a slot is free (no promise, no tick), else a promise for one. */
-  acquire(who: string): (() => void) | Promise<() => void> {
+  acquire(who: string, signal?: AbortSignal): (() => void) | Promise<() => void> {
     if (this.#active < this.limit && this.#queue.length === 0) {
       this.#active++;
       return this.#releaser();
@@ -50,12 +50,23 @@ export class ConcurrencyGate {
       const waiter: Waiter = {
         grant: (release) => {
           timer.cancel();
+          signal?.removeEventListener('abort', onAbort);
           resolve(release);
         },
       };
-      const timer = this.#setTimer(() => {
+      const leave = (): void => {
         const i = this.#queue.indexOf(waiter);
         if (i >= 0) this.#queue.splice(i, 1);
+      };
+      // A1: a waiter whose client left must leave the queue, or it would take (and never free) the next slot.
+      const onAbort = (): void => {
+        timer.cancel();
+        leave();
+        reject(new TokenwardenError('ERR_CANCELLED', `${who}: the client left while waiting for a slot.`));
+      };
+      const timer = this.#setTimer(() => {
+        signal?.removeEventListener('abort', onAbort);
+        leave();
         reject(
           new TokenwardenError(
             'ERR_CONCURRENCY',
@@ -63,6 +74,8 @@ export class ConcurrencyGate {
           ),
         );
       }, this.#waitMs);
+      if (signal?.aborted) return onAbort();
+      signal?.addEventListener('abort', onAbort, { once: true });
       this.#queue.push(waiter);
     });
   }

@@ -64,9 +64,19 @@ export class RequestPipeline {
       route = this.#route(req, scan, tunnel);
       if (scan.upgrade) throw new ProxyRejection('ERR_NOT_AVAILABLE', 'WebSocket and other Upgrade requests are not supported by the proxy.', { status: 501 });
       // A1: policy and key scope are decided before ensureFresh and before the body is read.
-      const admitted = this.#backend.access?.admit({ method: req.method ?? 'GET', target: route.path, credential: route.credential, caller: route.caller });
+      // A1: only a policy can make admission wait; a client that leaves meanwhile must not keep or leak a slot.
+      const gone = route.credential.policy ? new AbortController() : undefined;
+      const onClose = gone ? () => gone.abort() : undefined;
+      if (onClose) res.once('close', onClose);
+      const admitted = this.#backend.access?.admit({ method: req.method ?? 'GET', target: route.path, credential: route.credential, caller: route.caller, signal: gone?.signal });
       // Awaited only when admission has to wait (a concurrency slot): an await on a plain value still costs a hop.
       const release = admitted instanceof Promise ? await admitted : admitted;
+      if (onClose) res.off('close', onClose);
+      if (gone?.signal.aborted || res.destroyed || req.socket.destroyed) {
+        // The client left while we waited: free the slot and send nothing upstream.
+        release?.();
+        return;
+      }
       if (release) res.once('close', release as Release);
       await this.#forward(req, res, scan, route, started);
     } catch (err) {

@@ -48,4 +48,27 @@ describe('concurrency gate', () => {
     await expect(waiting).rejects.toMatchObject({ code: 'ERR_CONCURRENCY', message: expect.stringContaining('rule: concurrency') });
     expect(gate.waiting).toBe(0);
   });
+
+  it('A1 a waiter whose client left (aborted signal) leaves the queue and never takes the freed slot', async () => {
+    const clock = fakeTimers();
+    const gate = new ConcurrencyGate({ limit: 1, setTimer: clock.setTimer });
+    const release = gate.acquire('c') as () => void;
+    const left = new AbortController();
+    const waiting = gate.acquire('c', left.signal);
+    expect(gate.waiting).toBe(1);
+    left.abort();
+    await expect(waiting).rejects.toMatchObject({ code: 'ERR_CANCELLED' });
+    expect(gate.waiting).toBe(0);
+    expect(clock.timers.every((t) => t.cancelled)).toBe(true);
+    release();
+    expect(gate.active).toBe(0);
+    expect(typeof gate.acquire('c')).toBe('function');
+  });
+
+  it('A1 an already-aborted signal is refused at once without queueing', async () => {
+    const gate = new ConcurrencyGate({ limit: 1, setTimer: fakeTimers().setTimer });
+    gate.acquire('c');
+    await expect(gate.acquire('c', AbortSignal.abort())).rejects.toMatchObject({ code: 'ERR_CANCELLED' });
+    expect(gate.waiting).toBe(0);
+  });
 });
