@@ -26,7 +26,7 @@ describe('one of each', () => {
       // Quarantine: moves a corrupt vault aside, never writes one.
       'electron/core/vault/vault-storage.ts',
     ]);
-    for (const file of ['electron/main/settings-store.ts', 'electron/cli/commands/proxy.ts', 'electron/core/proxy/ca-bundle.ts']) {
+    for (const file of ['electron/main/settings-store.ts', 'electron/core/proxy/ca-file.ts', 'electron/core/proxy/ca-bundle.ts']) {
       expect(code(file), file).toMatch(/\bwriteFileAtomic\(/);
     }
   });
