@@ -119,6 +119,8 @@ export const VaultStatus = z
     warnings: z.array(z.string()),
     /** Open (unacknowledged) alerts, where the audit monitor runs. */
     openAlerts: z.number().int().optional(),
+    /** SHA-256 fingerprint of the proxy CA (`tkw status`), so a user can match what Postman or the OS trust store imported. */
+    caFingerprint: z.string().nullable().optional(),
   })
   .strict();
 export type VaultStatus = z.infer<typeof VaultStatus>;

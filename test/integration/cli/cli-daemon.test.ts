@@ -94,7 +94,7 @@ describe('CLI with a running daemon', () => {
     expect((await cli.run(['list', '--json'])).code).toBe(0);
   });
 
-  it('exec runs a real child with the proxy environment and propagates its exit code', async () => {
+  it('A6 exec runs a real child with the proxy environment, a scoped key and its exit code', async () => {
     const cli = setup();
     const d = await daemon(cli);
     await cli.run(['add', 'github', '--host', 'https://api.github.com', '--token-stdin'], { input: CANARY });
@@ -106,8 +106,10 @@ describe('CLI with a running daemon', () => {
     expect(proxy.username).toBe('github');
     expect(proxy.host).toBe(`127.0.0.1:${d.port}`);
     const printed = JSON.parse((await cli.run(['proxy-env', 'github', '--json'])).stdout) as Record<string, string>;
-    expect(proxy.password.length).toBeGreaterThanOrEqual(22); // >= 128 bits, base64url (P3)
-    expect(new URL(printed.HTTPS_PROXY!).password).toBe(proxy.password);
+    // A6: the child gets a fresh access key scoped to its credential, never the master key that proxy-env prints.
+    expect(decodeURIComponent(proxy.password)).toMatch(/^twk_[A-Za-z0-9_-]{40,}$/);
+    expect(new URL(printed.HTTPS_PROXY!).password.length).toBeGreaterThanOrEqual(22); // >= 128 bits, base64url (P3)
+    expect(new URL(printed.HTTPS_PROXY!).password).not.toBe(proxy.password);
     expect(env.http_proxy).toBe(env.HTTPS_PROXY);
     expect(env.NO_PROXY).toContain('127.0.0.1');
     expect(env.NODE_EXTRA_CA_CERTS).toMatch(/ca\.pem$/);
