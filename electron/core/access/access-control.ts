@@ -67,7 +67,8 @@ export class AccessControl implements ProxyAccess {
   /** How long a request waits for a concurrency slot; benches and tests shorten it before the first request. */
   concurrencyWaitMs: number | undefined;
   readonly #credentials = new Map<string, CredentialState>();
-  readonly #keyBuckets = new WeakMap<StoredKey, TokenBucket>();
+  /** By key id, not by StoredKey: the store replaces its objects on every unlock, which must not reset a rate (A3). */
+  readonly #keyBuckets = new Map<string, TokenBucket>();
   readonly #onUsedUp: ((name: string) => void) | undefined;
 
   constructor(options: AccessControlOptions) {
@@ -181,10 +182,10 @@ export class AccessControl implements ProxyAccess {
   #keyBucket(key: StoredKey): TokenBucket | undefined {
     const rate = compiledKeyPolicy(key)?.rate;
     if (!rate) return undefined;
-    let bucket = this.#keyBuckets.get(key);
+    let bucket = this.#keyBuckets.get(key.id);
     if (!bucket) {
       bucket = new TokenBucket({ count: rate.count, periodMs: rate.periodMs, clock: this.#monotonic });
-      this.#keyBuckets.set(key, bucket);
+      this.#keyBuckets.set(key.id, bucket);
     }
     return bucket;
   }

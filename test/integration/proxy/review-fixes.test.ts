@@ -141,3 +141,15 @@ async function countRequests(home: string): Promise<number> {
   }
   return count;
 }
+
+describe('key rate limits', () => {
+  it('A1 a lock and unlock does not reset an access key rate limit', async () => {
+    await h.addCredential('c');
+    const key = await h.service.createAccessKey({ for: ['c'], rate: '1/h' });
+    expect((await h.call('gateway', { name: 'c', key: key.key })).status).toBe(200);
+    expect((await h.call('gateway', { name: 'c', key: key.key })).status).toBe(429);
+    await h.service.lock();
+    await h.service.unlock('access harness passphrase');
+    expect((await h.call('gateway', { name: 'c', key: key.key })).code).toBe('ERR_RATE_LIMITED');
+  });
+});
