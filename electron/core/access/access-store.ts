@@ -100,7 +100,8 @@ export class AccessStore {
   }
 
   takeKeyUse(key: StoredKey): void {
-    key.used++;
+    // An unlock replaces the StoredKey objects; a use taken on an object read before it must count on the live one.
+    (this.#byId.get(key.id) ?? key).used++;
   }
 
   async resetCredentialUses(recordId: string): Promise<void> {
