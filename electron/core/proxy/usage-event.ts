@@ -24,8 +24,17 @@ export interface UsageFacts {
 /** L1/S7: `curl -x http://$KEY@host` puts the key where the name goes; only a real credential name is recorded. */
 export function claimedName(name: string | undefined, known: ((name: string) => boolean) | undefined): string {
   if (!name) return '';
-  if (name.toLowerCase().startsWith('twk_') || !known?.(name)) return UNKNOWN_NAME;
+  if (name.toLowerCase().startsWith('twk_') || !isKnown(name, known)) return UNKNOWN_NAME;
   return name;
+}
+
+/** Runs in the refusal path, often while the vault is locked (the backend then throws): it must never throw itself. */
+function isKnown(name: string, known: ((name: string) => boolean) | undefined): boolean {
+  try {
+    return known?.(name) ?? false;
+  } catch {
+    return false;
+  }
 }
 
 export const UNKNOWN_NAME = '(unknown)';
