@@ -3,7 +3,7 @@
  * It never blocks or fails the caller: a write error drops the batch, counts it and reports it once (SECURITY L3).
  */
 import type { AuditEntry } from '../../../shared/audit-model.ts';
-import { entryBody, headerBody, sealLine, toEntry, unsealLine, type AuditRecord } from './audit-entry.ts';
+import { entryBody, headerBody, MacKey, recordTail, sealLine, toEntry, unsealLine, type AuditRecord } from './audit-entry.ts';
 import type { AuditStorage, SegmentWriter } from './audit-files.ts';
 
 export interface AuditLogOptions {
@@ -17,8 +17,8 @@ export interface AuditLogOptions {
   /** Entries queued while the disk or the key is unavailable; past it new entries are dropped and counted. */
   maxPending?: number;
   now?: () => Date;
-  /** Committed entries, for the live event stream. */
-  onCommit?: (entries: AuditEntry[]) => void;
+  /** Committed entries, for the live event stream: parsed only when called. */
+  onCommit?: (entries: () => AuditEntry[]) => void;
   /** The first failure of an outage, with the running count of dropped entries. */
   onWriteError?: (error: Error, dropped: number) => void;
   /** Writing works again after an outage in which `dropped` entries were lost. */
@@ -27,7 +27,9 @@ export interface AuditLogOptions {
 
 interface Pending {
   ts: string;
-  record: AuditRecord;
+  kind: string;
+  /** `recordTail`: the record's fields as JSON, so the queue holds one string per entry. */
+  tail: string;
 }
 
 /** At most one datasync per this interval for request entries; security entries sync at once. */
@@ -43,7 +45,7 @@ export class AuditLog {
   readonly #maxPending: number;
   readonly #now: () => Date;
   readonly #options: AuditLogOptions;
-  #key: Buffer | undefined;
+  #key: MacKey | undefined;
   #pending: Pending[] = [];
   #urgent = false;
   #timer: NodeJS.Timeout | undefined;
@@ -74,7 +76,7 @@ export class AuditLog {
 
   /** The chain key comes from the vault; until it is known, entries wait in memory. */
   setKey(key: Buffer): void {
-    this.#key = key;
+    this.#key = new MacKey(key);
     if (this.#pending.length > 0) this.#schedule(0);
   }
 
@@ -88,7 +90,7 @@ export class AuditLog {
       this.#drop(1);
       return;
     }
-    this.#pending.push({ ts: record.ts ?? this.#now().toISOString(), record });
+    this.#pending.push({ ts: record.ts ?? this.#now().toISOString(), kind: record.kind, tail: recordTail(record) });
     if (security) this.#urgent = true;
     this.#schedule(security ? 0 : this.#flushMs);
   }
@@ -133,7 +135,7 @@ export class AuditLog {
     this.#urgent = false;
     try {
       await this.#open();
-      const bodies = batch.map((item, i) => entryBody(this.#seq + 1 + i, item.ts, item.record));
+      const bodies = batch.map((item, i) => entryBody(this.#seq + 1 + i, item.ts, item.kind, item.tail));
       // A MAC is ~50 bytes; rotating before sealing keeps the header in the chain right before this batch.
       const estimate = bodies.reduce((sum, body) => sum + Buffer.byteLength(body) + 56, 0);
       if (this.#entriesInSegment > 0 && this.#writer!.size + estimate > this.#maxFileBytes) await this.#rotate();
@@ -159,7 +161,7 @@ export class AuditLog {
         this.#droppedInOutage = 0;
         this.#options.onRecovered?.(lost);
       }
-      if (this.#options.onCommit) this.#options.onCommit(bodies.map((body) => toEntry(JSON.parse(body) as Record<string, unknown>)));
+      this.#options.onCommit?.(() => bodies.map((body) => toEntry(JSON.parse(body) as Record<string, unknown>)));
     } catch (err) {
       this.#drop(batch.length);
       // Reopen from the file's real tail next time: the chain position is re-read and a partial write cut off.

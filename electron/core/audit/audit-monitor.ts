@@ -4,7 +4,7 @@
  * or fail a request (SECURITY L3).
  */
 import { randomBytes } from 'node:crypto';
-import type { AckInput, AlertItem, AuditQuery, AuditQueryResult, AuditVerifyResult, StatsReport } from '../../../shared/audit-model.ts';
+import type { AckInput, AlertItem, AuditEntry, AuditQuery, AuditQueryResult, AuditVerifyResult, StatsReport } from '../../../shared/audit-model.ts';
 import type { AppEvent } from '../../../shared/model.ts';
 import type { CredentialRecord } from '../credentials/credential-record.ts';
 import { TokenwardenError } from '../errors.ts';
@@ -62,8 +62,6 @@ export interface AuditMonitorOptions {
   flushMs?: number;
 }
 
-const PEER_WAIT_MS = 500;
-
 export class AuditMonitor {
   readonly dir: string;
   readonly bus = new AuditBus();
@@ -91,7 +89,7 @@ export class AuditMonitor {
       maxFiles: this.#settings.maxFiles,
       now: this.#now,
       ...(options.flushMs !== undefined ? { flushMs: options.flushMs } : {}),
-      onCommit: (entries) => this.#emit({ type: 'audit', entries }),
+      onCommit: (entries) => this.#emit(auditEvent(entries)),
       onWriteError: (err, dropped) =>
         this.#raise({
           kind: 'audit-write-failed',
@@ -103,7 +101,7 @@ export class AuditMonitor {
       onRecovered: (lost) => this.event('audit-dropped', null, 'failed', { detail: `${lost} audit entries could not be written and were dropped.` }),
     });
     this.bus.subscribe((record, security) => this.log.append(record, security));
-    this.bus.subscribe((record) => this.stats.add({ ...record, ts: record.ts ?? this.#now().toISOString() }));
+    this.bus.subscribe((record) => this.stats.add(record, record.ts ?? this.#now().toISOString()));
     this.bus.subscribe((record) => {
       for (const candidate of this.#rules.observe(record, this.#now().getTime())) this.#raise(candidate);
     });
@@ -138,29 +136,19 @@ export class AuditMonitor {
   /** The proxy's usage event, after it responded. Synchronous unless the client process must be looked up. */
   recordUsage(event: UsageEvent): void {
     if (!this.#settings.requests) return;
-    const record = requestRecord(event, this.#now().toISOString());
+    const ts = this.#now().toISOString();
     const lookup = event.peer && this.#peers ? this.#peers.resolve(event.peer.port, event.peer.localPort) : undefined;
     if (lookup === undefined || !(lookup instanceof Promise)) {
-      this.bus.publish(withProcess(record, lookup));
+      this.bus.publish(requestRecord(event, ts, lookup));
       return;
     }
-    let done = false;
-    const publish = (peer: PeerProcess | undefined): void => {
-      if (done) return;
-      done = true;
-      this.bus.publish(withProcess(record, peer));
-    };
-    const timer = setTimeout(() => publish(undefined), PEER_WAIT_MS);
-    timer.unref();
-    void lookup.then((peer) => {
-      clearTimeout(timer);
-      publish(peer);
-    });
+    // The resolver bounds the wait (500 ms) and shares one promise per connection.
+    void lookup.then((peer) => this.bus.publish(requestRecord(event, ts, peer)));
   }
 
-  /** Starts looking up a new connection's process while its socket surely exists; the result is cached. */
-  peerConnected(peer: { port: number; localPort: number }): void {
-    if (this.#settings.requests && this.#peers) void this.#peers.resolve(peer.port, peer.localPort);
+  /** Starts looking up a new connection's process while its socket surely exists; kept until it closes. */
+  peerConnected(peer: { port: number; localPort: number }): (() => void) | undefined {
+    return this.#settings.requests && this.#peers ? this.#peers.track(peer.port, peer.localPort) : undefined;
   }
 
   /** A service operation (add, rotate, login, key-create…), committed and synced at once. */
@@ -278,7 +266,9 @@ export class AuditMonitor {
   }
 }
 
-function requestRecord(event: UsageEvent, ts: string): AuditRecord {
+/** One record per request, built once with its client process (a keep-alive connection's lookup is cached). */
+function requestRecord(event: UsageEvent, ts: string, peer: PeerProcess | undefined): AuditRecord {
+  const name = event.client ?? null;
   return {
     ...EMPTY,
     ts,
@@ -294,12 +284,22 @@ function requestRecord(event: UsageEvent, ts: string): AuditRecord {
     bytesIn: event.bytesIn ?? null,
     bytesOut: event.bytes ?? null,
     code: event.code ?? null,
-    client: event.client ? { pid: null, exe: null, name: event.client } : null,
+    client: peer ? { pid: peer.pid, exe: peer.exe, name } : name ? { pid: null, exe: null, name } : null,
     detail: event.unboundHost ? UNBOUND_DETAIL : event.code && event.keyPresented === false ? NO_KEY_PRESENTED : null,
   };
 }
 
-function withProcess(record: AuditRecord, peer: PeerProcess | undefined): AuditRecord {
-  if (!peer) return record;
-  return { ...record, client: { pid: peer.pid, exe: peer.exe, name: record.client?.name ?? null } };
+/**
+ * The live `audit` event. Its entries are parsed from the committed lines only when a listener reads them (the
+ * CLI's `audit --follow`, through JSON or a structured clone); the desktop only needs the nudge, and an owner
+ * nobody follows never pays for the parse.
+ */
+function auditEvent(read: () => AuditEntry[]): AppEvent {
+  let entries: AuditEntry[] | undefined;
+  return {
+    type: 'audit',
+    get entries() {
+      return (entries ??= read());
+    },
+  };
 }

@@ -2,7 +2,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AuditEntry, AuditKind, AuditQuery, AuditQueryResult, AuditVerifyResult } from '../../../shared/audit-model.ts';
-import { macOf, toEntry, unsealLine } from './audit-entry.ts';
+import { MacKey, macOf, toEntry, unsealLine } from './audit-entry.ts';
 import { listSegments, segmentName } from './audit-files.ts';
 import { parseSince } from './since.ts';
 
@@ -143,7 +143,8 @@ export async function queryAudit(dir: string, query: AuditQuery = {}, now = Date
  * Recomputes the chain. Each segment starts with a sealed header naming the MAC it continues from, so files
  * dropped by retention are fine, but a changed byte, a removed line or two swapped lines stop verification.
  */
-export async function verifyAudit(dir: string, key: Buffer): Promise<AuditVerifyResult> {
+export async function verifyAudit(dir: string, secret: Buffer): Promise<AuditVerifyResult> {
+  const key = new MacKey(secret);
   let prev: string | undefined;
   let expected: number | undefined;
   let entries = 0;

@@ -65,10 +65,10 @@ export class StatsAccumulator {
     return this.#retainMs;
   }
 
-  /** Only proxied requests count; events and alerts are ignored. */
-  add(entry: StatsInput): void {
-    if (entry.kind !== 'request' || entry.status === null) return;
-    const at = Date.parse(entry.ts);
+  /** Only proxied requests count; events and alerts are ignored. `ts` overrides the entry's own (a live record has none yet). */
+  add(entry: Omit<StatsInput, 'ts'> & { ts?: string }, ts = entry.ts): void {
+    if (entry.kind !== 'request' || entry.status === null || ts === undefined) return;
+    const at = Date.parse(ts);
     const start = at - (at % this.#bucketMs);
     let byName = this.#buckets.get(start);
     if (!byName) this.#buckets.set(start, (byName = new Map()));

@@ -13,25 +13,40 @@ export interface PeerProcess {
 export interface PeerResolverOptions {
   procRoot?: string;
   platform?: NodeJS.Platform;
-  /** How long a resolved port is trusted (a keep-alive connection asks once). */
+  /** How long a resolved port is trusted when its connection is not tracked (see `track`). */
   ttlMs?: number;
+  /** How long a request waits for its connection's lookup before it is recorded without a process. */
+  waitMs?: number;
   now?: () => number;
 }
+
+/** Processes whose fd tables are read at once: few loop turns per scan, a bounded burst on the fs thread pool. */
+const PIDS_PER_STEP = 16;
 
 export class TcpPeerResolver {
   readonly #proc: string;
   readonly #enabled: boolean;
   readonly #ttlMs: number;
+  readonly #waitMs: number;
   readonly #now: () => number;
   readonly #cache = new Map<string, { at: number; value: PeerProcess | undefined }>();
-  /** Ports waiting for the next /proc scan; one scan answers all of them. */
-  #wanted = new Map<string, ((value: PeerProcess | undefined) => void)[]>();
+  /**
+   * One promise per port pair being looked up, shared by every request on that connection and settled by the scan
+   * or by the wait deadline, whichever is first. A per-request timer and closure (54k of them alive in a heap
+   * snapshot of an owner at c=200) is what made a slow scan expensive.
+   */
+  readonly #inFlight = new Map<string, { promise: Promise<PeerProcess | undefined>; settle: (value: PeerProcess | undefined) => void }>();
+  /** Port pairs waiting for the next /proc scan; one scan answers all of them. */
+  #wanted = new Set<string>();
   #scanning = false;
+  /** Port pairs of connections still open: their answer cannot change, so it never expires. */
+  readonly #live = new Set<string>();
 
   constructor(options: PeerResolverOptions = {}) {
     this.#proc = options.procRoot ?? '/proc';
     this.#enabled = (options.platform ?? process.platform) === 'linux';
     this.#ttlMs = options.ttlMs ?? 10_000;
+    this.#waitMs = options.waitMs ?? 500;
     this.#now = options.now ?? Date.now;
   }
 
@@ -40,13 +55,44 @@ export class TcpPeerResolver {
     if (!this.#enabled || !clientPort || !serverPort) return undefined;
     const key = `${clientPort}:${serverPort}`;
     const hit = this.#cache.get(key);
-    if (hit && this.#now() - hit.at < this.#ttlMs) return hit.value;
-    return new Promise((resolve) => {
-      const waiters = this.#wanted.get(key);
-      if (waiters) waiters.push(resolve);
-      else this.#wanted.set(key, [resolve]);
-      if (!this.#scanning) void this.#scan();
+    if (hit && (this.#live.has(key) || this.#now() - hit.at < this.#ttlMs)) return hit.value;
+    const pending = this.#inFlight.get(key);
+    if (pending) return pending.promise;
+    let settle!: (value: PeerProcess | undefined) => void;
+    const promise = new Promise<PeerProcess | undefined>((resolve) => (settle = resolve));
+    const deadline = setTimeout(() => {
+      // Too slow (a busy loop, a huge fd table): this connection's requests go on without a process for now.
+      this.#inFlight.delete(key);
+      if (!this.#cache.has(key)) this.#cache.set(key, { at: this.#now(), value: undefined });
+      settle(undefined);
+    }, this.#waitMs);
+    deadline.unref?.();
+    this.#inFlight.set(key, {
+      promise,
+      settle: (value) => {
+        clearTimeout(deadline);
+        settle(value);
+      },
     });
+    this.#wanted.add(key);
+    if (!this.#scanning) void this.#scan();
+    return promise;
+  }
+
+  /**
+   * A new connection: starts its lookup while the socket surely exists and keeps the answer for the connection's
+   * life. Re-scanning /proc every few seconds for a keep-alive connection cost ~4 µs per request in a profile of
+   * the owner under load; the port pair can only change owner after the connection closes. Call the result then.
+   */
+  track(clientPort: number, serverPort: number): () => void {
+    if (!this.#enabled || !clientPort || !serverPort) return () => undefined;
+    const key = `${clientPort}:${serverPort}`;
+    this.#live.add(key);
+    void this.resolve(clientPort, serverPort);
+    return () => {
+      this.#live.delete(key);
+      this.#cache.delete(key);
+    };
   }
 
   async #scan(): Promise<void> {
@@ -54,14 +100,15 @@ export class TcpPeerResolver {
     try {
       while (this.#wanted.size > 0) {
         const batch = this.#wanted;
-        this.#wanted = new Map();
-        const found = await this.#lookup([...batch.keys()]).catch(() => new Map<string, PeerProcess>());
+        this.#wanted = new Set();
+        const found = await this.#lookup([...batch]).catch(() => new Map<string, PeerProcess>());
         const at = this.#now();
         if (this.#cache.size > 4096) this.#cache.clear();
-        for (const [key, waiters] of batch) {
+        for (const key of batch) {
           const value = found.get(key);
           this.#cache.set(key, { at, value });
-          for (const done of waiters) done(value);
+          this.#inFlight.get(key)?.settle(value);
+          this.#inFlight.delete(key);
         }
       }
     } finally {
@@ -77,9 +124,7 @@ export class TcpPeerResolver {
       for (const line of text.split('\n').slice(1)) {
         const cols = line.trim().split(/\s+/);
         if (cols.length < 10) continue;
-        const local = portOf(cols[1]!);
-        const remote = portOf(cols[2]!);
-        const key = `${local}:${remote}`;
+        const key = `${portOf(cols[1]!)}:${portOf(cols[2]!)}`;
         if (wanted.has(key) && cols[9] !== '0') inodes.set(`socket:[${cols[9]}]`, key);
       }
     }
@@ -90,20 +135,24 @@ export class TcpPeerResolver {
     const self = String(process.pid);
     const others = (await readdir(this.#proc).catch(() => [] as string[])).filter((d) => /^\d+$/.test(d) && d !== self).sort((a, b) => Number(b) - Number(a));
     const pids = [self, ...others];
-    for (const pid of pids) {
-      const fdDir = join(this.#proc, pid, 'fd');
-      const fds = await readdir(fdDir).catch(() => [] as string[]);
-      for (const fd of fds) {
-        const target = await readlink(join(fdDir, fd)).catch(() => '');
-        const key = inodes.get(target);
-        if (!key) continue;
-        const exe = await readlink(join(this.#proc, pid, 'exe')).catch(() => null);
-        out.set(key, { pid: Number(pid), exe });
-        inodes.delete(target);
-        if (inodes.size === 0) return out;
-      }
+    // A few processes at a time, each fd table read in parallel: one sequential await per fd starved under load
+    // (each await waits for a whole busy event-loop turn), so a scan took seconds exactly when it mattered.
+    for (let i = 0; i < pids.length && inodes.size > 0; i += PIDS_PER_STEP) {
+      await Promise.all(pids.slice(i, i + PIDS_PER_STEP).map((pid) => this.#matchProcess(pid, inodes, out)));
     }
     return out;
+  }
+
+  /** Records `pid` as the owner of every wanted socket inode among its open fds. */
+  async #matchProcess(pid: string, inodes: Map<string, string>, out: Map<string, PeerProcess>): Promise<void> {
+    const fdDir = join(this.#proc, pid, 'fd');
+    const fds = await readdir(fdDir).catch(() => [] as string[]);
+    const targets = await Promise.all(fds.map((fd) => readlink(join(fdDir, fd)).catch(() => '')));
+    const keys = targets.map((target) => inodes.get(target)).filter((key): key is string => key !== undefined);
+    if (keys.length === 0) return;
+    const exe = await readlink(join(this.#proc, pid, 'exe')).catch(() => null);
+    for (const key of keys) out.set(key, { pid: Number(pid), exe });
+    for (const target of targets) inodes.delete(target);
   }
 }
 

@@ -76,7 +76,7 @@ export interface ProxyBackend {
   saveCa(ca: { certPem: string; keyPem: string; hostnames: string[] }): Promise<void>;
   recordUsage(event: UsageEvent): void;
   /** A loopback client connected: lets the owner start finding its process while the socket still exists (audit). */
-  peerConnected?(peer: { port: number; localPort: number }): void;
+  peerConnected?(peer: { port: number; localPort: number }): (() => void) | undefined;
   /**
    * Calls `listener` each time the vault locks, so the proxy drops the CA key, its leaf contexts and the
    * proxy key it holds (S6). Returns the unsubscribe. Optional: a backend without it never locks.

@@ -86,7 +86,10 @@ export async function startProxy(options: ProxyOptions): Promise<ProxyServer> {
   // P1: the listener is loopback-only; a peer that is not loopback is dropped without a byte.
   server.on('connection', (socket: Socket) => {
     if (!tunnels.has(socket) && !isLoopbackAddress(socket.remoteAddress)) socket.destroy();
-    else if (socket.remotePort) options.backend.peerConnected?.({ port: socket.remotePort, localPort: socket.localPort ?? 0 });
+    else if (socket.remotePort) {
+      const closed = options.backend.peerConnected?.({ port: socket.remotePort, localPort: socket.localPort ?? 0 });
+      if (closed) socket.once('close', closed);
+    }
   });
 
   // P9/P10: parse errors, oversized headers and timeouts answer once and close.

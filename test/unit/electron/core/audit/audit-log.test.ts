@@ -60,7 +60,7 @@ describe('AuditLog', () => {
     const dir = home();
     const storage = fullDisk(dir);
     const committed: AuditEntry[] = [];
-    const log = new AuditLog({ storage, flushMs: 60_000, onCommit: (e) => committed.push(...e) });
+    const log = new AuditLog({ storage, flushMs: 60_000, onCommit: (e) => committed.push(...e()) });
     log.setKey(AUDIT_KEY);
     log.append(event('rotate'), true);
     await expect.poll(() => committed.length, { timeout: 5_000 }).toBe(1);
