@@ -38,6 +38,12 @@ const CLIENT_GONE = new ProxyRejection('ERR_CANCELLED', 'The client went away.')
  */
 export function forward(upstreams: Upstreams, job: ForwardJob, res: ServerResponse): Promise<number> {
   const pool = upstreams.pool(job.origin, job.upstreamCa);
+  if (!(pool instanceof Promise)) return send(pool, job, res);
+  // The first request after start waits for the HTTP client to load; a client that left meanwhile gets nothing sent.
+  return pool.then((loaded) => (res.destroyed ? Promise.reject(CLIENT_GONE) : send(loaded, job, res)));
+}
+
+function send(pool: Dispatcher, job: ForwardJob, res: ServerResponse): Promise<number> {
   return new Promise<number>((resolve, reject) => {
     let controller: Dispatcher.DispatchController | undefined;
     let finished = false;

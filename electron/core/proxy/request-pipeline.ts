@@ -64,8 +64,9 @@ export class RequestPipeline {
       route = this.#route(req, scan, tunnel);
       if (scan.upgrade) throw new ProxyRejection('ERR_NOT_AVAILABLE', 'WebSocket and other Upgrade requests are not supported by the proxy.', { status: 501 });
       // A1: policy and key scope are decided before ensureFresh and before the body is read.
-      // A1: only a policy can make admission wait; a client that leaves meanwhile must not keep or leak a slot.
-      const gone = route.credential.policy ? new AbortController() : undefined;
+      // A1: only a concurrency limit can make admission wait; a client that leaves meanwhile must not keep or leak
+      // a slot. Without one, no AbortController and no close listeners per request (their cost showed under load).
+      const gone = route.credential.policy?.concurrency !== undefined ? new AbortController() : undefined;
       const onClose = gone ? () => gone.abort() : undefined;
       if (onClose) res.once('close', onClose);
       const admitted = this.#backend.access?.admit({ method: req.method ?? 'GET', target: route.path, credential: route.credential, caller: route.caller, signal: gone?.signal });
