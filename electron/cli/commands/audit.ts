@@ -2,7 +2,7 @@
 import { Option, type Command } from 'commander';
 import { AuditQuery, SinceInput, type AuditEntry } from '../../../shared/audit-model.ts';
 import { auditDir } from '../../core/audit/audit-files.ts';
-import { filterOf, forEachEntry, queryAudit } from '../../core/audit/audit-reader.ts';
+import { addRequestStats, filterOf, forEachEntry, queryAudit } from '../../core/audit/audit-reader.ts';
 import { parseSince } from '../../core/audit/since.ts';
 import { StatsAccumulator } from '../../core/audit/stats.ts';
 import { resolveDataDir } from '../../core/data-dir.ts';
@@ -94,7 +94,7 @@ export function registerAudit(program: Command, ctx: CommandContext): void {
       const now = Date.now();
       const from = parseSince(since, now).getTime();
       const stats = new StatsAccumulator({ retainMs: Infinity });
-      await forEachEntry(auditDir(resolveDataDir(io.env)), { since: new Date(from).toISOString(), kind: 'request' }, (entry) => stats.add(entry));
+      await addRequestStats(auditDir(resolveDataDir(io.env)), stats, new Date(from).toISOString());
       const report = stats.report(from, now);
       if (opts.json) printJson(io, report);
       else io.out(`${formatStats(report, now, io.color)}\n`);

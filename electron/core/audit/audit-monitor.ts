@@ -14,7 +14,7 @@ import { EMPTY, pathWithQueryNames, type AuditRecord } from './audit-entry.ts';
 import { AuditBus } from './audit-bus.ts';
 import { auditDir, fileAuditStorage, type AuditStorage } from './audit-files.ts';
 import { AuditLog } from './audit-log.ts';
-import { forEachEntry, queryAudit, verifyAudit } from './audit-reader.ts';
+import { addRequestStats, queryAudit, verifyAudit } from './audit-reader.ts';
 import { AlertRules, NO_KEY_PRESENTED, UNBOUND_DETAIL, type AlertCandidate } from './alert-rules.ts';
 import { AlertStore } from './alert-store.ts';
 import { expiringSoon } from './expiry-watch.ts';
@@ -128,9 +128,7 @@ export class AuditMonitor {
   async seedStats(): Promise<void> {
     const until = this.#now().toISOString();
     const since = new Date(this.#now().getTime() - this.stats.retainMs).toISOString();
-    await forEachEntry(this.dir, { since, kind: 'request' }, (entry) => {
-      if (entry.ts < until) this.stats.add(entry);
-    }).catch(() => undefined);
+    await addRequestStats(this.dir, this.stats, since, until).catch(() => undefined);
   }
 
   /** The proxy's usage event, after it responded. Synchronous unless the client process must be looked up. */
@@ -177,7 +175,7 @@ export class AuditMonitor {
     }
     await this.log.flush();
     const stats = new StatsAccumulator({ retainMs: Infinity });
-    await forEachEntry(this.dir, { since: new Date(from).toISOString(), kind: 'request' }, (entry) => stats.add(entry));
+    await addRequestStats(this.dir, stats, new Date(from).toISOString());
     return stats.report(from, now);
   }
 

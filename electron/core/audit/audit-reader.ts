@@ -5,6 +5,7 @@ import type { AuditEntry, AuditKind, AuditQuery, AuditQueryResult, AuditVerifyRe
 import { MacKey, macOf, toEntry, unsealLine } from './audit-entry.ts';
 import { listSegments, segmentName } from './audit-files.ts';
 import { parseSince } from './since.ts';
+import type { StatsAccumulator } from './stats.ts';
 
 export interface EntryFilter {
   /** ISO instant; entries before it are skipped. */
@@ -96,6 +97,25 @@ export async function forEachEntry(dir: string, filter: EntryFilter, onEntry: (e
     }
   });
   return matched;
+}
+
+/**
+ * Feeds every request line in [since, until) to `stats`, with one JSON.parse per request line and no full entry:
+ * statistics need five fields, and building a 17-field AuditEntry per line (after a regex to split off the MAC)
+ * made `tkw stats` over a million entries take ~11 s. The MAC field parsed along is simply ignored.
+ */
+export async function addRequestStats(dir: string, stats: StatsAccumulator, since: string, until?: string): Promise<void> {
+  await scanLines(dir, { since }, (line) => {
+    if (!line.includes('"kind":"request"')) return;
+    let e: Partial<AuditEntry>;
+    try {
+      e = JSON.parse(line) as Partial<AuditEntry>;
+    } catch {
+      return;
+    }
+    if (e.kind !== 'request' || typeof e.ts !== 'string' || (until !== undefined && e.ts >= until)) return;
+    stats.add({ kind: 'request', credential: e.credential ?? null, status: e.status ?? null, durationMs: e.durationMs ?? null, path: e.path ?? null }, e.ts);
+  });
 }
 
 /**

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { pathWithQueryNames } from '../../../../../electron/core/audit/audit-entry.ts';
-import { queryAudit, statusPredicate, verifyAudit } from '../../../../../electron/core/audit/audit-reader.ts';
+import { addRequestStats, forEachEntry, queryAudit, statusPredicate, verifyAudit } from '../../../../../electron/core/audit/audit-reader.ts';
+import { StatsAccumulator } from '../../../../../electron/core/audit/stats.ts';
 import { AUDIT_KEY, event, request, rewriteSegment, segmentLines, writer } from '../../../../fixtures/audit-helpers.ts';
 import { useTempHomes } from '../../../../fixtures/vault-helpers.ts';
 
@@ -111,5 +112,23 @@ describe('L1 paths keep query names only', () => {
     await log.close();
     expect(segmentLines(dir).join('\n')).not.toContain('canary-query-secret');
     expect((await queryAudit(dir)).entries[0]!.path).toBe('/search?access_token&q');
+  });
+});
+
+describe('addRequestStats', () => {
+  it('counts exactly what full entries would, skipping events, damaged lines and entries at or after `until`', async () => {
+    const dir = await tenEntries();
+    rewriteSegment(dir, 1, (lines) => [...lines, '{"ts":"2000-01-01T00:00:00.000Z","kind":"request", broken']);
+    const viaEntries = new StatsAccumulator({ retainMs: Infinity });
+    await forEachEntry(dir, { kind: 'request' }, (entry) => viaEntries.add(entry));
+    const fast = new StatsAccumulator({ retainMs: Infinity });
+    await addRequestStats(dir, fast, '1970-01-01T00:00:00.000Z');
+    const now = Date.now();
+    const hourAgo = now - 3_600_000;
+    expect(fast.report(hourAgo, now)).toEqual(viaEntries.report(hourAgo, now));
+    expect(fast.report(hourAgo, now).credentials.reduce((sum, c) => sum + c.requests, 0)).toBe(8);
+    const none = new StatsAccumulator({ retainMs: Infinity });
+    await addRequestStats(dir, none, '1970-01-01T00:00:00.000Z', '1970-01-02T00:00:00.000Z');
+    expect(none.report(hourAgo, now).credentials).toEqual([]);
   });
 });
