@@ -85,7 +85,7 @@ async function childRole(role: string, arg: string): Promise<void> {
     return;
   }
   if (role === 'proxy') {
-    const config = JSON.parse(arg) as { origin: string; key: string; trustedCaPems?: string[]; caFile?: string; accessKeyFile?: string };
+    const config = JSON.parse(arg) as { origin: string; key: string; trustedCaPems?: string[]; caFile?: string; accessKeyFile?: string; reusePort?: number };
     const backend = benchBackend(config.origin, Buffer.from(config.key, 'base64url'), Boolean(config.accessKeyFile));
     if (config.accessKeyFile) {
       // Issue 11 on: the credential has a policy and the load presents a scoped twk_ access key, not the master key.
@@ -97,7 +97,8 @@ async function childRole(role: string, arg: string): Promise<void> {
     }
     const proxy = await startProxy({
       backend,
-      port: 0,
+      port: config.reusePort ?? 0,
+      ...(config.reusePort ? { reusePort: true } : {}),
       ...(config.trustedCaPems ? { trustedCaPems: config.trustedCaPems } : {}),
     });
     if (config.caFile) writeFileSync(config.caFile, await proxy.caPem());
@@ -252,6 +253,10 @@ async function main(): Promise<void> {
     for (const c of [8, 32]) points.push({ name: 'nginx proxy + header', c, run: () => load(`http://127.0.0.1:${nginxProxyPort}/`, c, DURATION_S) });
     const mockttp = await startNode('mockttp', JSON.stringify({ origin, port: await freePort() }));
     for (const c of [8, 32]) points.push({ name: 'mockttp pass-through', c, run: () => load(`http://127.0.0.1:${mockttp.port}/`, c, DURATION_S) });
+    // The --workers stretch, measured before it is built: two gateway processes share one port through SO_REUSEPORT.
+    const sharedPort = await freePort();
+    await Promise.all([0, 1].map(() => startNode('proxy', JSON.stringify({ origin, key: keyString, reusePort: sharedPort }))));
+    for (const c of [8, 32]) points.push({ name: 'two gateway processes (SO_REUSEPORT)', c, run: () => load(`http://127.0.0.1:${sharedPort}/bench/`, c, DURATION_S, { 'X-Tokenwarden-Key': keyString }) });
     for (const c of [1, 8, 32]) points.push({ name: 'tokenwarden gateway', c, run: () => load(`http://127.0.0.1:${gateway.port}/bench/`, c, DURATION_S, { 'X-Tokenwarden-Key': keyString }) });
     // CONNECT/TLS: TLS to the proxy, our leaf, then re-encryption to nginx over TLS, verified against the test CA.
     for (const c of [8, 32]) points.push({ name: 'tokenwarden CONNECT', c, run: () => connectLoad(intercept.port, auth, target, 'localhost', twCa, c, DURATION_S) });
@@ -315,6 +320,12 @@ async function main(): Promise<void> {
         goals[`${variant.key}_cost_c${c}`] = { value: cost, goal: `<= ${variant.maxCostPercent}%`, met: cost <= variant.maxCostPercent };
         rows.push([`${variant.baseline ? 'Owner gateway' : 'Gateway'} with ${variant.label} vs without`, c, Math.round(with_), Math.round(without), `${cost >= 0 ? '-' : '+'}${Math.abs(cost)}%`, `cost <= ${variant.maxCostPercent}%`, status(cost <= variant.maxCostPercent)]);
       }
+      const two = rps('two gateway processes (SO_REUSEPORT)', c);
+      if (!Number.isNaN(two)) {
+        const hello = rps('bare node http', c);
+        goals[`two_processes_vs_bare_node_http_c${c}`] = { value: ratio(two, hello), goal: 'stretch: report', met: true };
+        rows.push(['Two gateway processes on one port (SO_REUSEPORT) vs bare Node hello', c, Math.round(two), Math.round(hello), `${ratio(two, hello)}x`, 'stretch', `${ratio(two, gw)}x one process`]);
+      }
       const tw = rps('tokenwarden CONNECT', c);
       const mitm = rps('mitmdump CONNECT', c);
       if (!Number.isNaN(mitm)) {
@@ -363,6 +374,7 @@ async function main(): Promise<void> {
       `Load: ${results.generator}, ${ROUNDS} interleaved rounds of ${DURATION_S} s per point on loopback, best round kept (max req/s, min p50/p99); CONNECT points use a Node client (CONNECT once per connection, TLS, then keep-alive GETs).`,
       'Upstream: nginx `return 200` (1 worker). Every server under test runs in its own process; all share the same cores with the load generator, so ratios matter more than absolute numbers.',
       'Tokenwarden runs single-process with the force policy, a key check, usage events and hop-by-hop stripping on every request.',
+      'The `--workers` stretch is measured, not built: "two gateway processes" are two bench gateways (each with its own in-memory backend) accepting on one port through SO_REUSEPORT, the upper bound of what a multi-process owner could gain here. A real one also needs tokens, policy counters and the audit chain shared with the owner, which costs a message per admitted request with a policy or key.',
     );
     const file = writeResults('proxy', results, {
       title: 'Loopback proxy throughput and latency (ratios measured in the same run)',

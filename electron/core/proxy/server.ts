@@ -31,6 +31,11 @@ export interface ProxyOptions {
   /** P10: a new connection must send its first request head (with the key) within this time (default 3 s). */
   firstRequestTimeoutMs?: number;
   now?: () => Date;
+  /**
+   * Linux SO_REUSEPORT on a fixed port: several processes each accept their share of new connections. Only
+   * `bench:proxy` uses it, to measure what a multi-process gateway would gain (issue 14's `--workers` stretch).
+   */
+  reusePort?: boolean;
 }
 
 export interface ProxyServer {
@@ -139,7 +144,7 @@ export async function startProxy(options: ProxyOptions): Promise<ProxyServer> {
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen({ host: '127.0.0.1', port: options.port, exclusive: true }, () => {
+    server.listen(options.reusePort ? { host: '127.0.0.1', port: options.port, reusePort: true } : { host: '127.0.0.1', port: options.port, exclusive: true }, () => {
       server.off('error', reject);
       resolve();
     });

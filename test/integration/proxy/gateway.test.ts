@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { authorizationsOf } from '../../fixtures/proxy-upstream.ts';
 import { send } from '../../fixtures/proxy-client.ts';
+import { freePort } from '../../fixtures/proxy-load.ts';
 import { expectP7Outcome, expectRefused, P7_CASES } from '../../fixtures/proxy-expect.ts';
 import { leakedTokens, startHarness, type ProxyHarness } from '../../fixtures/proxy-harness.ts';
 import type { FakeCredential } from '../../fixtures/proxy-backend.ts';
@@ -331,5 +332,26 @@ describe('R4 retry once after 401', () => {
     api.authPolicy = 'reject';
     expect(res.status).toBe(401);
     expect(h.upstream.calls).toHaveLength(1);
+  });
+});
+
+describe('SO_REUSEPORT (the bench measure of a multi-process gateway)', () => {
+  it.runIf(process.platform === 'linux')('two gateways with reusePort share one port and each serves with the right token', async () => {
+    const port = await freePort();
+    const first = await startHarness({ upstream: h.upstream, backend: h.backend, proxy: { port, reusePort: true } });
+    const second = await startHarness({ upstream: h.upstream, backend: h.backend, proxy: { port, reusePort: true } });
+    try {
+      expect([first.proxy.port, second.proxy.port]).toEqual([port, port]);
+      const res = await first.send({ path: '/api/shared', headers: { 'x-tokenwarden-key': h.backend.keyString() } });
+      expect(res.status).toBe(200);
+      expect(authorizationsOf(h.upstream.calls.at(-1)!)).toEqual([`Bearer ${api.token}`]);
+    } finally {
+      await first.proxy.close();
+      await second.proxy.close();
+    }
+  });
+
+  it('without reusePort a second gateway cannot take a port that is in use', async () => {
+    await expect(startHarness({ upstream: h.upstream, backend: h.backend, proxy: { port: h.proxy.port } })).rejects.toThrow();
   });
 });
