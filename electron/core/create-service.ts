@@ -16,6 +16,7 @@ import { TokenwardenService } from './service.ts';
 import { createProxyBackend } from './service-proxy-backend.ts';
 import { UsageTracker } from './usage-tracker.ts';
 import type { SafeStoragePort } from './vault/safe-storage-keyslot.ts';
+import { RetiredSecrets } from './redaction/retired-secrets.ts';
 import { Vault, type VaultRecovery } from './vault/vault.ts';
 
 export interface CreateServiceOptions {
@@ -92,7 +93,18 @@ export async function composeService(options: CreateServiceOptions): Promise<Ser
     openBrowser: options.openBrowser,
   });
   const usage = new UsageTracker({ vault, now });
+  // M1: a token that a refresh or rotate replaced stays redacted for MCP for a while; S6: all dropped on lock.
+  const retired = new RetiredSecrets({ now: () => now().getTime() });
+  vault.onChange(() => {
+    if (!vault.isLocked()) retired.observe(vault.list());
+  });
+  events.on((event) => {
+    if (event.type !== 'locked') return;
+    if (event.locked) retired.clear();
+    else retired.observe(vault.list());
+  });
   const service = new TokenwardenService({
+    retired,
     home: options.home,
     vault,
     manager,

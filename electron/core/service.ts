@@ -37,6 +37,7 @@ import { newRecordFromInput } from './credentials/new-record.ts';
 import { toDetail, toSummary } from './credentials/summary.ts';
 import { TokenwardenError } from './errors.ts';
 import { credentialSecretSpans } from './redaction/credential-secret-spans.ts';
+import type { RetiredSecrets } from './redaction/retired-secrets.ts';
 import { parse } from './validate.ts';
 import type { TokenManager } from './lifecycle/token-manager.ts';
 import type { ProxyServer } from './proxy/server.ts';
@@ -62,6 +63,8 @@ export interface ServiceParts {
   events?: AppEventBus;
   /** Last-used times; shared with the proxy backend, which records use on the hot path. */
   usage?: UsageTracker;
+  /** M1: tokens a refresh or rotate replaced, still redacted for MCP for a while. */
+  retired?: RetiredSecrets;
 }
 
 export class TokenwardenService implements ControlApi {
@@ -74,6 +77,7 @@ export class TokenwardenService implements ControlApi {
   readonly #ownerPid: number | null;
   readonly #strict: boolean;
   readonly #usage: UsageTracker;
+  readonly #retired: RetiredSecrets | undefined;
   readonly #proxyKey: ProxyKey;
   /** Issue 11: the proxy's access port (policies, access keys); also what benches and tests drive directly. */
   readonly access: AccessControl;
@@ -107,6 +111,7 @@ export class TokenwardenService implements ControlApi {
     this.#access = new AccessAdmin({ vault: parts.vault, store: this.#accessStore, now: this.#now });
     this.#stopWatching = parts.vault.onChange(() => this.#storeChanged());
     this.#audit = parts.audit;
+    this.#retired = parts.retired;
   }
 
   /** The proxy is attached after construction because it needs the service as its backend. */
@@ -333,7 +338,7 @@ export class TokenwardenService implements ControlApi {
   }
 
   async secretSpans(name: string, texts: string[], options?: SecretSpansOptions): Promise<SecretSpans> {
-    return credentialSecretSpans(this.#record(name), [await this.proxyKey()], texts, options);
+    return credentialSecretSpans(this.#record(name), [await this.proxyKey(), ...(this.#retired?.for(name) ?? [])], texts, options);
   }
 
   proxyKeyBuffer(): Buffer {

@@ -141,6 +141,20 @@ describe.each(['daemon', 'own'] as const)('tkw mcp (%s owner)', (mode) => {
     expect(textOf(refused)).toMatch(/^ERR_INVALID_INPUT: .*Accept-Encoding/);
   });
 
+  it('M1 a token replaced by a rotate stays redacted: an upstream still holding the old one gets the marker back', async () => {
+    const rotated = 'tw-mcp-rotated-token-5d1e0c0ffee5d1e0c0ffee';
+    expect((await cli.run(['rotate', 'echo', '--token-stdin'], { input: rotated })).code).toBe(0);
+    upstream.handler = (_req, res) => res.end(`old=${CANARY} new=${rotated}`);
+    try {
+      const result = await mcp.call('http_request', { credential: 'echo', path: '/stale' });
+      expect((result.structuredContent as { body: string }).body).toBe(`old=${MARKER} new=${MARKER}`);
+      expect(JSON.stringify(result)).not.toContain(rotated);
+    } finally {
+      upstream.handler = echo;
+      expect((await cli.run(['rotate', 'echo', '--token-stdin'], { input: CANARY })).code).toBe(0);
+    }
+  });
+
   it('M1 binary bodies come back as base64 with the raw token bytes replaced', async () => {
     const result = await mcp.call('http_request', { credential: 'echo', path: '/binary' });
     const view = result.structuredContent as { body: string; body_encoding: string };
