@@ -7,6 +7,7 @@
 import { Readable } from 'node:stream';
 import { constants, createBrotliDecompress, createGunzip, createInflate, createInflateRaw, type ZlibOptions } from 'node:zlib';
 import { TokenwardenError } from '../core/errors.ts';
+import { collectBounded } from './collect-bounded.ts';
 
 export interface DecodedBody {
   body: Buffer;
@@ -39,25 +40,13 @@ export async function decodeContent(coding: string, body: Buffer, openEnd: boole
   if (!stream) {
     throw new TokenwardenError('ERR_UPSTREAM', 'The upstream compressed its answer with an encoding Tokenwarden cannot check for secrets, so no body is returned.');
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let truncated = openEnd;
   try {
     Readable.from([body]).pipe(stream as NodeJS.WritableStream);
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      if (size + chunk.length > maxBytes) {
-        chunks.push(chunk.subarray(0, maxBytes - size));
-        size = maxBytes;
-        truncated = true;
-        break;
-      }
-      chunks.push(chunk);
-      size += chunk.length;
-    }
+    const decoded = await collectBounded(stream as AsyncIterable<Buffer>, maxBytes);
+    return { body: decoded.body, truncated: openEnd || decoded.truncated };
   } catch {
     throw new TokenwardenError('ERR_UPSTREAM', 'The upstream sent a compressed answer that does not decode, so no body is returned.');
   } finally {
     (stream as unknown as { destroy(): void }).destroy();
   }
-  return { body: Buffer.concat(chunks, size), truncated };
 }

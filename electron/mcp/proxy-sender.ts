@@ -5,6 +5,7 @@
  */
 import { Agent, ProxyAgent, request, type Dispatcher } from 'undici';
 import { TokenwardenError } from '../core/errors.ts';
+import { collectBounded } from './collect-bounded.ts';
 import type { Target } from './http-request-input.ts';
 
 export interface ProxyCall {
@@ -92,21 +93,9 @@ async function readResponse(response: Dispatcher.ResponseData, max: number): Pro
     if (value === undefined) continue;
     for (const one of Array.isArray(value) ? value : [value]) headers.push([name, String(one)]);
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let truncated = false;
-  for await (const chunk of response.body as AsyncIterable<Buffer>) {
-    if (size + chunk.length > max) {
-      chunks.push(chunk.subarray(0, max - size));
-      size = max;
-      truncated = true;
-      break;
-    }
-    chunks.push(chunk);
-    size += chunk.length;
-  }
+  const { body, truncated } = await collectBounded(response.body as AsyncIterable<Buffer>, max);
   if (truncated) response.body.destroy();
-  return { status: response.statusCode, headers, body: Buffer.concat(chunks, size), truncated };
+  return { status: response.statusCode, headers, body, truncated };
 }
 
 function sendFailure(err: unknown, signal: AbortSignal, timeoutMs: number): TokenwardenError {
