@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import type { AccessKeyCreated, CredentialSummary } from '../../../shared/model.ts';
 import { api, errorText } from '../../api.ts';
-import { Field } from '../add-dialog/field.tsx';
+import { TextFieldList, type TextFieldSpec } from '../../components/text-field-list.tsx';
 import { EMPTY_KEY_FORM, keyInputFromForm, type KeyFormErrors, type KeyFormFields } from './key-form.ts';
 
 export interface CreateKeyFormProps {
@@ -10,7 +10,7 @@ export interface CreateKeyFormProps {
   onCreated: (created: AccessKeyCreated) => void;
 }
 
-const TEXT_FIELDS: { key: Exclude<keyof KeyFormFields, 'for'>; label: string; hint: string; placeholder: string }[] = [
+const TEXT_FIELDS: TextFieldSpec<Exclude<keyof KeyFormFields, 'for'>>[] = [
   { key: 'uses', label: 'Uses', hint: 'Empty for unlimited; 1 makes a one-time key.', placeholder: '1' },
   { key: 'ttl', label: 'Expires after', hint: '90s, 10m, 2h or 7d; empty for no expiry.', placeholder: '10m' },
   { key: 'methods', label: 'Methods', hint: 'Narrow to these methods; the credential policy still applies.', placeholder: 'GET,HEAD' },
@@ -64,21 +64,7 @@ export function CreateKeyForm({ credentials, onCreated }: CreateKeyFormProps) {
         ) : null}
       </fieldset>
       <div className="key-fields">
-        {TEXT_FIELDS.map((f) => (
-          <Field key={f.key} label={f.label} hint={f.hint} error={errors[f.key]}>
-            {(props) => (
-              <input
-                {...props}
-                type="text"
-                value={fields[f.key]}
-                placeholder={f.placeholder}
-                autoComplete="off"
-                spellCheck={false}
-                onChange={(e) => setFields({ ...fields, [f.key]: e.target.value })}
-              />
-            )}
-          </Field>
-        ))}
+        <TextFieldList fields={TEXT_FIELDS} values={fields} errors={errors} onChange={(key, value) => setFields({ ...fields, [key]: value })} />
       </div>
       {failure ? (
         <p className="field-error" role="alert">

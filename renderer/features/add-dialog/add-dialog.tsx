@@ -2,11 +2,11 @@
 import { useId, useState, type KeyboardEvent } from 'react';
 import { GRANTS, type CredentialSummary, type Grant } from '../../../shared/model.ts';
 import { api, errorCode, errorText } from '../../api.ts';
+import { Field } from '../../components/field.tsx';
 import { Modal } from '../../components/modal.tsx';
 import type { FieldErrors } from '../../lib/form-errors.ts';
 import { buildAddInput, type AddTab, type FormValues } from './build-input.ts';
 import { CommonFields, EMPTY_COMMON } from './common-fields.tsx';
-import { Field } from './field.tsx';
 import { FormActions } from '../../components/form-actions.tsx';
 
 const TABS: { id: AddTab; label: string }[] = [

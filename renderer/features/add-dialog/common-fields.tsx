@@ -1,7 +1,7 @@
 /** Fields every kind shares: name, bound hosts, Authorization policy, loopback http opt-in. */
 import { AUTH_POLICIES, type AuthPolicy } from '../../../shared/model.ts';
 import type { FieldErrors } from '../../lib/form-errors.ts';
-import { Field } from './field.tsx';
+import { Field } from '../../components/field.tsx';
 
 export interface CommonValues {
   name: string;

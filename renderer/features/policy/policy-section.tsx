@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react';
 import type { CredentialDetail } from '../../../shared/model.ts';
 import { describePolicy, policyFromFields, type Policy, type PolicyFieldErrors, type PolicyFields } from '../../../shared/policy.ts';
 import { api, errorText } from '../../api.ts';
-import { Field } from '../add-dialog/field.tsx';
+import { TextFieldList, type TextFieldSpec } from '../../components/text-field-list.tsx';
 
 export interface PolicySectionProps {
   detail: CredentialDetail;
@@ -21,7 +21,7 @@ function fieldsOf(policy: Policy | undefined): Required<PolicyFields> {
   };
 }
 
-const FIELDS: { key: keyof PolicyFields; label: string; hint: string; placeholder: string }[] = [
+const FIELDS: TextFieldSpec<keyof PolicyFields>[] = [
   { key: 'methods', label: 'Methods', hint: 'Comma-separated; empty allows every method.', placeholder: 'GET,HEAD' },
   { key: 'paths', label: 'Paths', hint: '* matches within one segment, ** across segments; empty allows every path.', placeholder: '/repos/*, /user' },
   { key: 'rate', label: 'Rate', hint: '10/s, 600/min or 5000/h; the burst equals the count.', placeholder: '600/min' },
@@ -92,21 +92,7 @@ export function PolicySection({ detail, onChanged, onNotify }: PolicySectionProp
             if (Object.keys(result.errors).length === 0) void save(Object.keys(result.policy).length > 0 ? result.policy : null);
           }}
         >
-          {FIELDS.map((f) => (
-            <Field key={f.key} label={f.label} hint={f.hint} error={errors[f.key]}>
-              {(props) => (
-                <input
-                  {...props}
-                  type="text"
-                  value={fields[f.key]}
-                  placeholder={f.placeholder}
-                  autoComplete="off"
-                  spellCheck={false}
-                  onChange={(e) => setFields({ ...fields, [f.key]: e.target.value })}
-                />
-              )}
-            </Field>
-          ))}
+          <TextFieldList fields={FIELDS} values={fields} errors={errors} onChange={(key, value) => setFields({ ...fields, [key]: value })} />
           <div className="actions">
             <button type="submit" className="primary" disabled={busy}>
               {busy ? 'Saving…' : 'Save policy'}
