@@ -6,6 +6,7 @@ import { useActivity } from './activity-store.ts';
 import { AlertList } from './alert-list.tsx';
 import { useChartTheme } from './chart-theme.ts';
 import { LatencyChart, RequestsChart, StatusMixChart } from './charts.tsx';
+import { DataTable } from './data-table.tsx';
 import './activity.css';
 
 export function ActivityView({ onError }: { onError: (text: string) => void }) {
@@ -87,32 +88,13 @@ export function ActivityView({ onError }: { onError: (text: string) => void }) {
             <h3 id="per-credential-title" className="chart-title">
               Per credential
             </h3>
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Credential</th>
-                  <th scope="col">Requests</th>
-                  <th scope="col">2xx</th>
-                  <th scope="col">4xx</th>
-                  <th scope="col">5xx</th>
-                  <th scope="col">p50 ms</th>
-                  <th scope="col">p99 ms</th>
-                </tr>
-              </thead>
-              <tbody>
-                {stats.credentials.map((c) => (
-                  <tr key={c.name}>
-                    <th scope="row">{c.name}</th>
-                    <td>{c.requests}</td>
-                    <td>{c.classes['2xx'] ?? 0}</td>
-                    <td>{c.classes['4xx'] ?? 0}</td>
-                    <td>{c.classes['5xx'] ?? 0}</td>
-                    <td>{c.p50Ms ?? '—'}</td>
-                    <td>{c.p99Ms ?? '—'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <DataTable
+              columns={['Credential', 'Requests', '2xx', '4xx', '5xx', 'p50 ms', 'p99 ms']}
+              rows={stats.credentials.map((c) => ({
+                key: c.name,
+                cells: [c.name, c.requests, c.classes['2xx'] ?? 0, c.classes['4xx'] ?? 0, c.classes['5xx'] ?? 0, c.p50Ms ?? '—', c.p99Ms ?? '—'],
+              }))}
+            />
           </section>
         </>
       ) : (
