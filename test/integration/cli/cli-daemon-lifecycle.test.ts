@@ -2,16 +2,14 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { pidIsAlive, readOwnerLock } from '../../../electron/core/vault/owner-lock.ts';
+import { useCliHomes } from '../../fixtures/cli-homes.ts';
 import { cliEnv, type CliEnv } from '../../fixtures/cli-run.ts';
 import { spawnCli } from '../../fixtures/cli-spawn.ts';
 
 const ROOT = join(import.meta.dirname, '../../..');
-const cleanups: (() => Promise<unknown> | void)[] = [];
-afterEach(async () => {
-  for (const fn of cleanups.splice(0).reverse()) await fn();
-});
+const { cleanups } = useCliHomes();
 
 function setup(extra: NodeJS.ProcessEnv = {}): CliEnv {
   const cli = cliEnv(extra);

@@ -3,29 +3,15 @@ import { once } from 'node:events';
 import { writeFileSync, statSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { exitCodeFor } from '../../../shared/errors.ts';
 import { CredentialSummary, ShowOutput, VaultStatus } from '../../../shared/model.ts';
-import { cliEnv, startDaemon, type CliEnv, type DaemonHandle } from '../../fixtures/cli-run.ts';
+import { useCliHomes } from '../../fixtures/cli-homes.ts';
+import { startDaemon } from '../../fixtures/cli-run.ts';
 
 const CANARY = 'tkwcanary_daemon_4b1d9e0c7a2f';
-const cleanups: (() => Promise<unknown> | void)[] = [];
-afterEach(async () => {
-  for (const fn of cleanups.splice(0).reverse()) await fn();
-});
-
-function setup(): CliEnv {
-  const cli = cliEnv();
-  cleanups.push(() => cli.cleanup());
-  return cli;
-}
-
-async function daemon(cli: CliEnv): Promise<DaemonHandle> {
-  const d = await startDaemon(cli);
-  cleanups.push(() => d.stop());
-  return d;
-}
+const { setup, daemon } = useCliHomes();
 
 describe('CLI with a running daemon', () => {
   it('routes every command through the control socket and keeps the --json contract', async () => {

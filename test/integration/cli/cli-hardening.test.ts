@@ -1,20 +1,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { exitCodeFor } from '../../../shared/errors.ts';
 import { VaultStatus } from '../../../shared/model.ts';
-import { cliEnv, startDaemon, type CliEnv } from '../../fixtures/cli-run.ts';
+import { useCliHomes } from '../../fixtures/cli-homes.ts';
+import type { CliEnv } from '../../fixtures/cli-run.ts';
 
-const cleanups: (() => Promise<unknown> | void)[] = [];
-afterEach(async () => {
-  for (const fn of cleanups.splice(0).reverse()) await fn();
-});
-
-function setup(): CliEnv {
-  const cli = cliEnv();
-  cleanups.push(() => cli.cleanup());
-  return cli;
-}
+const { setup, daemon } = useCliHomes();
 
 const vaultPath = (cli: CliEnv): string => join(cli.env.TOKENWARDEN_HOME!, 'vault.json');
 
@@ -43,8 +35,7 @@ describe('R2 quarantine is said on the CLI path', () => {
   it('R2 a daemon that falls back to .bak logs the warning and reports it in status', async () => {
     const cli = setup();
     await damagedVault(cli);
-    const d = await startDaemon(cli);
-    cleanups.push(() => d.stop());
+    const d = await daemon(cli);
     expect(d.output()).toMatch(/warning: The vault file is not valid JSON.*moved to/);
     const status = VaultStatus.parse(JSON.parse((await cli.run(['status', '--json'])).stdout));
     expect(status.warnings.join(' ')).toMatch(/moved to .*corrupt.*last good backup/);

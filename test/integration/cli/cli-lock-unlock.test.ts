@@ -1,27 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createControlApi, connectControl } from '../../../electron/core/control/index.ts';
 import { VaultStatus } from '../../../shared/model.ts';
-import { cliEnv, startDaemon, type CliEnv, type DaemonHandle } from '../../fixtures/cli-run.ts';
+import { useCliHomes } from '../../fixtures/cli-homes.ts';
+import type { CliEnv } from '../../fixtures/cli-run.ts';
 import { spawnTty } from '../../fixtures/cli-tty.ts';
 
 const PASSPHRASE = 'correct horse battery staple';
 const NO_ENV = { TOKENWARDEN_PASSPHRASE: '' };
-const cleanups: (() => Promise<unknown> | void)[] = [];
-afterEach(async () => {
-  for (const fn of cleanups.splice(0).reverse()) await fn();
-});
-
-function setup(extra: NodeJS.ProcessEnv = {}): CliEnv {
-  const cli = cliEnv(extra);
-  cleanups.push(() => cli.cleanup());
-  return cli;
-}
-
-async function daemon(cli: CliEnv): Promise<DaemonHandle> {
-  const d = await startDaemon(cli);
-  cleanups.push(() => d.stop());
-  return d;
-}
+const { setup, daemon, cleanups } = useCliHomes();
 
 async function locked(cli: CliEnv): Promise<boolean> {
   return VaultStatus.parse(JSON.parse((await cli.run(['status', '--json'])).stdout)).locked;

@@ -1,19 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { exitCodeFor } from '../../../shared/errors.ts';
 import { startOwner, type Owner } from '../../../electron/core/owner.ts';
 import { createRevealGate, type RevealDecision, type RevealRequest } from '../../../electron/core/reveal/reveal-gate.ts';
-import { cliEnv } from '../../fixtures/cli-run.ts';
+import { useCliHomes } from '../../fixtures/cli-homes.ts';
 
 const CANARY = 'tkwcanary_reveal_8c1e5f3a90d2';
-const cleanups: (() => Promise<unknown> | void)[] = [];
-afterEach(async () => {
-  for (const fn of cleanups.splice(0).reverse()) await fn();
-});
+const { setup, cleanups } = useCliHomes();
 
 /** An app-role owner in this process, like the desktop app, with a scripted "dialog". */
 async function appOwner(answers: RevealDecision[], enabled = true) {
-  const cli = cliEnv();
-  cleanups.push(() => cli.cleanup());
+  const cli = setup();
   const asked: RevealRequest[] = [];
   const revealGate = createRevealGate({
     approver: { approveReveal: async (request) => (asked.push(request), answers.shift() ?? 'deny') },
