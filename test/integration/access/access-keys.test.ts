@@ -15,18 +15,12 @@ afterAll(async () => {
   await h?.close();
 });
 
-async function counted<T>(fn: () => Promise<T>): Promise<{ value: T; calls: number }> {
-  const before = h.upstreamCalls();
-  const value = await fn();
-  return { value, calls: h.upstreamCalls() - before };
-}
-
 describe.each(MODES)('access keys in %s mode', (mode) => {
   it(`A5 a twk_ key works where the master key does, and only for its credentials (${mode})`, async () => {
     const created = await h.service.createAccessKey({ for: ['github'], label: `test ${mode}` });
     expect(created.key).toMatch(/^twk_[A-Za-z0-9_-]{43}$/);
     expect((await h.call(mode, { name: 'github', key: created.key })).status).toBe(200);
-    const other = await counted(() => h.call(mode, { name: 'gitlab', key: created.key }));
+    const other = await h.counted(() => h.call(mode, { name: 'gitlab', key: created.key }));
     expect(other.value.status).toBe(403);
     expect(other.value.code).toBe('ERR_KEY_SCOPE');
     expect(other.calls).toBe(0);
@@ -39,7 +33,7 @@ describe.each(MODES)('access keys in %s mode', (mode) => {
     expect((await h.call(mode, { name: 'github', key: narrower.key, path: '/v1/other' })).code).toBe('ERR_KEY_SCOPE');
     // A key that lists more than the credential allows gets only what the credential allows.
     const wider = await h.service.createAccessKey({ for: ['narrow'], methods: ['GET', 'POST', 'DELETE'], paths: ['/**'] });
-    const post = await counted(() => h.call(mode, { name: 'narrow', key: wider.key, method: 'POST' }));
+    const post = await h.counted(() => h.call(mode, { name: 'narrow', key: wider.key, method: 'POST' }));
     expect(post.value.code).toBe('ERR_POLICY');
     expect(post.calls).toBe(0);
     expect((await h.call(mode, { name: 'narrow', key: wider.key, path: '/v2/x' })).code).toBe('ERR_POLICY');
@@ -51,7 +45,7 @@ describe.each(MODES)('access keys in %s mode', (mode) => {
     expect(key.usesLeft).toBe(2);
     expect((await h.call(mode, { name: 'github', key: key.key })).status).toBe(200);
     expect((await h.call(mode, { name: 'github', key: key.key })).status).toBe(200);
-    const third = await counted(() => h.call(mode, { name: 'github', key: key.key }));
+    const third = await h.counted(() => h.call(mode, { name: 'github', key: key.key }));
     expect(third.value.status).toBe(401);
     expect(third.value.code).toBe('ERR_KEY_USED_UP');
     expect(third.calls).toBe(0);
@@ -63,7 +57,7 @@ describe.each(MODES)('access keys in %s mode', (mode) => {
     expect((await h.call(mode, { name: 'github', key: key.key })).status).toBe(200);
     h.clock.now += 61_000;
     try {
-      const late = await counted(() => h.call(mode, { name: 'github', key: key.key }));
+      const late = await h.counted(() => h.call(mode, { name: 'github', key: key.key }));
       expect(late.value.status).toBe(401);
       expect(late.value.code).toBe('ERR_KEY_EXPIRED');
       expect(late.calls).toBe(0);
@@ -77,7 +71,7 @@ describe.each(MODES)('access keys in %s mode', (mode) => {
     expect((await h.call(mode, { name: 'github', key: key.key })).status).toBe(200);
     const revoked = await h.service.revokeAccessKey(key.id);
     expect(revoked.status).toBe('revoked');
-    const next = await counted(() => h.call(mode, { name: 'github', key: key.key }));
+    const next = await h.counted(() => h.call(mode, { name: 'github', key: key.key }));
     expect(next.value.status).toBe(401);
     expect(next.value.code).toBe('ERR_KEY_REVOKED');
     expect(next.calls).toBe(0);
@@ -86,7 +80,7 @@ describe.each(MODES)('access keys in %s mode', (mode) => {
   it(`A1 a key rate limit answers 429 with Retry-After (${mode})`, async () => {
     const key = await h.service.createAccessKey({ for: ['github'], rate: '1/h' });
     expect((await h.call(mode, { name: 'github', key: key.key })).status).toBe(200);
-    const second = await counted(() => h.call(mode, { name: 'github', key: key.key }));
+    const second = await h.counted(() => h.call(mode, { name: 'github', key: key.key }));
     expect(second.value.status).toBe(429);
     expect(second.value.code).toBe('ERR_RATE_LIMITED');
     expect(Number(second.value.headers['retry-after'])).toBeGreaterThan(3000);

@@ -12,13 +12,6 @@ afterAll(async () => {
   await h?.close();
 });
 
-/** Runs `fn` and returns its result with the number of upstream calls it caused. */
-async function counted<T>(fn: () => Promise<T>): Promise<{ value: T; calls: number }> {
-  const before = h.upstreamCalls();
-  const value = await fn();
-  return { value, calls: h.upstreamCalls() - before };
-}
-
 function expectRefusal(r: { value: CallResult; calls: number }, status: number, code: string, rule?: string): void {
   expect(r.value.status).toBe(status);
   expect(r.value.code).toBe(code);
@@ -30,10 +23,10 @@ describe.each(MODES)('A1 credential policy in %s mode: a refusal names the rule 
   it(`A1 methods (${mode})`, async () => {
     const name = `methods-${mode}`;
     await h.addCredential(name, { methods: ['GET', 'HEAD'] });
-    const ok = await counted(() => h.call(mode, { name }));
+    const ok = await h.counted(() => h.call(mode, { name }));
     expect(ok.value.status).toBe(200);
     expect(ok.calls).toBe(1);
-    expectRefusal(await counted(() => h.call(mode, { name, method: 'POST' })), 403, 'ERR_POLICY', 'methods');
+    expectRefusal(await h.counted(() => h.call(mode, { name, method: 'POST' })), 403, 'ERR_POLICY', 'methods');
   });
 
   it(`A1 A4 paths, including encoded and dot-segment escapes (${mode})`, async () => {
@@ -42,7 +35,7 @@ describe.each(MODES)('A1 credential policy in %s mode: a refusal names the rule 
     expect((await h.call(mode, { name, path: '/repos/tw' })).status).toBe(200);
     expect((await h.call(mode, { name, path: '/user?x=1' })).status).toBe(200);
     for (const path of ['/admin', '/repos/tw/secrets', '/repos/%2e%2e/admin', '/repos/a%2Fb', '/user;x']) {
-      expectRefusal(await counted(() => h.call(mode, { name, path })), 403, 'ERR_POLICY', 'paths');
+      expectRefusal(await h.counted(() => h.call(mode, { name, path })), 403, 'ERR_POLICY', 'paths');
     }
   });
 
@@ -51,7 +44,7 @@ describe.each(MODES)('A1 credential policy in %s mode: a refusal names the rule 
     await h.addCredential(name, { rate: '2/min' });
     expect((await h.call(mode, { name })).status).toBe(200);
     expect((await h.call(mode, { name })).status).toBe(200);
-    const refused = await counted(() => h.call(mode, { name }));
+    const refused = await h.counted(() => h.call(mode, { name }));
     expectRefusal(refused, 429, 'ERR_RATE_LIMITED', 'rate');
     expect(Number(refused.value.headers['retry-after'])).toBeGreaterThanOrEqual(1);
   });
@@ -94,7 +87,7 @@ describe.each(MODES)('A1 credential policy in %s mode: a refusal names the rule 
     expect((await h.call(mode, { name })).status).toBe(200);
     expect((await h.service.get(name)).usesLeft).toBe(1);
     expect((await h.call(mode, { name })).status).toBe(200);
-    expectRefusal(await counted(() => h.call(mode, { name })), 403, 'ERR_USED_UP', 'uses');
+    expectRefusal(await h.counted(() => h.call(mode, { name })), 403, 'ERR_USED_UP', 'uses');
     const summary = (await h.service.list()).find((s) => s.name === name)!;
     expect(summary.status).toBe('used-up');
     expect(summary.usesLeft).toBe(0);
