@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from '@playwright/test';
-import { CONFIDENTIAL_CLIENT, CONFIDENTIAL_SECRET, PUBLIC_CLIENT, startIdp, type IdpFixture } from '../fixtures/idp-provider.ts';
-import { expect, makeJwt, test, type E2eApp } from '../fixtures/e2e-app.ts';
+import { CONFIDENTIAL_CLIENT, CONFIDENTIAL_SECRET, startIdp, type IdpFixture } from '../fixtures/idp-provider.ts';
+import { expect, makeJwt, test } from '../fixtures/e2e-app.ts';
+import { addOAuthLogin, approveDeviceCode, signInAtProvider } from '../fixtures/e2e-oauth.ts';
 
 // Real states against a real oidc-provider, screenshotted in light and dark. Like screenshots.spec.ts, the
 // PNGs go to docs/screenshots only with TW_SCREENSHOT_DIR=docs/screenshots, so a normal run does not churn them.
@@ -15,37 +15,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await idp.close();
 });
-
-async function fillOAuth(page: Page, app: E2eApp, name: string, grant: 'auth-code' | 'device'): Promise<void> {
-  await page.getByRole('button', { name: 'Add credential' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Add a credential' });
-  await dialog.getByRole('tab', { name: 'OAuth login' }).click();
-  await dialog.getByLabel('Name').fill(name);
-  await dialog.getByLabel('Bound hosts').fill(app.upstream.origin);
-  await dialog.getByLabel('Allow plain http to loopback hosts (test servers)').check();
-  await dialog.getByLabel('Issuer URL').fill(idp.issuer);
-  await dialog.getByLabel('Client ID').fill(PUBLIC_CLIENT);
-  await dialog.getByLabel('Grant').selectOption(grant);
-  await dialog.getByLabel('Scope (optional)').fill('openid offline_access');
-  await dialog.getByRole('button', { name: 'Add and log in' }).click();
-}
-
-/** The user approves the device code "on another device": a separate browser context at the provider. */
-async function approveDeviceCode(browser: Browser, code: string): Promise<void> {
-  const other = await browser.newContext();
-  try {
-    const approve = await other.newPage();
-    await approve.goto(`${idp.issuer}/device?user_code=${encodeURIComponent(code)}`, { waitUntil: 'domcontentloaded' });
-    await Promise.all([approve.waitForURL(/\/interaction\//, { waitUntil: 'domcontentloaded' }), approve.click('button[autofocus]')]);
-    await approve.fill('input[name=login]', 'bob');
-    await approve.fill('input[name=password]', 'any-password');
-    await Promise.all([approve.waitForLoadState('domcontentloaded'), approve.click('button[type=submit]')]);
-    await approve.waitForSelector('button[type=submit]:has-text("Continue")');
-    await Promise.all([approve.waitForURL((u) => !u.pathname.startsWith('/interaction/'), { waitUntil: 'domcontentloaded' }), approve.click('button[type=submit]')]);
-  } finally {
-    await other.close();
-  }
-}
 
 test('screenshots of the expiring, needs-login, auth-code mid-login and device-code states in light and dark (O1 O10)', async ({ app, page, browser }) => {
   test.setTimeout(240_000);
@@ -105,24 +74,9 @@ test('screenshots of the expiring, needs-login, auth-code mid-login and device-c
     let signedIn: Promise<void> = Promise.resolve();
     app.setBrowserOpener(async (url) => {
       opened(url);
-      const redirectUri = new URL(url).searchParams.get('redirect_uri')!;
-      signedIn = (async () => {
-        const context = await browser.newContext();
-        await context.route((u) => u.hostname !== '127.0.0.1', (route) => route.abort());
-        try {
-          const signIn = await context.newPage();
-          await signIn.goto(url, { waitUntil: 'domcontentloaded' });
-          await held;
-          await signIn.fill('input[name=login]', 'alice');
-          await signIn.fill('input[name=password]', 'any-password');
-          await Promise.all([signIn.waitForURL(/\/interaction\//, { waitUntil: 'domcontentloaded' }), signIn.click('button[type=submit]')]);
-          await Promise.all([signIn.waitForURL((u) => u.href.startsWith(redirectUri), { waitUntil: 'domcontentloaded' }), signIn.click('button[type=submit]')]);
-        } finally {
-          await context.close();
-        }
-      })();
+      signedIn = signInAtProvider(browser, url, held);
     });
-    await fillOAuth(page, app, 'web', 'auth-code');
+    await addOAuthLogin(page, { name: 'web', host: app.upstream.origin, issuer: idp.issuer, grant: 'auth-code' });
     expect(new URL(await openedUrl).searchParams.get('code_challenge_method')).toBe('S256');
     await expect(page.getByText('Added web.')).toBeVisible();
     await expect(detail.getByRole('heading', { name: 'web' })).toBeVisible();
@@ -136,14 +90,14 @@ test('screenshots of the expiring, needs-login, auth-code mid-login and device-c
 
     // Device code: the banner shows the provider's user code until it is approved elsewhere.
     await app.open();
-    await fillOAuth(page, app, 'tv', 'device');
+    await addOAuthLogin(page, { name: 'tv', host: app.upstream.origin, issuer: idp.issuer, grant: 'device' });
     const banner = page.getByRole('status').filter({ hasText: 'enter the code' });
     await expect(banner).toContainText(`${idp.issuer}/device`);
     const code = (await banner.locator('.user-code').textContent())!.trim();
     expect(code).toMatch(/^[A-Z]{4}-[A-Z]{4}$/);
     await expect(row('tv').locator('.badge')).toHaveText('needs login');
     await page.screenshot({ path: path.join(OUT, `device-code-${scheme}.png`) });
-    await approveDeviceCode(browser, code);
+    await approveDeviceCode(browser, idp.issuer, code);
     await expect(page.getByText('Logged in tv.')).toBeVisible({ timeout: 60_000 });
     await expect(banner).toBeHidden();
 
