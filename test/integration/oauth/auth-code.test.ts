@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { codeOf } from '../../fixtures/idp-errors.ts';
+import { signInAndConsent } from '../../fixtures/idp-pages.ts';
 import { PUBLIC_CLIENT } from '../../fixtures/idp-provider.ts';
 import { useChromium, useIdp } from '../../fixtures/idp-suite.ts';
 import { harness, type Harness } from '../../fixtures/idp-harness.ts';
@@ -33,10 +34,7 @@ function playwrightBrowser(opened: string[], callbackTexts: string[], drivers: P
     drivers.push((async () => {
       try {
         await page.goto(url, { waitUntil: 'domcontentloaded' });
-        await page.fill('input[name=login]', 'alice');
-        await page.fill('input[name=password]', 'any-password');
-        await Promise.all([page.waitForURL(/\/interaction\//, { waitUntil: 'domcontentloaded' }), page.click('button[type=submit]')]);
-        await Promise.all([page.waitForURL((u) => u.href.startsWith(redirectUri), { waitUntil: 'domcontentloaded' }), page.click('button[type=submit]')]);
+        await signInAndConsent(page, redirectUri);
         callbackTexts.push(await page.textContent('body') ?? '');
       } finally {
         await context.close();

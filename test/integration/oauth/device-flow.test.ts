@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LoginPrompt } from '../../../shared/model.ts';
+import { approveDeviceCodeOnPage } from '../../fixtures/idp-pages.ts';
 import { PUBLIC_CLIENT } from '../../fixtures/idp-provider.ts';
 import { useChromium, useIdp } from '../../fixtures/idp-suite.ts';
 import { harness } from '../../fixtures/idp-harness.ts';
@@ -15,12 +16,7 @@ async function approveOnAnotherDevice(prompt: LoginPrompt): Promise<void> {
   try {
     await page.goto(prompt.verificationUriComplete!, { waitUntil: 'domcontentloaded' });
     expect(await page.textContent('code')).toBe(prompt.userCode);
-    await Promise.all([page.waitForURL(/\/interaction\//, { waitUntil: 'domcontentloaded' }), page.click('button[autofocus]')]);
-    await page.fill('input[name=login]', 'bob');
-    await page.fill('input[name=password]', 'any-password');
-    await Promise.all([page.waitForLoadState('domcontentloaded'), page.click('button[type=submit]')]);
-    await page.waitForSelector('button[type=submit]:has-text("Continue")');
-    await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/interaction/'), { waitUntil: 'domcontentloaded' }), page.click('button[type=submit]')]);
+    await approveDeviceCodeOnPage(page);
   } finally {
     await context.close();
   }
