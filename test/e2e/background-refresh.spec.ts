@@ -1,14 +1,9 @@
-import { CONFIDENTIAL_CLIENT, CONFIDENTIAL_SECRET, startIdp, type IdpFixture } from '../fixtures/idp-provider.ts';
+import { CONFIDENTIAL_CLIENT, CONFIDENTIAL_SECRET } from '../fixtures/idp-provider.ts';
 import { expect, test } from '../fixtures/e2e-app.ts';
+import { useE2eIdp } from '../fixtures/e2e-oauth.ts';
 
-let idp: IdpFixture;
-test.beforeAll(async () => {
-  // 6-second tokens: the owner refreshes each one in the background about 1.2 s before it expires.
-  idp = await startIdp({ clientCredentialsTtl: 6 });
-});
-test.afterAll(async () => {
-  await idp.close();
-});
+// 6-second tokens: the owner refreshes each one in the background about 1.2 s before it expires.
+const idp = useE2eIdp({ clientCredentialsTtl: 6 });
 
 test('a background refresh updates the row with no user action: change events come from the store', async ({ app, page }) => {
   test.setTimeout(60_000);

@@ -1,20 +1,14 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { CONFIDENTIAL_CLIENT, CONFIDENTIAL_SECRET, startIdp, type IdpFixture } from '../fixtures/idp-provider.ts';
+import { CONFIDENTIAL_CLIENT, CONFIDENTIAL_SECRET } from '../fixtures/idp-provider.ts';
 import { expect, makeJwt, test } from '../fixtures/e2e-app.ts';
-import { addOAuthLogin, approveDeviceCode, signInAtProvider } from '../fixtures/e2e-oauth.ts';
+import { addOAuthLogin, approveDeviceCode, signInAtProvider, useE2eIdp } from '../fixtures/e2e-oauth.ts';
 
 // Real states against a real oidc-provider, screenshotted in light and dark. Like screenshots.spec.ts, the
 // PNGs go to docs/screenshots only with TW_SCREENSHOT_DIR=docs/screenshots, so a normal run does not churn them.
 const OUT = path.resolve(process.env.TW_SCREENSHOT_DIR ?? 'test-results/screenshots');
 
-let idp: IdpFixture;
-test.beforeAll(async () => {
-  idp = await startIdp();
-});
-test.afterAll(async () => {
-  await idp.close();
-});
+const idp = useE2eIdp();
 
 test('screenshots of the expiring, needs-login, auth-code mid-login and device-code states in light and dark (O1 O10)', async ({ app, page, browser }) => {
   test.setTimeout(240_000);

@@ -1,14 +1,7 @@
-import { startIdp, type IdpFixture } from '../fixtures/idp-provider.ts';
 import { expect, test } from '../fixtures/e2e-app.ts';
-import { addOAuthLogin, approveDeviceCode, signInAtProvider } from '../fixtures/e2e-oauth.ts';
+import { addOAuthLogin, approveDeviceCode, signInAtProvider, useE2eIdp } from '../fixtures/e2e-oauth.ts';
 
-let idp: IdpFixture;
-test.beforeAll(async () => {
-  idp = await startIdp();
-});
-test.afterAll(async () => {
-  await idp.close();
-});
+const idp = useE2eIdp();
 
 test('device-code login from the add dialog: the banner shows the code, approval elsewhere makes the credential valid (O10)', async ({ app, page, browser }) => {
   test.setTimeout(120_000);

@@ -1,13 +1,8 @@
-import { CONFIDENTIAL_CLIENT, CONFIDENTIAL_SECRET, startIdp, type IdpFixture } from '../fixtures/idp-provider.ts';
+import { CONFIDENTIAL_CLIENT, CONFIDENTIAL_SECRET } from '../fixtures/idp-provider.ts';
 import { expect, test } from '../fixtures/e2e-app.ts';
+import { useE2eIdp } from '../fixtures/e2e-oauth.ts';
 
-let idp: IdpFixture;
-test.beforeAll(async () => {
-  idp = await startIdp();
-});
-test.afterAll(async () => {
-  await idp.close();
-});
+const idp = useE2eIdp();
 
 test('rotate and revoke a real oidc-provider token from the UI: upstream sees the new token, then none (O11)', async ({ app, page }) => {
   test.setTimeout(120_000);
