@@ -7,19 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProgram } from '../../../electron/cli/program.ts';
 import { processIo } from '../../../electron/cli/io.ts';
 import { cliEnv, type CliEnv } from '../../fixtures/cli-run.ts';
+import { hasProgram } from '../../fixtures/has-program.ts';
 
 let cli: CliEnv;
 let dir: string;
 const scripts: Record<string, string> = {};
-
-function has(program: string): boolean {
-  try {
-    execFileSync(program, ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 beforeAll(async () => {
   cli = cliEnv();
@@ -56,11 +48,11 @@ describe('shell completion', () => {
     expect(complete('tkw completion ')).toBe('');
   });
 
-  it.skipIf(!has('zsh'))('the zsh script is valid (zsh -n)', () => {
+  it.skipIf(!hasProgram('zsh'))('the zsh script is valid (zsh -n)', () => {
     execFileSync('zsh', ['-n', join(dir, 'tkw.zsh')]);
   });
 
-  it.skipIf(!has('fish'))('the fish script is valid (fish -n)', () => {
+  it.skipIf(!hasProgram('fish'))('the fish script is valid (fish -n)', () => {
     execFileSync('fish', ['-n', join(dir, 'tkw.fish')]);
   });
 

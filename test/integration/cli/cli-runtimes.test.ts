@@ -3,7 +3,7 @@
  * fetch and http, Python's urllib, curl and git send their requests via Tokenwarden (which adds the token),
  * to a counting upstream over plain http (loopback, with consent) and over https (CONNECT + our CA).
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliEnv, startDaemon, type CliEnv, type DaemonHandle } from '../../fixtures/cli-run.ts';
+import { hasProgram } from '../../fixtures/has-program.ts';
 import { authorizationsOf, makeTlsMaterial, startUpstream, type TestUpstream, type UpstreamCall } from '../../fixtures/proxy-upstream.ts';
 
 const CANARY = 'tkwcanary_runtimes_5d1e9b2a';
@@ -18,15 +19,6 @@ let cli: CliEnv;
 let daemon: DaemonHandle;
 let plain: TestUpstream;
 let secure: TestUpstream;
-
-function has(program: string): boolean {
-  try {
-    execFileSync(program, ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Each client prints the upstream's body; `url` is the full target. */
 const CLIENTS: Record<string, { available: boolean; argv: (url: string) => string[] }> = {
@@ -40,10 +32,10 @@ const CLIENTS: Record<string, { available: boolean; argv: (url: string) => strin
       url,
     ],
   },
-  'python urllib': { available: has('python3'), argv: (url) => ['python3', '-c', 'import sys,urllib.request;sys.stdout.write(urllib.request.urlopen(sys.argv[1]).read().decode())', url] },
-  curl: { available: has('curl'), argv: (url) => ['curl', '-sS', '--fail', url] },
+  'python urllib': { available: hasProgram('python3'), argv: (url) => ['python3', '-c', 'import sys,urllib.request;sys.stdout.write(urllib.request.urlopen(sys.argv[1]).read().decode())', url] },
+  curl: { available: hasProgram('curl'), argv: (url) => ['curl', '-sS', '--fail', url] },
   // git gets a plain-text answer, not a repository: what matters is that its request carried our token.
-  git: { available: has('git'), argv: (url) => ['git', '-c', 'credential.helper=', 'ls-remote', `${url}/repo.git`] },
+  git: { available: hasProgram('git'), argv: (url) => ['git', '-c', 'credential.helper=', 'ls-remote', `${url}/repo.git`] },
 };
 
 const body = (call: UpstreamCall): string => `hello ${call.url}`;
