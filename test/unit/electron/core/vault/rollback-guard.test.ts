@@ -1,11 +1,22 @@
 import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { GENERATION_MARKER_SECRET, generationAccount } from '../../../../../electron/core/vault/rollback-guard.ts';
+import type { Vault } from '../../../../../electron/core/vault/vault.ts';
 import { PASSPHRASE, fakeKeyring, fakeSafeStorage, openVault, staticCredential, useTempHomes } from '../../../../fixtures/vault-helpers.ts';
 
 const home = useTempHomes();
 const vaultIdOf = (path: string): string => (JSON.parse(readFileSync(path, 'utf8')) as { vaultId: string }).vaultId;
 const revisionOf = (path: string): number => (JSON.parse(readFileSync(path, 'utf8')) as { revision: number }).revision;
+
+/** Copies the vault file as it is (holding only `a`), then moves on: adds `b` and removes `a`. */
+async function copyThenMoveOn(vault: Vault): Promise<string> {
+  const old = `${vault.path}.old-copy`;
+  copyFileSync(vault.path, old);
+  await vault.insert(staticCredential('b'));
+  await vault.remove('a');
+  await vault.settled();
+  return old;
+}
 
 /** A vault with `a` and `b`; `old` is a copy taken when only `a` existed (b was added, then a was removed). */
 async function withOldCopy(extra: Parameters<typeof openVault>[1]) {
@@ -14,12 +25,7 @@ async function withOldCopy(extra: Parameters<typeof openVault>[1]) {
   await vault.unlock(PASSPHRASE);
   await vault.insert(staticCredential('a'));
   await vault.settled();
-  const old = `${vault.path}.old-copy`;
-  copyFileSync(vault.path, old);
-  await vault.insert(staticCredential('b'));
-  await vault.remove('a');
-  await vault.settled();
-  return { h, vault, old };
+  return { h, vault, old: await copyThenMoveOn(vault) };
 }
 
 /** Like withOldCopy, but the copy is taken after the marker (GENERATION_MARKER_SECRET) was written into the vault. */
@@ -31,12 +37,7 @@ async function withMarkedOldCopy(extra: Parameters<typeof openVault>[1]) {
   await vault.insert(staticCredential('a'));
   expect(vault.getSecret(GENERATION_MARKER_SECRET)).toBeDefined();
   await vault.settled();
-  const old = `${vault.path}.old-copy`;
-  copyFileSync(vault.path, old);
-  await vault.insert(staticCredential('b'));
-  await vault.remove('a');
-  await vault.settled();
-  return { h, vault, old };
+  return { h, vault, old: await copyThenMoveOn(vault) };
 }
 
 describe('S-rollback with a safeStorage slot (fake port)', () => {
