@@ -1,8 +1,10 @@
 /** The Activity charts (uPlot), each a ChartFigure: a captioned canvas with a data table for screen readers and keyboards. */
+import type { ReactNode } from 'react';
 import type uPlot from 'uplot';
 import type { StatsReport, StatusClass } from '../../../shared/audit-model.ts';
 import type { ChartTheme } from './chart-theme.ts';
 import { ChartFigure } from './chart-figure.tsx';
+import type { DataRow } from './data-table.tsx';
 
 const CLASSES: StatusClass[] = ['2xx', '3xx', '4xx', '5xx', '1xx'];
 
@@ -24,6 +26,11 @@ function busyMinutes(report: StatsReport, rows = 10): number[] {
   return idx;
 }
 
+/** Data-table rows for those minutes: the minute as the row header, then `values(i)` for bucket i. */
+function minuteRows(report: StatsReport, values: (i: number) => ReactNode[]): DataRow[] {
+  return busyMinutes(report).map((i) => ({ key: i, cells: [minuteLabel(report.bucketStarts[i]!), ...values(i)] }));
+}
+
 export function RequestsChart({ report, theme }: { report: StatsReport; theme: ChartTheme }) {
   const names = Object.keys(report.series).sort();
   const x = report.bucketStarts.map((t) => t / 1000);
@@ -35,10 +42,7 @@ export function RequestsChart({ report, theme }: { report: StatsReport; theme: C
       table={{
         caption: 'Requests per minute for the busiest recent minutes',
         columns: ['Minute', ...names],
-        rows: busyMinutes(report).map((i) => ({
-          key: i,
-          cells: [minuteLabel(report.bucketStarts[i]!), ...names.map((n) => report.series[n]![i] ?? 0)],
-        })),
+        rows: minuteRows(report, (i) => names.map((n) => report.series[n]![i] ?? 0)),
       }}
       data={data}
       optionsKey={`${names.join(',')}|${theme.text}`}
@@ -63,10 +67,7 @@ export function LatencyChart({ report, theme }: { report: StatsReport; theme: Ch
       table={{
         caption: 'Latency percentiles for the busiest recent minutes',
         columns: ['Minute', 'p50 ms', 'p99 ms'],
-        rows: busyMinutes(report).map((i) => ({
-          key: i,
-          cells: [minuteLabel(report.bucketStarts[i]!), report.latency.p50[i] ?? '—', report.latency.p99[i] ?? '—'],
-        })),
+        rows: minuteRows(report, (i) => [report.latency.p50[i] ?? '—', report.latency.p99[i] ?? '—']),
       }}
       data={data}
       optionsKey={theme.text}
