@@ -2,6 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { CONFIDENTIAL_CLIENT, CONFIDENTIAL_SECRET } from '../fixtures/idp-provider.ts';
 import { expect, makeJwt, test } from '../fixtures/e2e-app.ts';
+import { deferred } from '../fixtures/deferred.ts';
 import { addOAuthLogin, approveDeviceCode, signInAtProvider, useE2eIdp } from '../fixtures/e2e-oauth.ts';
 
 // Real states against a real oidc-provider, screenshotted in light and dark. Like screenshots.spec.ts, the
@@ -61,10 +62,8 @@ test('screenshots of the expiring, needs-login, auth-code mid-login and device-c
 
     // Auth-code login in progress: main has opened the "system browser" at the provider's sign-in page
     // and waits for the redirect; the sign-in is held until the screenshot is taken.
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    let opened!: (url: string) => void;
-    const openedUrl = new Promise<string>((resolve) => (opened = resolve));
+    const { promise: held, resolve: release } = deferred();
+    const { promise: openedUrl, resolve: opened } = deferred<string>();
     let signedIn: Promise<void> = Promise.resolve();
     app.setBrowserOpener(async (url) => {
       opened(url);

@@ -5,6 +5,7 @@ import { useIdp } from '../../fixtures/idp-suite.ts';
 import { jsonResponse } from '../../fixtures/idp-fetch.ts';
 import { addClientCredentials, addRefreshImport, harness } from '../../fixtures/idp-harness.ts';
 import { CONFIDENTIAL_CLIENT, CONFIDENTIAL_SECRET } from '../../fixtures/idp-provider.ts';
+import { deferred } from '../../fixtures/deferred.ts';
 
 const idp = useIdp();
 
@@ -67,14 +68,8 @@ describe('O7 refresh token rotation', () => {
   it('O7 does not hand out the new access token before the rotated refresh token is persisted', async () => {
     const h = harness();
     addRefreshImport(h, idp, await idp.mintRefreshToken());
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let writing!: () => void;
-    const writeStarted = new Promise<void>((resolve) => {
-      writing = resolve;
-    });
+    const { promise: gate, resolve: release } = deferred();
+    const { promise: writeStarted, resolve: writing } = deferred();
     h.store.beforeWrite = () => {
       writing();
       return gate;

@@ -7,6 +7,7 @@ import { connectControl, type ControlClient } from '../../../../../electron/core
 import { startControlServer, type ControlServer } from '../../../../../electron/core/control/control-server.ts';
 import { TokenwardenError } from '../../../../../electron/core/errors.ts';
 import { RecordingHandler, makeStaleSocket, makeTempHome, startForeignServer, type TempHome } from '../../../../fixtures/control-harness.ts';
+import { deferred } from '../../../../fixtures/deferred.ts';
 
 let tmp: TempHome;
 let handler: RecordingHandler;
@@ -56,10 +57,7 @@ describe('connectControl', () => {
   });
 
   it('keeps concurrent calls apart by id', async () => {
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => {
-      release = resolve;
-    });
+    const { promise: gate, resolve: release } = deferred();
     handler.on('get', async ([name]) => {
       if (name === 'slow') await gate;
       return name;
@@ -98,10 +96,7 @@ describe('connectControl', () => {
     const seenA: AppEvent[] = [];
     const seenB: AppEvent[] = [];
     const stopA = await c.onEvent((e) => seenA.push(e));
-    let gotB!: () => void;
-    const second = new Promise<void>((resolve) => {
-      gotB = resolve;
-    });
+    const { promise: second, resolve: gotB } = deferred();
     const stopB = await c.onEvent((e) => {
       seenB.push(e);
       if (seenB.length === 2) gotB();
@@ -125,10 +120,7 @@ describe('connectControl', () => {
     await c.onEvent(() => {
       throw new Error('listener bug');
     });
-    let got!: (e: AppEvent) => void;
-    const seen = new Promise<AppEvent>((resolve) => {
-      got = resolve;
-    });
+    const { promise: seen, resolve: got } = deferred<AppEvent>();
     await c.onEvent((e) => got(e));
     handler.emit({ type: 'locked', locked: false });
     await expect(seen).resolves.toEqual({ type: 'locked', locked: false });
@@ -136,10 +128,7 @@ describe('connectControl', () => {
   });
 
   it('fails pending calls with ERR_DAEMON_UNREACHABLE when the owner goes away', async () => {
-    let started!: () => void;
-    const inHandler = new Promise<void>((resolve) => {
-      started = resolve;
-    });
+    const { promise: inHandler, resolve: started } = deferred();
     handler.on('login', () => {
       started();
       return new Promise(() => undefined);

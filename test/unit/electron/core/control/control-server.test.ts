@@ -13,6 +13,7 @@ import {
   startForeignServer,
   type TempHome,
 } from '../../../../fixtures/control-harness.ts';
+import { deferred } from '../../../../fixtures/deferred.ts';
 
 let tmp: TempHome;
 let handler: RecordingHandler;
@@ -280,14 +281,8 @@ describe('startControlServer: messages', () => {
   });
 
   it('P10 runs at most 16 calls at once per connection and answers the rest afterwards', async () => {
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let reachedCap!: () => void;
-    const capped = new Promise<void>((resolve) => {
-      reachedCap = resolve;
-    });
+    const { promise: gate, resolve: release } = deferred();
+    const { promise: capped, resolve: reachedCap } = deferred();
     handler.on('get', async () => {
       if (handler.calls.length === 16) reachedCap();
       await gate;
