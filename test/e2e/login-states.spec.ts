@@ -3,7 +3,7 @@ import path from 'node:path';
 import { CONFIDENTIAL_CLIENT, CONFIDENTIAL_SECRET } from '../fixtures/idp-provider.ts';
 import { expect, makeJwt, test } from '../fixtures/e2e-app.ts';
 import { deferred } from '../fixtures/deferred.ts';
-import { addOAuthLogin, approveDeviceCode, signInAtProvider, useE2eIdp } from '../fixtures/e2e-oauth.ts';
+import { addOAuthLogin, approveDeviceCode, readDeviceCodeBanner, signInAtProvider, useE2eIdp } from '../fixtures/e2e-oauth.ts';
 
 // Real states against a real oidc-provider, screenshotted in light and dark. Like screenshots.spec.ts, the
 // PNGs go to docs/screenshots only with TW_SCREENSHOT_DIR=docs/screenshots, so a normal run does not churn them.
@@ -84,10 +84,7 @@ test('screenshots of the expiring, needs-login, auth-code mid-login and device-c
     // Device code: the banner shows the provider's user code until it is approved elsewhere.
     await app.open();
     await addOAuthLogin(page, { name: 'tv', host: app.upstream.origin, issuer: idp.issuer, grant: 'device' });
-    const banner = page.getByRole('status').filter({ hasText: 'enter the code' });
-    await expect(banner).toContainText(`${idp.issuer}/device`);
-    const code = (await banner.locator('.user-code').textContent())!.trim();
-    expect(code).toMatch(/^[A-Z]{4}-[A-Z]{4}$/);
+    const { banner, code } = await readDeviceCodeBanner(page, idp.issuer);
     await expect(row('tv').locator('.badge')).toHaveText('needs login');
     await page.screenshot({ path: path.join(OUT, `device-code-${scheme}.png`) });
     await approveDeviceCode(browser, idp.issuer, code);

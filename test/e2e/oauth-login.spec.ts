@@ -1,5 +1,5 @@
 import { expect, test } from '../fixtures/e2e-app.ts';
-import { addOAuthLogin, approveDeviceCode, signInAtProvider, useE2eIdp } from '../fixtures/e2e-oauth.ts';
+import { addOAuthLogin, approveDeviceCode, readDeviceCodeBanner, signInAtProvider, useE2eIdp } from '../fixtures/e2e-oauth.ts';
 
 const idp = useE2eIdp();
 
@@ -8,10 +8,7 @@ test('device-code login from the add dialog: the banner shows the code, approval
   await app.open();
   await addOAuthLogin(page, { name: 'tv', host: app.upstream.origin, issuer: idp.issuer, grant: 'device' });
 
-  const banner = page.getByRole('status').filter({ hasText: 'enter the code' });
-  await expect(banner).toContainText(`${idp.issuer}/device`);
-  const code = (await banner.locator('.user-code').textContent())!.trim();
-  expect(code).toMatch(/^[A-Z]{4}-[A-Z]{4}$/);
+  const { banner, code } = await readDeviceCodeBanner(page, idp.issuer);
 
   // The user approves "on another device": a separate browser context at the provider.
   await approveDeviceCode(browser, idp.issuer, code);
