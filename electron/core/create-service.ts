@@ -128,8 +128,6 @@ export async function composeService(options: CreateServiceOptions): Promise<Ser
   }
   if (options.envPassphrase === 'startup') delete env.TOKENWARDEN_PASSPHRASE;
   if (options.proxy) {
-    // In the background: it counts only entries stamped before this instant, so it never overlaps live ones.
-    void audit.seedStats();
     // Loaded on demand: in-process CLI commands never start a proxy and shouldn't pay for TLS/X.509 code.
     const { startProxy } = await import('./proxy/server.ts');
     const proxy = await startProxy({
@@ -140,6 +138,9 @@ export async function composeService(options: CreateServiceOptions): Promise<Ser
       log: options.log,
     });
     service.attachProxy(proxy);
+    // In the background, once serving (it would only compete with start-up): it counts only entries stamped
+    // before this instant, so it never overlaps live ones.
+    void audit.seedStats();
   }
   return { service, vault, manager, events };
 }
