@@ -294,6 +294,12 @@ async function main(): Promise<void> {
       }
     }
     results.rounds = rounds;
+    // A throughput figure made of error answers is no figure: our own points must be all 2xx; references are noted.
+    const ours = /^(tokenwarden|gateway|owner|two gateway)/;
+    const failed = Object.entries(rounds).filter(([, loads]) => loads.some((l) => l.errors > 0));
+    const ownFailures = failed.filter(([point]) => ours.test(point));
+    if (ownFailures.length) throw new Error(`Tokenwarden answered errors under load: ${ownFailures.map(([point, loads]) => `${point} (${loads.map((l) => l.errors).join('/')})`).join(', ')}`);
+    if (failed.length) notes.push(`Reference points with failed requests (non-2xx or socket errors): ${failed.map(([point, loads]) => `${point} (${loads.map((l) => l.errors).join('/')})`).join(', ')}.`);
 
     const rps = (name: string, c: number): number => measured[name]?.[c]?.rps ?? NaN;
     const ratio = (a: number, b: number): number => round(a / b, 2);

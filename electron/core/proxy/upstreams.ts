@@ -34,7 +34,8 @@ let undici: Undici | undefined;
 let loading: Promise<Undici> | undefined;
 
 function loadUndici(): Promise<Undici> {
-  return (loading ??= import('undici').then((m) => (undici = m)));
+  // Node's ESM loader lists a CommonJS module's named exports; the esbuild bundle hands over only `default`.
+  return (loading ??= import('undici').then((m: Undici & { default?: Undici }) => (undici = typeof m.Pool === 'function' ? m : m.default!)));
 }
 
 export class Upstreams {
