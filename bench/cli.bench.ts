@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { DAEMON_NODE_FLAGS } from '../electron/cli/daemon-node-flags.ts';
+import { DAEMON_ENV, DAEMON_NODE_FLAGS } from '../electron/cli/daemon-node-flags.ts';
 import { createService } from '../electron/core/create-service.ts';
 import { has, load } from '../test/fixtures/proxy-load.ts';
 import { median, round, writeResults } from './bench-kit.ts';
@@ -130,11 +130,12 @@ const bareServer = ['-e', "require('http').createServer((q,s)=>s.end()).listen(0
 const refs: { readyMs: number; rssMb: number }[] = [];
 const daemons: { readyMs: number; rssMb: number }[] = [];
 const unlocking: number[] = [];
-// The daemon runs as every Tokenwarden start runs it: with DAEMON_NODE_FLAGS (`tkw daemon start`, npm start, the shebang).
+// The daemon runs as every Tokenwarden start runs it: with DAEMON_NODE_FLAGS and DAEMON_ENV (`tkw daemon start`, npm start, the shebang).
 const DAEMON = [...DAEMON_NODE_FLAGS, BIN, 'daemon', '--foreground', '--port', '0'];
 // "Ready" is serving (proxy and control socket up). Started without a passphrase the vault stays locked until
 // `tkw unlock`; with TOKENWARDEN_PASSPHRASE it is unlocked first, which adds the deliberate KDF (reported apart).
-const lockedEnv = { ...env, TOKENWARDEN_PASSPHRASE: undefined };
+const daemonEnv = { ...DAEMON_ENV, ...env };
+const lockedEnv = { ...daemonEnv, TOKENWARDEN_PASSPHRASE: undefined };
 for (let i = 0; i < 5; i++) {
   const ref = await startUntil(bareServer, /ready/);
   await settle();
@@ -144,12 +145,12 @@ for (let i = 0; i < 5; i++) {
   await settle();
   daemons.push({ readyMs: d.ms, rssMb: rssMb(d.child.pid!) });
   await stop(d.child);
-  const u = await startUntil(DAEMON, /ready proxy=/);
+  const u = await startUntil(DAEMON, /ready proxy=/, daemonEnv);
   unlocking.push(u.ms);
   await stop(u.child);
 }
 
-const daemon = await startUntil(DAEMON, /ready proxy=/);
+const daemon = await startUntil(DAEMON, /ready proxy=/, daemonEnv);
 const proxyUrl = /ready proxy=(\S+)/.exec(daemon.out())![1]!;
 const withOwner = startTimes();
 const proxyEnv = JSON.parse(spawnSync(process.execPath, [BIN, 'proxy-env', 'local', '--json'], { env, encoding: 'utf8' }).stdout) as Record<string, string>;

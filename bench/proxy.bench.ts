@@ -14,7 +14,7 @@ import { AccessStore, type SecretStore } from '../electron/core/access/access-st
 import { AccessKeyInput, Policy } from '../shared/policy.ts';
 import { connectLoad, freePort, has, load, waitForPort, type Load } from '../test/fixtures/proxy-load.ts';
 import { makeTlsMaterial } from '../test/fixtures/proxy-upstream.ts';
-import { DAEMON_NODE_FLAGS } from '../electron/cli/daemon-node-flags.ts';
+import { DAEMON_ENV, DAEMON_NODE_FLAGS } from '../electron/cli/daemon-node-flags.ts';
 import { round, writeResults } from './bench-kit.ts';
 import { describeProfile, summariseProfile, type ProfileSummary } from './profile-summary.ts';
 
@@ -139,7 +139,7 @@ async function startOwner(home: string, origin: string, extraEnv: Record<string,
   const env = { ...process.env, TOKENWARDEN_HOME: home, TOKENWARDEN_PASSPHRASE: 'bench passphrase', DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent', ...extraEnv };
   const add = spawnSync(process.execPath, [bin, 'add', 'bench', '--host', origin, '--token-stdin', '--allow-insecure-loopback'], { env, input: `${TOKEN}\n`, encoding: 'utf8' });
   if (add.status !== 0) throw new Error(`tkw add: ${add.stderr}`);
-  const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, bin, 'daemon', '--foreground', '--port', '0'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, bin, 'daemon', '--foreground', '--port', '0'], { env: { ...DAEMON_ENV, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';

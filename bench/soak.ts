@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DAEMON_NODE_FLAGS } from '../electron/cli/daemon-node-flags.ts';
+import { DAEMON_ENV, DAEMON_NODE_FLAGS } from '../electron/cli/daemon-node-flags.ts';
 import { connectControl, controlSocketPath, createControlApi } from '../electron/core/control/index.ts';
 import { round, writeResults } from './bench-kit.ts';
 
@@ -80,7 +80,7 @@ async function main(): Promise<number> {
       // The passphrase keyslot: a soak must not touch the user's real keyring.
       DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent',
     };
-    const daemon = await start([...DAEMON_NODE_FLAGS, BIN, 'daemon', '--foreground', '--port', '0'], env, /ready proxy=http:\/\/127\.0\.0\.1:(\d+)/);
+    const daemon = await start([...DAEMON_NODE_FLAGS, BIN, 'daemon', '--foreground', '--port', '0'], { ...DAEMON_ENV, ...env }, /ready proxy=http:\/\/127\.0\.0\.1:(\d+)/);
     const proxyPort = Number(daemon.match[1]);
     const client = await connectControl(controlSocketPath(env.TOKENWARDEN_HOME));
     const api = createControlApi(client);

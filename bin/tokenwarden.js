@@ -1,5 +1,5 @@
-#!/usr/bin/env -S node --max-semi-space-size=16
-// The flag is DAEMON_NODE_FLAGS (electron/cli/daemon-node-flags.ts), for `tkw daemon --foreground`; a test keeps them equal.
+#!/usr/bin/env -S MALLOC_ARENA_MAX=2 node --max-semi-space-size=16
+// DAEMON_ENV and DAEMON_NODE_FLAGS (electron/cli/daemon-node-flags.ts), for `tkw daemon --foreground`; a test keeps them equal.
 // `tkw` / `tokenwarden`. Two ways to run, chosen per start:
 //  - dist/cli/tkw.js, the esbuild bundle that `prepare`/`prepack` build (scripts/build-cli.js). An installed
 //    package has only this: Node refuses to strip types under node_modules. It also starts faster.

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { DAEMON_NODE_FLAGS } from '../electron/cli/daemon-node-flags.ts';
+import { DAEMON_ENV, DAEMON_NODE_FLAGS } from '../electron/cli/daemon-node-flags.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const require = createRequire(import.meta.url);
@@ -33,7 +33,7 @@ if (electron) {
   child = spawn(electron, ['.', ...args], { cwd: root, stdio: 'inherit' });
 } else {
   console.log('tokenwarden: the Electron binary is not installed here; running the headless daemon instead (Ctrl-C stops it).');
-  child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, `${root}/bin/tokenwarden.js`, 'daemon', '--foreground', ...args], { cwd: root, stdio: 'inherit' });
+  child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, `${root}/bin/tokenwarden.js`, 'daemon', '--foreground', ...args], { cwd: root, stdio: 'inherit', env: { ...DAEMON_ENV, ...process.env } });
 }
 
 // Stop the child exactly once, however we are told to: a second signal (Ctrl-C reaches the whole process

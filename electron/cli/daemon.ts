@@ -9,7 +9,7 @@ import { TokenwardenError } from '../core/errors.ts';
 import { startOwner } from '../core/owner.ts';
 import type { TokenwardenService } from '../core/service.ts';
 import { readOwnerLock } from '../core/vault/owner-lock.ts';
-import { DAEMON_NODE_FLAGS } from './daemon-node-flags.ts';
+import { DAEMON_ENV, DAEMON_NODE_FLAGS } from './daemon-node-flags.ts';
 import type { CliIo } from './io.ts';
 import { isNewVault, promptNewPassphrase, promptPassphrase } from './passphrase-prompt.ts';
 
@@ -117,7 +117,7 @@ export async function startDetachedDaemon(io: CliIo, options: DaemonOptions): Pr
   const out = openSync(logPath, 'a', 0o600);
   const bin = fileURLToPath(new URL('../../bin/tokenwarden.js', import.meta.url));
   const args = [bin, 'daemon', '--foreground', '--port', String(options.port), ...(options.strict ? ['--strict'] : []), ...(options.acceptRollback ? ['--accept-rollback'] : [])];
-  const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, ...args], { detached: true, stdio: ['ignore', out, out], env: io.env });
+  const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, ...args], { detached: true, stdio: ['ignore', out, out], env: { ...DAEMON_ENV, ...io.env } });
   let exited: number | null = null;
   child.on('exit', (code) => (exited = code ?? 1));
   const socketPath = controlSocketPath(home);

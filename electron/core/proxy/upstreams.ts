@@ -35,7 +35,10 @@ let loading: Promise<Undici> | undefined;
 
 function loadUndici(): Promise<Undici> {
   // Node's ESM loader lists a CommonJS module's named exports; the esbuild bundle hands over only `default`.
-  return (loading ??= import('undici').then((m: Undici & { default?: Undici }) => (undici = typeof m.Pool === 'function' ? m : m.default!)));
+  return (loading ??= import('undici').then((loaded) => {
+    const m = loaded as unknown as Undici & { default?: Undici };
+    return (undici = typeof m.Pool === 'function' ? m : m.default!);
+  }));
 }
 
 export class Upstreams {
