@@ -9,6 +9,22 @@ import { useTempHomes } from '../../../../fixtures/vault-helpers.ts';
 
 const home = useTempHomes('tw-peer-', { create: true });
 
+/**
+ * A /proc tree where pid 4321 (/usr/bin/curl) holds socket inode 777, listed in `table` with the given
+ * "local remote" addresses; the other table is empty. Client port 0xC350 = 50000 talks to 0x1F90 = 8080.
+ */
+function fakeProc(table: 'tcp' | 'tcp6', addresses: string): string {
+  const proc = home();
+  mkdirSync(join(proc, 'net'));
+  const header = '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n';
+  writeFileSync(join(proc, 'net', table === 'tcp' ? 'tcp6' : 'tcp'), header);
+  writeFileSync(join(proc, 'net', table), `${header}   0: ${addresses} 01 00000000:00000000 00:00000000 00000000  1000        0 777 1\n`);
+  mkdirSync(join(proc, '4321', 'fd'), { recursive: true });
+  symlinkSync('socket:[777]', join(proc, '4321', 'fd', '5'));
+  symlinkSync('/usr/bin/curl', join(proc, '4321', 'exe'));
+  return proc;
+}
+
 describe('TcpPeerResolver', () => {
   it.runIf(process.platform === 'linux')('finds this process as the peer of an open loopback connection', async () => {
     const server = createServer();
@@ -28,14 +44,7 @@ describe('TcpPeerResolver', () => {
   });
 
   it('L1: a tracked connection keeps its process after the TTL; once closed, the port pair is looked up again', async () => {
-    const proc = home();
-    mkdirSync(join(proc, 'net'));
-    const header = '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n';
-    writeFileSync(join(proc, 'net', 'tcp6'), header);
-    writeFileSync(join(proc, 'net', 'tcp'), `${header}   0: 0100007F:C350 0100007F:1F90 01 00000000:00000000 00:00000000 00000000  1000        0 777 1\n`);
-    mkdirSync(join(proc, '4321', 'fd'), { recursive: true });
-    symlinkSync('socket:[777]', join(proc, '4321', 'fd', '5'));
-    symlinkSync('/usr/bin/curl', join(proc, '4321', 'exe'));
+    const proc = fakeProc('tcp', '0100007F:C350 0100007F:1F90');
     let now = 0;
     const resolver = new TcpPeerResolver({ procRoot: proc, platform: 'linux', ttlMs: 1000, now: () => now });
     const closed = resolver.track(50000, 8080);
@@ -64,15 +73,7 @@ describe('TcpPeerResolver', () => {
   });
 
   it('reads a /proc tree: the tcp6 table, the fd symlink and the exe', async () => {
-    const proc = home();
-    mkdirSync(join(proc, 'net'));
-    const header = '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n';
-    writeFileSync(join(proc, 'net', 'tcp'), header);
-    // client port 0xC350 = 50000 talking to 0x1F90 = 8080
-    writeFileSync(join(proc, 'net', 'tcp6'), `${header}   0: 0000000000000000FFFF00000100007F:C350 0000000000000000FFFF00000100007F:1F90 01 00000000:00000000 00:00000000 00000000  1000        0 777 1\n`);
-    mkdirSync(join(proc, '4321', 'fd'), { recursive: true });
-    symlinkSync('socket:[777]', join(proc, '4321', 'fd', '5'));
-    symlinkSync('/usr/bin/curl', join(proc, '4321', 'exe'));
+    const proc = fakeProc('tcp6', '0000000000000000FFFF00000100007F:C350 0000000000000000FFFF00000100007F:1F90');
     const resolver = new TcpPeerResolver({ procRoot: proc, platform: 'linux' });
     expect(await resolver.resolve(50000, 8080)).toEqual({ pid: 4321, exe: '/usr/bin/curl' });
     expect(await resolver.resolve(50001, 8080)).toBeUndefined();
