@@ -76,10 +76,6 @@ export class MacKey {
   }
 }
 
-export function macOf(key: MacKey, prev: string, body: string): string {
-  return key.mac(prev, body);
-}
-
 /** `{"seq":…,…}` -> `{"seq":…,…,"mac":"…"}`: the MAC is always the last field, so the body is the line minus it. */
 export function sealLine(key: MacKey, prev: string, body: string): { line: string; mac: string } {
   const mac = key.mac(prev, body);

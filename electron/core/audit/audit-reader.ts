@@ -2,7 +2,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AuditEntry, AuditKind, AuditQuery, AuditQueryResult, AuditVerifyResult } from '../../../shared/audit-model.ts';
-import { MacKey, macOf, toEntry, unsealLine } from './audit-entry.ts';
+import { MacKey, toEntry, unsealLine } from './audit-entry.ts';
 import { listSegments, segmentName } from './audit-files.ts';
 import { parseSince } from './since.ts';
 import type { StatsAccumulator } from './stats.ts';
@@ -198,7 +198,7 @@ export async function verifyAudit(dir: string, secret: Buffer): Promise<AuditVer
         if (typeof value.next !== 'number' || typeof value.prev !== 'string') {
           return fail(file, at, null, 'missing-start', `${where} should start the segment; its first line was removed or changed.`);
         }
-        if (macOf(key, value.prev, body) !== mac) return fail(file, at, null, 'changed', `The segment header at ${where} was changed.`);
+        if (key.mac(value.prev, body) !== mac) return fail(file, at, null, 'changed', `The segment header at ${where} was changed.`);
         if (prev !== undefined && (value.prev !== prev || value.next !== expected)) {
           const missing = expected ?? value.next;
           return fail(file, at, missing, 'removed', `Entry #${missing} is missing before ${where}: entries were removed.`);
@@ -218,7 +218,7 @@ export async function verifyAudit(dir: string, secret: Buffer): Promise<AuditVer
         }
         return fail(file, at, seq, 'changed', `${label} was changed.`);
       }
-      if (macOf(key, prev!, body) !== mac) return fail(file, at, seq, 'changed', `${label} was changed.`);
+      if (key.mac(prev!, body) !== mac) return fail(file, at, seq, 'changed', `${label} was changed.`);
       prev = mac;
       expected = seq! + 1;
       entries++;

@@ -28,7 +28,7 @@ function defaultRoots(): string[] {
 /**
  * undici is the largest module an owner loads (~1.3 MB bundled, the biggest share of start-up time and idle RSS
  * in `bench:cli`'s module costs), and an owner that nobody sends requests through never needs it. It is loaded on
- * the first proxied request (or by `preload`), once; every later request gets its pool synchronously.
+ * the first proxied request, once; every later request gets its pool synchronously.
  */
 let undici: Undici | undefined;
 let loading: Promise<Undici> | undefined;
@@ -49,11 +49,6 @@ export class Upstreams {
   constructor(options: UpstreamOptions) {
     this.#options = options;
     this.#extra = options.trustedCaPems ?? [];
-  }
-
-  /** Loads the HTTP client ahead of the first request (tests, benchmarks that time requests, not start-up). */
-  async preload(): Promise<void> {
-    await loadUndici();
   }
 
   /** The origin's pool; a promise only until the HTTP client is loaded (the first request after start). */
