@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,6 +24,15 @@ function setup(extra: NodeJS.ProcessEnv = {}): CliEnv {
 const home = (cli: CliEnv) => cli.env.TOKENWARDEN_HOME!;
 
 /** Another process's exit has no event here: poll, bounded. */
+/** A live process that is not Tokenwarden, named in owner.lock with `fields` (killed after the test). */
+async function lockHeldBy(cli: CliEnv, fields: { role: 'daemon' | 'cli'; socketPath?: string }): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+  cleanups.push(() => void child.kill('SIGKILL'));
+  await once(child, 'spawn');
+  writeFileSync(join(home(cli), 'owner.lock'), JSON.stringify({ pid: child.pid, ...fields, startedAt: new Date().toISOString() }), { mode: 0o600 });
+  return child;
+}
+
 async function gone(pid: number): Promise<boolean> {
   for (let i = 0; i < 300 && pidIsAlive(pid); i++) await new Promise((r) => setTimeout(r, 50));
   return !pidIsAlive(pid);
@@ -69,10 +78,7 @@ describe('tkw daemon start|stop|restart|status', () => {
   it('never signals a pid from a stale lock that is not a Tokenwarden daemon', async () => {
     const cli = setup();
     expect((await cli.run(['status'])).code).toBe(0);
-    const bystander = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
-    cleanups.push(() => void bystander.kill('SIGKILL'));
-    await once(bystander, 'spawn');
-    writeFileSync(join(home(cli), 'owner.lock'), JSON.stringify({ pid: bystander.pid, role: 'daemon', socketPath: join(home(cli), 'control.sock'), startedAt: new Date().toISOString() }), { mode: 0o600 });
+    const bystander = await lockHeldBy(cli, { role: 'daemon', socketPath: join(home(cli), 'control.sock') });
     const stop = await cli.run(['daemon', 'stop']);
     expect(stop.stdout).toContain('No Tokenwarden daemon is running');
     expect(pidIsAlive(bystander.pid!)).toBe(true);
@@ -82,11 +88,7 @@ describe('tkw daemon start|stop|restart|status', () => {
     const cli = setup();
     expect((await cli.run(['status'])).code).toBe(0);
     // A stand-in for a CLI command that holds the owner lock for a moment.
-    const holder = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
-    cleanups.push(() => void holder.kill('SIGKILL'));
-    await once(holder, 'spawn');
-    const lockPath = join(home(cli), 'owner.lock');
-    writeFileSync(lockPath, JSON.stringify({ pid: holder.pid, role: 'cli', startedAt: new Date().toISOString() }), { mode: 0o600 });
+    const holder = await lockHeldBy(cli, { role: 'cli' });
     const daemon = spawnCli(cli, ['daemon', '--foreground', '--port', '0']);
     cleanups.push(async () => {
       daemon.child.kill('SIGTERM');
