@@ -379,10 +379,11 @@ export class TokenwardenService implements ControlApi {
     this.#stopWatching();
     clearTimeout(this.#changeTimer);
     this.#manager.stop();
-    await this.#usage.flush().catch(() => undefined);
     // Awaited so quitting never leaves a token on the clipboard (S5).
     await this.#clipboard?.dispose();
     await this.#proxy?.close();
+    // After the proxy: a request answered while it was closing still updates last-used.
+    await this.#usage.flush().catch(() => undefined);
     // S-rollback: the desktop exits right after close(); the last revision must reach the keyring/safeStorage record.
     await this.#vault.settled();
     await this.#audit?.close();

@@ -22,6 +22,7 @@ export class AlertStore {
   readonly knownClients = new Map<string, Set<string>>();
   #saving: Promise<void> = Promise.resolve();
   #dirty = false;
+  #closed = false;
 
   /** `dir` undefined keeps everything in memory (tests). */
   constructor(dir: string | undefined, now: () => Date = () => new Date()) {
@@ -94,6 +95,12 @@ export class AlertStore {
     await this.#saving;
   }
 
+  /** Writes what is pending; later changes stay in memory, so nothing writes into a data directory being removed. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.#saving;
+  }
+
   #trim(): void {
     const excess = this.#alerts.length - MAX_KEPT;
     if (excess <= 0) return;
@@ -103,7 +110,7 @@ export class AlertStore {
 
   /** Coalesced: at most one write in flight plus one queued. */
   #save(): void {
-    if (!this.#path || this.#dirty) return;
+    if (!this.#path || this.#dirty || this.#closed) return;
     this.#dirty = true;
     const path = this.#path;
     this.#saving = this.#saving.then(async () => {

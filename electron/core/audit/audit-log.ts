@@ -59,6 +59,7 @@ export class AuditLog {
   #lastSync = 0;
   #failing = false;
   #droppedInOutage = 0;
+  #closed = false;
   /** Entries lost since start: full queue or failed writes. */
   dropped = 0;
   /** Entries committed since start. */
@@ -86,6 +87,8 @@ export class AuditLog {
 
   /** Queues an entry; `security` entries (events, alerts) are committed and synced at once. Never throws. */
   append(record: AuditRecord, security = false): void {
+    // After close nothing may reopen a segment: the owner is exiting or its data directory is going away.
+    if (this.#closed) return this.#drop(1);
     if (this.#pending.length >= this.#maxPending) {
       this.#drop(1);
       return;
@@ -105,6 +108,7 @@ export class AuditLog {
   }
 
   async close(): Promise<void> {
+    this.#closed = true;
     await this.flush();
     await this.#chain;
     const writer = this.#writer;

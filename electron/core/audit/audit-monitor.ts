@@ -75,6 +75,7 @@ export class AuditMonitor {
   #emit: (event: AppEvent) => void = () => undefined;
   #vault: AuditVaultPort | undefined;
   #timer: NodeJS.Timeout | undefined;
+  readonly #lookups = new Set<Promise<void>>();
 
   constructor(options: AuditMonitorOptions) {
     this.dir = auditDir(options.home);
@@ -140,8 +141,10 @@ export class AuditMonitor {
       this.bus.publish(requestRecord(event, ts, lookup));
       return;
     }
-    // The resolver bounds the wait (500 ms) and shares one promise per connection.
-    void lookup.then((peer) => this.bus.publish(requestRecord(event, ts, peer)));
+    // The resolver bounds the wait (500 ms) and shares one promise per connection; close() waits for these.
+    const published = lookup.then((peer) => this.bus.publish(requestRecord(event, ts, peer)));
+    this.#lookups.add(published);
+    void published.finally(() => this.#lookups.delete(published));
   }
 
   /** Starts looking up a new connection's process while its socket surely exists; kept until it closes. */
@@ -193,8 +196,10 @@ export class AuditMonitor {
 
   async close(): Promise<void> {
     clearInterval(this.#timer);
+    // A request answered just before close is still being attributed: record it rather than write after close.
+    await Promise.allSettled([...this.#lookups]);
     await this.log.close();
-    await this.alerts.flush();
+    await this.alerts.close();
   }
 
   #raise(candidate: AlertCandidate): void {

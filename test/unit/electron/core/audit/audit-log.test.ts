@@ -69,6 +69,20 @@ describe('AuditLog', () => {
     await log.close();
   });
 
+  it('L3 after close an entry is counted as dropped and never reopens a segment (the data directory may be going away)', async () => {
+    const dir = home();
+    const log = writer(dir, { flushMs: 1 });
+    log.append(event('lock'), true);
+    await log.close();
+    const files = readdirSync(dir);
+    log.append(event('late'), true);
+    log.append(request({ path: '/late' }));
+    await log.flush();
+    expect(log.dropped).toBe(2);
+    expect(readdirSync(dir)).toEqual(files);
+    expect((await queryAudit(dir)).entries.map((e) => e.action)).toEqual(['lock']);
+  });
+
   it('waits for the key: entries queued while locked are written once the key is known', async () => {
     const dir = home();
     const log = new AuditLog({ storage: fileAuditStorage(dir), flushMs: 1 });
