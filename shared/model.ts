@@ -180,6 +180,8 @@ export const AccessKeySummary = z
     revokedAt: isoDate.nullable(),
     status: AccessKeyStatus,
     policy: Policy.optional(),
+    /** Lives only while the command that created it is connected (`tkw exec`). */
+    whileConnected: z.literal(true).optional(),
   })
   .strict();
 export type AccessKeySummary = z.infer<typeof AccessKeySummary>;

@@ -133,6 +133,8 @@ export const AccessKeyInput = z
       .max(100, POLICY_MESSAGES.label)
       .refine((label) => !hasControlChar(label), POLICY_MESSAGES.label)
       .optional(),
+    /** Revoked when the control connection that created it closes, however the caller ends (`tkw exec`, even on SIGKILL). */
+    whileConnected: z.boolean().optional(),
   })
   .strict();
 export type AccessKeyInput = z.input<typeof AccessKeyInput>;

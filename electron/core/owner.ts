@@ -3,6 +3,7 @@
  * service with its proxy, and serves the control socket, so the CLI never becomes a second writer.
  */
 import type { ControlMethod } from '../../shared/contract.ts';
+import type { AccessKeyInput } from '../../shared/policy.ts';
 import { controlSocketPath, startControlServer } from './control/index.ts';
 import { createService, type CreateServiceOptions } from './create-service.ts';
 import { ensureDataDir } from './data-dir.ts';
@@ -51,6 +52,8 @@ export async function startOwner(options: OwnerOptions): Promise<Owner> {
           }
           // A login ends with its caller: Ctrl-C in the CLI closes the connection, which cancels it.
           if (method === 'login') return owner.login(params[0] as string, { signal: context.signal });
+          // A `whileConnected` key (tkw exec) is revoked when this connection closes, even if the CLI is killed.
+          if (method === 'createAccessKey') return owner.createAccessKey(params[0] as AccessKeyInput, { connection: context.signal });
           return (owner[method] as (...args: unknown[]) => Promise<unknown>).apply(owner, params);
         },
         subscribe: (listener) => owner.onEvent(listener),

@@ -296,9 +296,26 @@ export class TokenwardenService implements ControlApi {
     return this.#changed(name);
   }
 
-  async createAccessKey(input: AccessKeyInput): Promise<AccessKeyCreated> {
+  /** `options.connection`: the caller's control connection, which a `whileConnected` key lives no longer than. */
+  async createAccessKey(input: AccessKeyInput, options: { connection?: AbortSignal } = {}): Promise<AccessKeyCreated> {
     this.#requireUnlocked();
-    return this.#access.createKey(parse(AccessKeyInput, input));
+    const parsed = parse(AccessKeyInput, input);
+    const connection = options.connection;
+    if (parsed.whileConnected && !connection) {
+      throw new TokenwardenError('ERR_INVALID_INPUT', 'A key that lives only while its creator is connected is made through the control socket (tkw exec).');
+    }
+    const created = await this.#access.createKey(parsed);
+    if (parsed.whileConnected && connection) {
+      // The kernel closes the socket however the CLI ends (exit, Ctrl-C, SIGKILL), so the key cannot outlive it.
+      const end = (): void =>
+        void this.#accessStore.endConnection(created.id, this.#now()).then(
+          (ended) => ended && this.#audit?.event('key-revoke', null, 'ok', { key: created.id, detail: 'its command disconnected' }),
+          () => undefined,
+        );
+      if (connection.aborted) end();
+      else connection.addEventListener('abort', end, { once: true });
+    }
+    return created;
   }
 
   async listAccessKeys(): Promise<AccessKeySummary[]> {

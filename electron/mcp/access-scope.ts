@@ -1,6 +1,7 @@
 /**
  * The scope an MCP server acts under: exactly the credentials named in `--allow`, through one `twk_` access
- * key minted for this server and revoked when it exits (its TTL bounds a server that is killed). The key is
+ * key minted for this server and revoked when it exits. Against a running owner the key is also bound to this
+ * server's control connection, so even a SIGKILL ends it; in-process, its TTL bounds a server that is killed. The key is
  * only ever sent to the loopback proxy, never to the agent, and the proxy refuses anything outside it.
  */
 import type { ControlApi } from '../../shared/contract.ts';
@@ -31,6 +32,8 @@ export function assertInScope(names: readonly string[], name: string): void {
 export interface AccessKeyScopeOptions {
   ttlSeconds: number;
   label: string;
+  /** The api is a control connection: the owner revokes the key when it closes (a killed server included). */
+  whileConnected?: boolean;
   log: (line: string) => void;
   now?: () => number;
 }
@@ -81,7 +84,12 @@ export class AccessKeyScope implements AccessScope {
         const existing = new Set((await this.#api.list()).map((s) => s.name));
         const names = this.names.filter((n) => existing.has(n));
         if (names.length === 0) throw new TokenwardenError('ERR_NOT_FOUND', `None of the allowed credentials (${this.names.join(', ')}) exists.`);
-        const created = await this.#api.createAccessKey({ for: names, ttlSeconds: this.#options.ttlSeconds, label: this.#options.label });
+        const created = await this.#api.createAccessKey({
+          for: names,
+          ttlSeconds: this.#options.ttlSeconds,
+          label: this.#options.label,
+          ...(this.#options.whileConnected ? { whileConnected: true } : {}),
+        });
         this.#held.push(created.key);
         this.#minted.push(created.id);
         const previous = this.#current;

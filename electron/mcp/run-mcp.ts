@@ -34,7 +34,12 @@ export async function runMcp(options: McpOptions, io: McpIo): Promise<void> {
     const info = await link.api.proxyInfo();
     if (!info.port) throw new TokenwardenError('ERR_DAEMON_UNREACHABLE', 'The running owner has no proxy; start it with its proxy enabled.');
     await reportVault(link.api, options.allow, log);
-    scope = new AccessKeyScope(link.api, options.allow, { ttlSeconds: options.keyTtlSeconds, label: `tkw mcp (pid ${process.pid})`, log });
+    scope = new AccessKeyScope(link.api, options.allow, {
+      ttlSeconds: options.keyTtlSeconds,
+      label: `tkw mcp (pid ${process.pid})`,
+      whileConnected: link.mode === 'daemon',
+      log,
+    });
     await scope.prepare();
     sender = new ProxySender({ port: info.port, caPem: () => link.api.caPem() });
     let label = 'mcp/unknown';

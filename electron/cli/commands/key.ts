@@ -48,7 +48,7 @@ export function keyInputFromFlags(opts: CreateOptions): AccessKeyInput {
 
 function limits(k: AccessKeySummary, now: number): string {
   const parts = [k.usesLeft === null ? 'unlimited uses' : `${k.usesLeft} use${k.usesLeft === 1 ? '' : 's'} left`];
-  parts.push(k.expiresAt ? `expires ${relativeText(k.expiresAt, now)}` : 'no expiry');
+  parts.push(k.expiresAt ? `expires ${relativeText(k.expiresAt, now)}` : k.whileConnected ? 'ends with its command' : 'no expiry');
   if (k.policy) parts.push(describePolicy(k.policy));
   return parts.join(', ');
 }
@@ -100,7 +100,7 @@ export function registerKey(program: Command, ctx: CommandContext): void {
         const now = Date.now();
         const rows = [
           ['ID', 'FOR', 'STATUS', 'USES LEFT', 'EXPIRES', 'LABEL'],
-          ...keys.map((k) => [k.id, k.for.join(',') || '-', k.status, k.usesLeft === null ? '∞' : String(k.usesLeft), k.expiresAt ? relativeText(k.expiresAt, now) : 'never', k.label ?? '-']),
+          ...keys.map((k) => [k.id, k.for.join(',') || '-', k.status, k.usesLeft === null ? '∞' : String(k.usesLeft), k.expiresAt ? relativeText(k.expiresAt, now) : k.whileConnected ? 'with its command' : 'never', k.label ?? '-']),
         ];
         io.out(`${formatTable(rows)}\n`);
       }),

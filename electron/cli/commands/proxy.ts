@@ -54,23 +54,24 @@ export function registerProxy(program: Command, ctx: CommandContext): void {
       }
       if (opts.envToken !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(opts.envToken)) throw usageError('--env-token needs an environment variable name.');
       const ttlSeconds = ttlFlag(opts.ttl);
-      let keyId: string | undefined;
-      const extra = await ctx.withSession(async (session) => {
-        if (opts.envToken) return { [opts.envToken]: await session.api.token(name) };
-        // A6: the child gets a fresh key for NAME alone, never the master key; it is revoked when the child exits.
-        requireDaemon(session, 'The proxy');
-        const scoped = await session.api.createAccessKey({ for: [name], label: `exec ${basename(file)}`.slice(0, 100), ...(ttlSeconds ? { ttlSeconds } : {}) });
-        keyId = scoped.id;
-        return envFor(session, name, io.env.NODE_OPTIONS, scoped.key);
-      });
       // The passphrase opens the whole vault; the child gets one credential's access, never that (S7).
       const { TOKENWARDEN_PASSPHRASE: _passphrase, ...inherited } = io.env;
-      let outcome: ChildOutcome;
-      try {
-        outcome = await runChild(file, args, { ...inherited, ...extra }, io);
-      } finally {
-        if (keyId) await revokeQuietly(ctx, keyId);
-      }
+      const { envToken } = opts;
+      const outcome = envToken
+        ? await runChild(file, args, { ...inherited, [envToken]: await ctx.withSession((session) => session.api.token(name)) }, io)
+        : await ctx.withSession(async (session) => {
+            // A6: the child gets a fresh key for NAME alone, never the master key. The key lives only while this
+            // control connection is open, so the owner revokes it however tkw ends: child exit, Ctrl-C or SIGKILL.
+            requireDaemon(session, 'The proxy');
+            const label = `exec ${basename(file)}`.slice(0, 100);
+            const scoped = await session.api.createAccessKey({ for: [name], label, whileConnected: true, ...(ttlSeconds ? { ttlSeconds } : {}) });
+            try {
+              return await runChild(file, args, { ...inherited, ...(await envFor(session, name, io.env.NODE_OPTIONS, scoped.key)) }, io);
+            } finally {
+              // Revoked before we exit, not a moment after: closing the connection would also do it, asynchronously.
+              await session.api.revokeAccessKey(scoped.id).catch(() => undefined);
+            }
+          });
       if (outcome.signal) process.kill(process.pid, outcome.signal);
       else ctx.exitCode = outcome.code;
     });
@@ -150,15 +151,6 @@ function ttlFlag(text: string | undefined): number | undefined {
   const seconds = parseDuration(text);
   if (seconds === undefined) throw new TokenwardenError('ERR_INVALID_INPUT', `--ttl: ${POLICY_MESSAGES.ttl}`);
   return seconds;
-}
-
-/** The child is gone; its key must go too. A failure here is reported, not fatal: the child's outcome stands. */
-async function revokeQuietly(ctx: CommandContext, id: string): Promise<void> {
-  try {
-    await ctx.withSession((session) => session.api.revokeAccessKey(id));
-  } catch (err) {
-    ctx.io.err(`tokenwarden: could not revoke the child's access key ${id} (${(err as { code?: string }).code ?? 'error'}); run: tkw key revoke ${id}\n`);
-  }
 }
 
 interface ChildOutcome {

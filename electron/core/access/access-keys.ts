@@ -28,6 +28,8 @@ export const StoredKey = z
     expiresAt: isoDate.nullable(),
     createdAt: isoDate,
     revokedAt: isoDate.nullable(),
+    /** Revoked when its creator's control connection closes; one left over from an earlier owner run is revoked on load. */
+    whileConnected: z.literal(true).optional(),
   })
   .strict();
 export type StoredKey = z.infer<typeof StoredKey>;
@@ -52,6 +54,7 @@ export function mintKey(input: AccessKeyInputParsed, now: Date, random: (n: numb
     expiresAt: input.ttlSeconds ? new Date(now.getTime() + input.ttlSeconds * 1000).toISOString() : null,
     createdAt: now.toISOString(),
     revokedAt: null,
+    ...(input.whileConnected ? { whileConnected: true as const } : {}),
   };
   return { key, stored };
 }
@@ -89,5 +92,6 @@ export function toKeySummary(key: StoredKey, now: number): AccessKeySummary {
     revokedAt: key.revokedAt,
     status: keyStatus({ revokedAt: key.revokedAt, usesLeft: left, expiresAt: key.expiresAt }, now),
     ...(policy ? { policy } : {}),
+    ...(key.whileConnected ? { whileConnected: true as const } : {}),
   };
 }

@@ -40,6 +40,8 @@ export class AccessStore {
   #uses = new Map<string, number>();
   /** Loaded for the current unlock; reset on lock, while the key table itself is kept for P1. */
   #loaded = false;
+  /** `whileConnected` keys whose creator's connection is open in this process; any other such key is revoked. */
+  readonly #connected = new Set<string>();
   #saving: Promise<void> | undefined;
   #queued: Promise<void> | undefined;
 
@@ -60,6 +62,20 @@ export class AccessStore {
     this.#set(state.keys);
     this.#uses = new Map(Object.entries(state.uses));
     this.#loaded = true;
+    this.#revokeDisconnected();
+  }
+
+  /**
+   * A `whileConnected` key is good only while its creator's connection is open in this process. One from an
+   * earlier run (the owner crashed or was killed) or one whose connection closed while the vault was locked
+   * (so the revocation could not be written then) is revoked here, before anything can use it.
+   */
+  #revokeDisconnected(): void {
+    const at = new Date().toISOString();
+    const ended = this.#keys.filter((k) => k.whileConnected && !k.revokedAt && !this.#connected.has(k.id));
+    for (const key of ended) key.revokedAt = at;
+    // Until the write lands they are revoked in memory; a failed write is retried by the next save.
+    if (ended.length > 0) void this.save().catch(() => undefined);
   }
 
   /** Called on lock: the next unlock re-reads the vault. */
@@ -119,7 +135,18 @@ export class AccessStore {
       throw new TokenwardenError('ERR_INVALID_INPUT', `There are already ${MAX_ACTIVE_KEYS} active access keys; revoke some with \`tkw key revoke ID\` first.`);
     }
     this.#set([...this.#keys, key]);
+    if (key.whileConnected) this.#connected.add(key.id);
     await this.save();
+  }
+
+  /** The creator of a `whileConnected` key went away: revoked now in memory (locked or not), on disk when possible. */
+  async endConnection(id: string, at: Date): Promise<boolean> {
+    this.#connected.delete(id);
+    const key = this.#byId.get(id);
+    if (!key || key.revokedAt) return false;
+    key.revokedAt = at.toISOString();
+    if (!this.#vault.isLocked()) await this.save();
+    return true;
   }
 
   async revoke(key: StoredKey, at: Date): Promise<void> {

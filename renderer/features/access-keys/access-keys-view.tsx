@@ -82,7 +82,7 @@ export function AccessKeysView({ credentials, onClose, onNotify }: AccessKeysVie
                   <span className={`badge badge-${STATUS_BADGE[k.status]}`}>{STATUS_TEXT[k.status]}</span>
                 </td>
                 <td>{k.usesLeft === null ? 'unlimited' : k.usesLeft}</td>
-                <td>{k.expiresAt ? expiryText(k.expiresAt, now) : 'never'}</td>
+                <td>{k.expiresAt ? expiryText(k.expiresAt, now) : k.whileConnected ? 'when its command ends' : 'never'}</td>
                 <td>{describePolicy(k.policy)}</td>
                 <td>
                   <button type="button" className="danger-quiet" disabled={k.status === 'revoked'} aria-label={`Revoke ${k.id}`} onClick={() => setRevoking(k)}>

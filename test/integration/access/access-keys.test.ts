@@ -135,6 +135,22 @@ describe('access key management', () => {
     await expect(h.service.revokeAccessKey(key.id)).rejects.toMatchObject({ code: 'ERR_KEY_REVOKED', message: expect.stringContaining('already revoked') });
   });
 
+  it('A6 a whileConnected key needs a connection, ends the moment it closes, and the end is audited', async () => {
+    await expect(h.service.createAccessKey({ for: ['github'], whileConnected: true })).rejects.toMatchObject({ code: 'ERR_INVALID_INPUT' });
+    const connection = new AbortController();
+    const created = await h.service.createAccessKey({ for: ['github'], whileConnected: true }, { connection: connection.signal });
+    expect(created.whileConnected).toBe(true);
+    expect((await h.call('gateway', { name: 'github', key: created.key })).status).toBe(200);
+    const audited = new Promise<void>((resolve) =>
+      h.service.onEvent((e) => e.type === 'audit' && e.entries.some((a) => a.action === 'key-revoke' && a.key === created.id) && resolve()),
+    );
+    connection.abort();
+    await audited;
+    expect((await h.service.listAccessKeys()).find((k) => k.id === created.id)?.status).toBe('revoked');
+    const after = await h.counted(() => h.call('gateway', { name: 'github', key: created.key }));
+    expect([after.value.code, after.calls]).toEqual(['ERR_KEY_REVOKED', 0]);
+  });
+
   it('removing a credential takes it out of every key', async () => {
     await h.addCredential('temp');
     const key = await h.service.createAccessKey({ for: ['temp', 'github'] });

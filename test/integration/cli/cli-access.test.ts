@@ -1,8 +1,12 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectControl } from '../../../electron/core/control/index.ts';
+import type { AppEvent } from '../../../shared/model.ts';
 import { exitCodeFor } from '../../../shared/errors.ts';
-import { cliEnv, startDaemon, type CliEnv, type DaemonHandle } from '../../fixtures/cli-run.ts';
+import { BIN, cliEnv, startDaemon, type CliEnv, type DaemonHandle } from '../../fixtures/cli-run.ts';
 import { startUpstream, type TestUpstream } from '../../fixtures/proxy-upstream.ts';
 
 let cli: CliEnv;
@@ -64,6 +68,36 @@ describe('A6 tkw exec gives the child a scoped access key, revoked when it exits
     expect(((await after.json()) as { error: { code: string } }).error.code).toBe('ERR_KEY_REVOKED');
     const listed = JSON.parse((await cli.run(['key', 'list', '--json'])).stdout) as { label: string; status: string }[];
     expect(listed.filter((k) => k.label.startsWith('exec ')).every((k) => k.status === 'revoked')).toBe(true);
+  }, 60_000);
+
+  it('A6 a SIGKILL of tkw exec still ends the child\'s key: the owner revokes it when the control connection closes', async () => {
+    const keyFile = join(cli.home, 'killed-key');
+    // The child saves its key, says so, and then outlives the tkw that started it.
+    const child = `require('node:fs').writeFileSync(process.argv[1], decodeURIComponent(new URL(process.env.HTTP_PROXY).password)); console.log('pid', process.pid); setInterval(() => {}, 1e6);`;
+    const exec = spawn(process.execPath, [BIN, 'exec', 'mine', '--', process.execPath, '-e', child, keyFile], { env: cli.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const [line] = (await once(exec.stdout, 'data')) as [Buffer];
+    const childPid = Number(/pid (\d+)/.exec(line.toString())![1]);
+    try {
+      const key = readFileSync(keyFile, 'utf8');
+      const before = await fetch(`http://127.0.0.1:${daemon.port}/mine/alive`, { headers: { 'X-Tokenwarden-Key': key } });
+      expect(before.status).toBe(200);
+
+      const events = await connectControl(`${cli.env.TOKENWARDEN_HOME}/control.sock`);
+      let onRevoked!: () => void;
+      const revoked = new Promise<void>((resolve) => (onRevoked = resolve));
+      await events.onEvent((event: AppEvent) => {
+        if (event.type === 'audit' && event.entries.some((e) => e.action === 'key-revoke' && e.detail === 'its command disconnected')) onRevoked();
+      });
+      exec.kill('SIGKILL');
+      await revoked;
+      events.close();
+
+      const after = await fetch(`http://127.0.0.1:${daemon.port}/mine/after-kill`, { headers: { 'X-Tokenwarden-Key': key } });
+      expect(after.status).toBe(401);
+      expect(((await after.json()) as { error: { code: string } }).error.code).toBe('ERR_KEY_REVOKED');
+    } finally {
+      process.kill(childPid, 'SIGKILL');
+    }
   }, 60_000);
 
   it('A6 the child can use its own credential through the proxy', async () => {

@@ -98,4 +98,46 @@ describe('access store', () => {
     vault.locked = false;
     expect(store.byHash(stored.hash)).toBeUndefined();
   });
+
+  it('A6 a whileConnected key left by an earlier owner run is revoked on load, before anything can use it', async () => {
+    const vault = new FakeSecrets();
+    const first = new AccessStore(vault);
+    const live = mintKey({ for: ['api'], whileConnected: true }, new Date()).stored;
+    const plain = mintKey({ for: ['api'] }, new Date()).stored;
+    for (const key of [live, plain]) {
+      const adding = first.add(key, Date.now());
+      vault.flush();
+      await adding;
+    }
+    expect(first.byId(live.id)!.revokedAt).toBeNull();
+    // The owner was killed with the connection still open: a new run cannot have that connection.
+    const restarted = new AccessStore(vault);
+    expect(restarted.byHash(live.hash)!.revokedAt).not.toBeNull();
+    expect(restarted.byHash(plain.hash)!.revokedAt).toBeNull();
+    vault.flush();
+    await tick();
+    expect(JSON.parse(vault.values.get(ACCESS_SECRET)!).keys.find((k: { id: string }) => k.id === live.id).revokedAt).not.toBeNull();
+  });
+
+  it('A6/P1 a connection that closes while the vault is locked ends its key at once, and the unlock does not bring it back', async () => {
+    const vault = new FakeSecrets();
+    const store = new AccessStore(vault);
+    const { stored } = mintKey({ for: ['api'], whileConnected: true }, new Date());
+    const adding = store.add(stored, Date.now());
+    vault.flush();
+    await adding;
+    vault.locked = true;
+    store.onLock();
+    const writes = vault.writes;
+    expect(await store.endConnection(stored.id, new Date())).toBe(true);
+    expect(store.byHash(stored.hash)!.revokedAt).not.toBeNull();
+    expect(vault.writes).toBe(writes);
+    vault.locked = false;
+    // The unlock re-reads the stored state, written before the revocation, and revokes it again there.
+    expect(store.byHash(stored.hash)!.revokedAt).not.toBeNull();
+    vault.flush();
+    await tick();
+    expect(JSON.parse(vault.values.get(ACCESS_SECRET)!).keys[0].revokedAt).not.toBeNull();
+    expect(await store.endConnection(stored.id, new Date())).toBe(false);
+  });
 });
