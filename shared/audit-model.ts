@@ -7,7 +7,10 @@ export const AUDIT_KINDS = ['request', 'event', 'alert'] as const;
 export const AuditKind = z.enum(AUDIT_KINDS);
 export type AuditKind = z.infer<typeof AuditKind>;
 
-/** The seven rule kinds of issue 12 §3, plus the one the writer raises about itself when it must drop entries (L3). */
+/**
+ * The seven rule kinds of issue 12 §3, plus the two the writer raises about itself: when it must drop entries (L3)
+ * and when it finds the newest entries removed while no owner was running (L2).
+ */
 export const ALERT_KINDS = [
   'unbound-host',
   'upstream-401-storm',
@@ -17,6 +20,7 @@ export const ALERT_KINDS = [
   'expiring-soon',
   'new-client',
   'audit-write-failed',
+  'audit-tampered',
 ] as const;
 export const AlertKind = z.enum(ALERT_KINDS);
 export type AlertKind = z.infer<typeof AlertKind>;

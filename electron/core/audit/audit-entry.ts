@@ -12,6 +12,8 @@ export interface SegmentHeader {
   next: number;
   /** MAC of the entry before this file ('' at the very start of the log). */
   prev: string;
+  /** Written by a writer that keeps the anchor file (audit-anchor.ts), so a missing anchor is evidence. */
+  anchored?: true;
   mac: string;
 }
 
@@ -90,7 +92,19 @@ export function unsealLine(line: string): { body: string; mac: string } | undefi
 }
 
 export function headerBody(segment: number, next: number, prev: string): string {
-  return JSON.stringify({ segment, next, prev });
+  return JSON.stringify({ segment, next, prev, anchored: true });
+}
+
+/** A header line's fields, or undefined when `line` is not a segment header. */
+export function parseHeader(line: string): Omit<SegmentHeader, 'mac'> | undefined {
+  const sealed = unsealLine(line);
+  if (!sealed) return undefined;
+  try {
+    const value = JSON.parse(sealed.body) as Partial<SegmentHeader>;
+    return typeof value.next === 'number' && typeof value.prev === 'string' && typeof value.segment === 'number' ? (value as SegmentHeader) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -1,7 +1,8 @@
 /** The audit log's files: numbered JSON Lines segments under $TOKENWARDEN_HOME/audit, 0600 in a 0700 dir. */
 import { mkdirSync, readdirSync } from 'node:fs';
-import { open, readdir, stat, truncate, unlink, type FileHandle } from 'node:fs/promises';
+import { open, readdir, readFile, stat, truncate, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ANCHOR_FILE } from './audit-anchor.ts';
 
 const SEGMENT = /^audit-(\d{6,})\.jsonl$/;
 
@@ -52,6 +53,12 @@ export interface AuditStorage {
   truncate(n: number, size: number): Promise<void>;
   open(n: number): Promise<SegmentWriter>;
   remove(n: number): Promise<void>;
+  /** The first line of a segment (its header), or '' when unreadable. */
+  firstLine(n: number): Promise<string>;
+  /** The anchor file's text, or undefined when there is none (audit-anchor.ts). */
+  readAnchor(): Promise<string | undefined>;
+  /** Overwrites the anchor in place. */
+  writeAnchor(data: Buffer): Promise<void>;
 }
 
 const TAIL_BYTES = 64 * 1024;
@@ -86,7 +93,38 @@ export function fileAuditStorage(dir: string): AuditStorage {
       return segmentWriter(handle, size);
     },
     remove: (n) => unlink(join(dir, segmentName(n))).catch(() => undefined),
+    firstLine: (n) => readFirstLine(join(dir, segmentName(n))),
+    readAnchor: () => readAnchorFile(dir),
+    writeAnchor: async (data) => {
+      ensureDir();
+      // r+ keeps the file as it is until the bytes land; `w` would empty it first.
+      const handle = await open(join(dir, ANCHOR_FILE), 'r+').catch(() => open(join(dir, ANCHOR_FILE), 'w', 0o600));
+      try {
+        await handle.write(data, 0, data.length, 0);
+      } finally {
+        await handle.close();
+      }
+    },
   };
+}
+
+export async function readAnchorFile(dir: string): Promise<string | undefined> {
+  return readFile(join(dir, ANCHOR_FILE), 'utf8').catch(() => undefined);
+}
+
+/** A segment's header line: the first line, read without loading a 10 MB file. */
+export async function readFirstLine(path: string): Promise<string> {
+  const handle = await open(path, 'r').catch(() => undefined);
+  if (!handle) return '';
+  try {
+    const buf = Buffer.alloc(1024);
+    const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
+    const text = buf.subarray(0, bytesRead).toString('utf8');
+    const end = text.indexOf('\n');
+    return end < 0 ? '' : text.slice(0, end);
+  } finally {
+    await handle.close();
+  }
 }
 
 function segmentWriter(handle: FileHandle, initial: number): SegmentWriter {

@@ -3,7 +3,8 @@
  * It never blocks or fails the caller: a write error drops the batch, counts it and reports it once (SECURITY L3).
  */
 import type { AuditEntry } from '../../../shared/audit-model.ts';
-import { entryBody, headerBody, MacKey, recordTail, sealLine, toEntry, unsealLine, type AuditRecord } from './audit-entry.ts';
+import { readAnchorText, sealAnchor, type Anchor } from './audit-anchor.ts';
+import { entryBody, headerBody, MacKey, parseHeader, recordTail, sealLine, toEntry, unsealLine, type AuditRecord } from './audit-entry.ts';
 import type { AuditStorage, SegmentWriter } from './audit-files.ts';
 
 export interface AuditLogOptions {
@@ -23,6 +24,11 @@ export interface AuditLogOptions {
   onWriteError?: (error: Error, dropped: number) => void;
   /** Writing works again after an outage in which `dropped` entries were lost. */
   onRecovered?: (dropped: number) => void;
+  /**
+   * L2, on opening an existing log: the anchor says entries after `after` were written, up to `upTo` (null when the
+   * anchor itself is missing), but the segments end at `after`. Numbering continues past the gap, so it stays visible.
+   */
+  onGap?: (gap: { after: number; upTo: number | null }) => void;
 }
 
 interface Pending {
@@ -60,6 +66,8 @@ export class AuditLog {
   #failing = false;
   #droppedInOutage = 0;
   #closed = false;
+  /** The last entry this process committed, for the anchor and for `verify` while running. */
+  #anchor: Anchor | undefined;
   /** Entries lost since start: full queue or failed writes. */
   dropped = 0;
   /** Entries committed since start. */
@@ -83,6 +91,11 @@ export class AuditLog {
 
   hasKey(): boolean {
     return this.#key !== undefined;
+  }
+
+  /** The last entry committed by this process (undefined before its first commit): what the files must still hold. */
+  anchor(): Anchor | undefined {
+    return this.#anchor;
   }
 
   /** Queues an entry; `security` entries (events, alerts) are committed and synced at once. Never throws. */
@@ -158,6 +171,9 @@ export class AuditLog {
         this.#lastSync = now;
         await this.#writer!.sync();
       }
+      // After the lines, never before: an anchor may lag the segments (a crash between the writes) but never lead them.
+      this.#anchor = { seq: this.#seq, entryMac: this.#prev };
+      await this.#storage.writeAnchor(sealAnchor(key, this.#anchor)).catch(() => undefined);
       this.written += batch.length;
       if (this.#failing) {
         this.#failing = false;
@@ -202,15 +218,44 @@ export class AuditLog {
     const parsed = sealed ? (JSON.parse(sealed.body) as { seq?: number; next?: number }) : undefined;
     this.#segment = last;
     if (!sealed || !parsed) {
-      // An empty or unreadable newest segment: start a fresh one rather than append after damage.
+      // An empty or unreadable newest segment: start a fresh one rather than append after damage, numbered after
+      // the last entry the anchor knows of, so no seq is ever used twice.
+      const anchor = await this.#readAnchor();
+      if (anchor && anchor.seq > this.#seq) this.#seq = anchor.seq;
       await this.#rotate();
     } else {
       this.#seq = parsed.seq ?? (parsed.next ?? 1) - 1;
       this.#prev = sealed.mac;
       this.#entriesInSegment = parsed.seq === undefined ? 0 : 1;
       this.#writer = await this.#storage.open(last);
+      await this.#resumeAfterGap(last);
     }
     this.#ready = true;
+  }
+
+  /**
+   * L2: when the anchor names a later entry than the segments end with, the newest lines were removed while no
+   * owner ran. Appending right after them would hide that for good, so the next entry starts a new segment
+   * numbered past the anchor: `audit verify` keeps naming the gap, and `onGap` reports it now.
+   */
+  async #resumeAfterGap(segment: number): Promise<void> {
+    const anchor = await this.#readAnchor();
+    if (anchor) {
+      if (anchor.seq <= this.#seq) return;
+      const after = this.#seq;
+      this.#seq = anchor.seq;
+      await this.#rotate();
+      this.#options.onGap?.({ after, upTo: anchor.seq });
+      return;
+    }
+    // No anchor, but this segment was written by a writer that keeps one and holds entries: it was deleted.
+    const header = parseHeader(await this.#storage.firstLine(segment).catch(() => ''));
+    if (header?.anchored && this.#seq >= header.next) this.#options.onGap?.({ after: this.#seq, upTo: null });
+  }
+
+  async #readAnchor(): Promise<{ seq: number } | undefined> {
+    const text = await this.#storage.readAnchor().catch(() => undefined);
+    return text === undefined ? undefined : readAnchorText(text);
   }
 
   /** Starts the next segment with a sealed header and applies retention. */

@@ -100,6 +100,7 @@ export class AuditMonitor {
           dedupKey: 'audit-write-failed',
         }),
       onRecovered: (lost) => this.event('audit-dropped', null, 'failed', { detail: `${lost} audit entries could not be written and were dropped.` }),
+      onGap: (gap) => this.#tampered(gap),
     });
     this.bus.subscribe((record, security) => this.log.append(record, security));
     this.bus.subscribe((record) => this.stats.add(record, record.ts ?? this.#now().toISOString()));
@@ -165,7 +166,8 @@ export class AuditMonitor {
   async verify(): Promise<AuditVerifyResult> {
     const key = this.#key();
     await this.log.flush();
-    return verifyAudit(this.dir, key);
+    // While running, the owner's own last commit is the end to check against: a copied-back anchor cannot fool it.
+    return verifyAudit(this.dir, key, this.log.anchor());
   }
 
   /** From memory within the last 24 h; older windows are read from the files. */
@@ -225,6 +227,16 @@ export class AuditMonitor {
     if (event.type === 'alert' && event.id === undefined && (event.code === 'ERR_IDP' || event.code === 'ERR_NEEDS_LOGIN')) {
       this.event('refresh', event.name, 'failed', { code: event.code, detail: event.message });
     }
+  }
+
+  /** L2: the newest entries were removed while no owner ran; said in the log itself, and as an alert. */
+  #tampered(gap: { after: number; upTo: number | null }): void {
+    const message =
+      gap.upTo === null
+        ? `The audit anchor was deleted while Tokenwarden was not running; entries after #${gap.after} may have been removed.`
+        : `Audit entries #${gap.after + 1} to #${gap.upTo} were removed while Tokenwarden was not running (or lost in a system crash).`;
+    this.event('audit-gap', null, 'failed', { detail: message });
+    this.#raise({ kind: 'audit-tampered', level: 'error', credential: null, message, dedupKey: `audit-tampered:${gap.after}` });
   }
 
   /** Loads (or creates) the chain key and reports what the vault recovered from while opening. */

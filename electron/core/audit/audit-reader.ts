@@ -2,8 +2,9 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AuditEntry, AuditKind, AuditQuery, AuditQueryResult, AuditVerifyResult } from '../../../shared/audit-model.ts';
+import { ANCHOR_FILE, anchorMatches, readAnchorText, type Anchor } from './audit-anchor.ts';
 import { MacKey, toEntry, unsealLine } from './audit-entry.ts';
-import { listSegments, segmentName } from './audit-files.ts';
+import { listSegments, readAnchorFile, segmentName } from './audit-files.ts';
 import { parseSince } from './since.ts';
 import type { StatsAccumulator } from './stats.ts';
 
@@ -162,9 +163,23 @@ export async function queryAudit(dir: string, query: AuditQuery = {}, now = Date
 /**
  * Recomputes the chain. Each segment starts with a sealed header naming the MAC it continues from, so files
  * dropped by retention are fine, but a changed byte, a removed line or two swapped lines stop verification.
+ * The end is checked against `running` (the owner's own last commit) or else the anchor file, so removing the
+ * newest lines is evident too.
  */
-export async function verifyAudit(dir: string, secret: Buffer): Promise<AuditVerifyResult> {
+export async function verifyAudit(dir: string, secret: Buffer, running?: Anchor): Promise<AuditVerifyResult> {
   const key = new MacKey(secret);
+  // Read before the segments: the writer updates it after them, so it can only be behind what is read next.
+  const anchorText = running ? undefined : await readAnchorFile(dir);
+  const anchor = anchorText === undefined ? undefined : readAnchorText(anchorText);
+  if (anchorText !== undefined && !anchor) {
+    return { intact: false, entries: 0, problem: { file: ANCHOR_FILE, line: 1, seq: null, reason: 'changed', message: 'The audit anchor was changed: it is not a sealed anchor.' } };
+  }
+  const target = running?.seq ?? anchor?.seq;
+  let targetMac: string | undefined;
+  let lastFile = '';
+  let lastLine = 0;
+  let lastSeq = 0;
+  let newest: { anchored: boolean; next: number } | undefined;
   let prev: string | undefined;
   let expected: number | undefined;
   let entries = 0;
@@ -199,6 +214,7 @@ export async function verifyAudit(dir: string, secret: Buffer): Promise<AuditVer
           return fail(file, at, null, 'missing-start', `${where} should start the segment; its first line was removed or changed.`);
         }
         if (key.mac(value.prev, body) !== mac) return fail(file, at, null, 'changed', `The segment header at ${where} was changed.`);
+        newest = { anchored: (value as { anchored?: unknown }).anchored === true, next: value.next };
         if (prev !== undefined && (value.prev !== prev || value.next !== expected)) {
           const missing = expected ?? value.next;
           return fail(file, at, missing, 'removed', `Entry #${missing} is missing before ${where}: entries were removed.`);
@@ -222,7 +238,22 @@ export async function verifyAudit(dir: string, secret: Buffer): Promise<AuditVer
       prev = mac;
       expected = seq! + 1;
       entries++;
+      if (seq === target) targetMac = mac;
+      [lastFile, lastLine, lastSeq] = [file, at, seq!];
     }
+  }
+  if (target !== undefined && target > lastSeq) {
+    const from = lastSeq + 1;
+    const range = target === from ? `Entry #${from} was` : `Entries #${from} to #${target} were`;
+    return fail(lastFile || ANCHOR_FILE, lastLine + 1, from, 'removed', `${range} removed from the end of the log (the last entry left is #${lastSeq}).`);
+  }
+  if (running && targetMac !== undefined && targetMac !== running.entryMac) return fail(lastFile, lastLine, target!, 'changed', `Entry #${target} was changed.`);
+  if (anchor && targetMac !== undefined && !anchorMatches(key, anchor, targetMac)) {
+    return fail(ANCHOR_FILE, 1, anchor.seq, 'changed', `The audit anchor does not match entry #${anchor.seq}: the anchor or that entry was replaced.`);
+  }
+  // A writer that keeps an anchor wrote entries here, yet there is none: it was deleted, perhaps with the newest lines.
+  if (!running && anchorText === undefined && newest?.anchored && lastSeq >= newest.next) {
+    return fail(ANCHOR_FILE, 1, null, 'removed', `The audit anchor is missing, so entries after #${lastSeq} may have been removed.`);
   }
   return { intact: true, entries, problem: null };
 }

@@ -103,7 +103,7 @@ describe('AuditLog', () => {
       await log.flush();
     }
     await log.close();
-    const files = readdirSync(dir).sort();
+    const files = readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort();
     expect(files).toHaveLength(3);
     expect(files[0]).not.toBe('audit-000001.jsonl');
     const result = await verifyAudit(dir, AUDIT_KEY);

@@ -1,4 +1,5 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { rewriteSegment } from '../../../../fixtures/audit-helpers.ts';
 import { describe, expect, it } from 'vitest';
 import { AuditMonitor } from '../../../../../electron/core/audit/audit-monitor.ts';
 import { queryAudit } from '../../../../../electron/core/audit/audit-reader.ts';
@@ -28,13 +29,13 @@ const unlockedVault = () => {
 
 const usage: UsageEvent = { name: 'github', method: 'GET', host: 'api.github.com', path: '/user', status: 200, durationMs: 3, mode: 'gateway', peer: { port: 40000, localPort: 8787 } };
 
-function started(dir: string, peers: TcpPeerResolver): AuditMonitor {
+function started(dir: string, peers: TcpPeerResolver, vault = unlockedVault()): AuditMonitor {
   const monitor = new AuditMonitor({ home: dir, peers, flushMs: 1 });
-  monitor.attach({ onEvent: () => () => undefined, emit: () => undefined }, unlockedVault());
+  monitor.attach({ onEvent: () => () => undefined, emit: () => undefined }, vault);
   return monitor;
 }
 
-describe('AuditMonitor close', () => {
+describe('AuditMonitor', () => {
   it('L1 a request still being attributed when the owner closes is recorded, with its process, before close returns', async () => {
     const dir = home();
     const peers = new HeldPeers();
@@ -60,5 +61,25 @@ describe('AuditMonitor close', () => {
     await monitor.log.flush();
     expect(existsSync(dir)).toBe(false);
     expect(monitor.log.dropped).toBe(1);
+  });
+
+  it('L2 an owner that opens a log whose newest lines were removed says so in the log and raises audit-tampered', async () => {
+    const dir = home();
+    const vault = unlockedVault();
+    const first = started(dir, new HeldPeers(), vault);
+    for (const action of ['one', 'two', 'three']) first.event(action, null);
+    await first.close();
+    rewriteSegment(first.dir, 1, (lines) => lines.slice(0, -2));
+
+    const second = started(dir, new HeldPeers(), vault);
+    second.event('after-restart', null);
+    await second.log.flush();
+    await second.log.flush();
+    expect(second.list()).toEqual([expect.objectContaining({ kind: 'audit-tampered', level: 'error', message: expect.stringContaining('#2 to #3 were removed') })]);
+    const verified = await second.verify();
+    expect(verified.problem).toMatchObject({ reason: 'removed', seq: 2 });
+    await second.close();
+    const { entries } = await queryAudit(second.dir);
+    expect(entries.map((e) => e.action ?? e.kind)).toEqual(['one', 'after-restart', 'audit-gap', 'alert']);
   });
 });
