@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -106,7 +106,15 @@ describe('tkw audit, stats and alerts', () => {
     expect(ok.stdout).toMatch(/^intact \(\d+ entries\)\n$/);
     await d.stop();
     const original = lines();
-    const restore = () => writeFileSync(segment(), `${original.join('\n')}\n`);
+    const anchorFile = join(cli.env.TOKENWARDEN_HOME!, 'audit', 'anchor');
+    const anchor = readFileSync(anchorFile);
+    // Each local command is an owner for a moment and records its own events: after the cut, it found the gap
+    // and went on in a new segment (see the next test), so restoring means dropping that segment too.
+    const restore = () => {
+      writeFileSync(segment(), `${original.join('\n')}\n`);
+      writeFileSync(anchorFile, anchor);
+      rmSync(join(cli.env.TOKENWARDEN_HOME!, 'audit', 'audit-000002.jsonl'), { force: true });
+    };
     const write = (edited: string[]) => writeFileSync(segment(), `${edited.join('\n')}\n`);
 
     const b = original.findIndex((l) => l.includes('"path":"/b"'));
@@ -128,9 +136,29 @@ describe('tkw audit, stats and alerts', () => {
     expect(reordered.code).toBe(exitCodeFor('ERR_AUDIT_TAMPERED'));
     expect(reordered.stderr).toMatch(/reordered/);
 
+    write(original.slice(0, -2));
+    const cut = await cli.run(['audit', 'verify', '--json']);
+    expect(cut.code).toBe(exitCodeFor('ERR_AUDIT_TAMPERED'));
+    expect(AuditVerifyResult.parse(JSON.parse(cut.stdout)).problem).toMatchObject({ reason: 'removed', seq: original.length - 2 });
+
     restore();
     const again = await cli.run(['audit', 'verify']);
+    expect(again.stderr).toBe('');
     expect(again.stdout).toMatch(/^intact/);
     expect(cli.transcript.join('\n')).not.toContain(CANARY);
+  });
+
+  it('L2 a daemon that starts on a log cut short raises audit-tampered, and verify keeps naming the gap', async () => {
+    await d.stop();
+    const original = lines();
+    writeFileSync(segment(), `${original.slice(0, -3).join('\n')}\n`);
+    d = await startDaemon(cli);
+    // Header plus entries #1..#N: the cut removed #N-2..#N.
+    const last = original.length - 1;
+    const range = `#${last - 2} to #${last} were removed while Tokenwarden was not running`;
+    const tampered = async () => z.array(AlertItem).parse(JSON.parse((await cli.run(['alerts', '--json'])).stdout)).filter((a) => a.kind === 'audit-tampered');
+    await expect.poll(async () => (await tampered()).filter((a) => a.message.includes(range)).length, { timeout: 10_000 }).toBe(1);
+    const verify = await cli.run(['audit', 'verify', '--json']);
+    expect(AuditVerifyResult.parse(JSON.parse(verify.stdout)).problem).toMatchObject({ reason: 'removed', seq: original.length - 3 });
   });
 });
