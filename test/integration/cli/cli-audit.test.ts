@@ -66,7 +66,11 @@ describe('tkw audit, stats and alerts', () => {
   });
 
   it('alerts lists the open key-misuse alert, status counts it, and ack closes it', async () => {
-    const alerts = z.array(AlertItem).parse(JSON.parse((await cli.run(['alerts', '--json'])).stdout));
+    const open = async () => z.array(AlertItem).parse(JSON.parse((await cli.run(['alerts', '--json'])).stdout));
+    // Whether this test process shows up as a new client depends on whether the daemon's /proc scan saw its
+    // short-lived socket in time (CI flaked on it); that alert is not what this test is about, so close it first.
+    for (const alert of (await open()).filter((a) => a.kind === 'new-client')) expect((await cli.run(['alerts', 'ack', alert.id])).code).toBe(0);
+    const alerts = await open();
     expect(alerts.map((a) => a.kind)).toEqual(['key-misuse']);
     expect(VaultStatus.parse(JSON.parse((await cli.run(['status', '--json'])).stdout)).openAlerts).toBe(1);
     expect((await cli.run(['status'])).stdout).toMatch(/alerts\s+1 open/);
