@@ -5,7 +5,8 @@
  */
 import { AppEventBus } from './app-events.ts';
 import type { ClipboardPort } from './clipboard/clipboard-guard.ts';
-import { AuditMonitor, auditSettingsFromEnv } from './audit/audit-monitor.ts';
+import { AuditMonitor } from './audit/audit-monitor.ts';
+import { auditSettingsFromEnv } from './audit/audit-settings.ts';
 import type { AuditStorage } from './audit/audit-files.ts';
 import { auditOperations } from './audit/audit-operations.ts';
 import { ClipboardGuard } from './clipboard/clipboard-guard.ts';

@@ -13,6 +13,7 @@ import type { UsageEvent } from '../proxy/backend.ts';
 import { EMPTY, pathWithQueryNames, type AuditRecord } from './audit-entry.ts';
 import { AuditBus } from './audit-bus.ts';
 import { auditDir, fileAuditStorage, type AuditStorage } from './audit-files.ts';
+import { auditSettingsFromEnv, type AuditSettings } from './audit-settings.ts';
 import { AuditLog } from './audit-log.ts';
 import { addRequestStats, queryAudit, verifyAudit } from './audit-reader.ts';
 import { AlertRules, NO_KEY_PRESENTED, UNBOUND_DETAIL, type AlertCandidate } from './alert-rules.ts';
@@ -30,26 +31,6 @@ export interface AuditVaultPort {
   getSecret(name: string): string | undefined;
   setSecret(name: string, value: string | undefined): Promise<void>;
   list(): CredentialRecord[];
-}
-
-export interface AuditSettings {
-  /** false: proxied requests are not audited (benchmarks); operations and alerts still are. */
-  requests: boolean;
-  maxFileBytes: number;
-  maxFiles: number;
-}
-
-/** TOKENWARDEN_AUDIT=off, TOKENWARDEN_AUDIT_MAX_BYTES, TOKENWARDEN_AUDIT_MAX_FILES. */
-export function auditSettingsFromEnv(env: NodeJS.ProcessEnv): AuditSettings {
-  const int = (value: string | undefined, fallback: number, min: number): number => {
-    const n = Number(value);
-    return value && Number.isInteger(n) && n >= min ? n : fallback;
-  };
-  return {
-    requests: !/^(off|0|false|no)$/i.test(env.TOKENWARDEN_AUDIT ?? ''),
-    maxFileBytes: int(env.TOKENWARDEN_AUDIT_MAX_BYTES, 10 * 1024 * 1024, 64 * 1024),
-    maxFiles: int(env.TOKENWARDEN_AUDIT_MAX_FILES, 10, 1),
-  };
 }
 
 export interface AuditMonitorOptions {
