@@ -62,17 +62,22 @@ export const TokenInput = z
   .refine((t) => !/[\r\n]/.test(t), MESSAGES.tokenLineBreak)
   .refine((t) => /^[\x21-\x7e]+$/.test(t), MESSAGES.tokenNotPrintable);
 
+/**
+ * The first check of a private upstream CA, cheap enough for every boundary (the renderer has no X.509
+ * parser); the owner then parses each certificate (core/credentials/upstream-ca.ts) before storing it.
+ */
+export const UpstreamCaPem = z
+  .string()
+  .max(65536)
+  .refine((pem) => /-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/.test(pem), MESSAGES.caNotPem);
+
 const common = {
   name: CredentialName,
   hosts: Hosts,
   authPolicy: AuthPolicy.default('reject'),
   allowInsecureLoopback: z.boolean().default(false),
   /** A private CA (PEM) for self-signed or internal upstreams; only this credential's requests trust it. */
-  upstreamCa: z
-    .string()
-    .max(65536)
-    .refine((pem) => /-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/.test(pem), MESSAGES.caNotPem)
-    .optional(),
+  upstreamCa: UpstreamCaPem.optional(),
   /** Issue 11: methods, paths, rate, concurrency and uses; absent = no limits. */
   policy: Policy.optional(),
 };
@@ -143,6 +148,8 @@ export const UpdatePatch = z
     allowInsecureLoopback: z.boolean().optional(),
     command: z.string().min(1).max(4096).optional(),
     scope: z.string().max(2048).optional(),
+    /** A new private upstream CA (PEM), or null to trust only the owner's default roots again. */
+    upstreamCa: UpstreamCaPem.nullable().optional(),
   })
   .strict();
 export type UpdatePatch = z.input<typeof UpdatePatch>;

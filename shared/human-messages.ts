@@ -45,6 +45,10 @@ export const MESSAGES = {
   issuerNotUrl: 'The issuer must be a URL like https://login.example.com.',
   hostsMissing: 'Bind at least one host, e.g. https://api.example.com.',
   caNotPem: 'The upstream CA file does not hold a PEM certificate (-----BEGIN CERTIFICATE-----).',
+  caNotParsed: (index: number, count: number) =>
+    `${count === 1 ? 'The certificate' : `Certificate ${index} of ${count}`} in the upstream CA file is not a readable X.509 certificate.`,
+  caOtherBlock: (label: string) =>
+    `The upstream CA file also holds a "${clip(label, 40)}" block; give only the CA certificate(s), which are public (never a private key).`,
   caReissued: (host: string) =>
     `Binding ${host} re-issued the Tokenwarden CA: re-import it where you trusted it before (Postman, the OS or browser trust store); \`tkw ca --path\` prints the file.`,
 } as const;

@@ -89,12 +89,29 @@ export const IntrospectionView = z
   .strict();
 export type IntrospectionView = z.infer<typeof IntrospectionView>;
 
+/**
+ * One certificate of a credential's private upstream CA, named the way a person can check it against the
+ * file they meant (`openssl x509 -noout -subject -fingerprint -sha256`). A CA certificate is public; the
+ * PEM itself stays in the owner.
+ */
+export const UpstreamCaCertificate = z
+  .object({
+    /** The subject's CN (else the whole subject), invisible characters spelled out, at most 64 characters. */
+    subject: z.string(),
+    /** SHA-256 fingerprint, `AB:CD:…`, as `tkw status` shows the proxy CA's. */
+    fingerprint: z.string(),
+  })
+  .strict();
+export type UpstreamCaCertificate = z.infer<typeof UpstreamCaCertificate>;
+
 /** `show NAME`: the summary plus decoded JWT claims (display only) and the public OAuth config. */
 export const CredentialDetail = CredentialSummary.extend({
   claims: z.record(z.string(), z.unknown()).nullable(),
   header: z.record(z.string(), z.unknown()).nullable(),
   oauth: OAuthPublicConfig.nullable(),
   exec: z.object({ command: z.string() }).strict().nullable(),
+  /** The private CA its https upstreams are verified against (`--upstream-ca`), one entry per certificate; null = default roots. */
+  upstreamCa: z.array(UpstreamCaCertificate).nullable(),
   revision: z.number().int(),
   lastError: z.object({ code: z.string(), message: z.string(), at: isoDate }).strict().nullable(),
 }).strict();

@@ -1,7 +1,7 @@
 /** Human output for list/show/status: aligned columns, relative times (shared/relative-time.ts), colour only when allowed. */
 import { describePolicy } from '../../shared/policy.ts';
 import { expiryText, relativeText } from '../../shared/relative-time.ts';
-import type { CredentialDetail, CredentialStatus, CredentialSummary, IntrospectionView, VaultStatus } from '../../shared/model.ts';
+import type { CredentialDetail, CredentialStatus, CredentialSummary, IntrospectionView, UpstreamCaCertificate, VaultStatus } from '../../shared/model.ts';
 
 const STATUS_COLOURS: Record<CredentialStatus, number> = {
   valid: 32,
@@ -63,11 +63,19 @@ export function formatDetail(d: CredentialDetail, now: number, color: boolean): 
   if (d.oauth) lines.push(['oauth', `${d.oauth.grant} via ${d.oauth.issuer} (client ${d.oauth.clientId}${d.oauth.hasClientSecret ? ', with secret' : ''})`]);
   if (d.oauth?.redirectUri) lines.push(['redirect URI', `${d.oauth.redirectUri} (register this; each login adds a free port)`]);
   if (d.exec) lines.push(['command', d.exec.command]);
+  // One line per certificate: a bundle is named in full, so a swapped second certificate is not hidden behind the first.
+  d.upstreamCa?.forEach((cert, i) => lines.push([i === 0 ? 'upstream CA' : '', formatUpstreamCa(cert)]));
+  if (d.upstreamCa?.length === 0) lines.push(['upstream CA', 'set, but no certificate in it can be read (replace it: tkw update --upstream-ca FILE)']);
   if (d.lastError) lines.push(['last error', `${d.lastError.message} (${d.lastError.code})`]);
   const width = Math.max(...lines.map(([k]) => k.length));
   let text = lines.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n');
   if (d.claims) text += `\n\nclaims:\n${JSON.stringify(d.claims, null, 2)}`;
   return text;
+}
+
+/** `CN (SHA256 AB:CD:…)`, the fingerprint worded as `tkw status` words the proxy CA's. */
+export function formatUpstreamCa(cert: UpstreamCaCertificate): string {
+  return `${cert.subject} (SHA256 ${cert.fingerprint})`;
 }
 
 /** `ca` is the fingerprint of the CA file the owner wrote, so it can be compared with what a trust store holds. */

@@ -9,6 +9,7 @@ import { registerManage } from './commands/manage.ts';
 import { registerMcp } from './commands/mcp.ts';
 import { registerProxy } from './commands/proxy.ts';
 import { registerRead } from './commands/read.ts';
+import { registerUpdate } from './commands/update.ts';
 import { registerCompletion } from './commands/completion.ts';
 import { createContext } from './context.ts';
 import { formatFailure, usageError } from './fail.ts';
@@ -39,6 +40,7 @@ export function buildProgram(io: CliIo): { program: Command; exitCode: () => num
     .option('--accept-rollback', 'open a vault older than the last one this machine saw (after restoring a backup on purpose)')
     .hook('preAction', () => void (ctx.acceptRollback = program.opts<{ acceptRollback?: boolean }>().acceptRollback === true));
   registerAdd(program, ctx);
+  registerUpdate(program, ctx);
   registerRead(program, ctx);
   registerManage(program, ctx);
   registerProxy(program, ctx);

@@ -34,6 +34,8 @@ import type { ClipboardGuard } from './clipboard/clipboard-guard.ts';
 import { TokenHealthChecker } from './credentials/token-health.ts';
 import type { CredentialRecord } from './credentials/credential-record.ts';
 import { newRecordFromInput } from './credentials/new-record.ts';
+import { patchRecord } from './credentials/update-record.ts';
+import { checkUpstreamCa } from './credentials/upstream-ca.ts';
 import { toDetail, toSummary } from './credentials/summary.ts';
 import { TokenwardenError } from './errors.ts';
 import { credentialSecretSpans } from './redaction/credential-secret-spans.ts';
@@ -138,6 +140,7 @@ export class TokenwardenService implements ControlApi {
 
   async add(input: unknown): Promise<CredentialSummary> {
     const parsed = parse(AddInput, input);
+    if (parsed.upstreamCa) checkUpstreamCa(parsed.upstreamCa);
     this.#requireUnlocked();
     if (this.#vault.get(parsed.name)) throw new TokenwardenError('ERR_EXISTS', `A credential named "${parsed.name}" already exists.`);
     await this.#vault.insert(newRecordFromInput(parsed, this.#now()));
@@ -157,14 +160,9 @@ export class TokenwardenService implements ControlApi {
     const current = this.#record(name);
     // P5: an update must not bind a remote http origin, or drop the consent a loopback http origin needs.
     parse(TransportConsent, { hosts: p.hosts ?? current.hosts, allowInsecureLoopback: p.allowInsecureLoopback ?? current.allowInsecureLoopback });
-    await this.#vault.update(name, (r) => ({
-      ...r,
-      ...(p.hosts ? { hosts: p.hosts } : {}),
-      ...(p.authPolicy ? { authPolicy: p.authPolicy } : {}),
-      ...(p.allowInsecureLoopback !== undefined ? { allowInsecureLoopback: p.allowInsecureLoopback } : {}),
-      ...(p.command && r.exec ? { exec: { command: p.command } } : {}),
-      ...(p.scope !== undefined && r.oauth ? { oauth: { ...r.oauth, scope: p.scope } } : {}),
-    }));
+    // P11: a new upstream CA must parse, like one given to add; nothing is written when it does not.
+    if (p.upstreamCa) checkUpstreamCa(p.upstreamCa);
+    await this.#vault.update(name, (r) => patchRecord(r, p));
     return this.#changed(name);
   }
 

@@ -1,9 +1,13 @@
 /**
  * Which renderer calls need the user's say-so in a native dialog (SECURITY E5): creating or changing an
- * exec command (it runs as the user inside the owner) and any change to a credential's bound hosts
- * (it decides where the token is sent). Pure, so the rule is tested without Electron.
+ * exec command (it runs as the user inside the owner), any change to a credential's bound hosts (it decides
+ * where the token is sent) and any change to its private upstream CA (it decides which servers can pass for
+ * those hosts, so a CA the attacker holds receives the token as surely as a new host would). Pure, so the
+ * rule is tested without Electron.
  */
 import type { ApiMethod } from '../../shared/contract.ts';
+import type { UpstreamCaCertificate } from '../../shared/model.ts';
+import { checkUpstreamCa } from '../core/credentials/upstream-ca.ts';
 
 export interface HostDiff {
   added: string[];
@@ -17,12 +21,22 @@ export interface ChangeRequest {
   /** The exact command that will run, and the one it replaces (null for a new credential). */
   command?: { next: string; previous: string | null };
   hosts?: HostDiff;
+  /** The certificates the hosts' servers may be signed by, after and before; null = the default roots only. */
+  upstreamCa?: { next: UpstreamCaCertificate[] | null; previous: UpstreamCaCertificate[] | null };
 }
 
 /** The slice of a credential needed to compute the diff (CredentialDetail has both). */
 export interface CurrentCredential {
   hosts: string[];
   exec: { command: string } | null;
+  /** Absent counts as none (null). */
+  upstreamCa?: UpstreamCaCertificate[] | null;
+}
+
+/** Same certificates in the same order: a reordered or extended bundle is a change worth showing. */
+function sameCertificates(a: UpstreamCaCertificate[] | null, b: UpstreamCaCertificate[] | null): boolean {
+  const prints = (list: UpstreamCaCertificate[] | null) => list?.map((c) => c.fingerprint).join(' ') ?? null;
+  return prints(a) === prints(b);
 }
 
 export function diffHosts(previous: readonly string[], next: readonly string[]): HostDiff {
@@ -43,14 +57,23 @@ export async function changeRequestFor(
   current: (name: string) => Promise<CurrentCredential | null>,
 ): Promise<ChangeRequest | null> {
   if (method === 'add') {
-    const input = args[0] as { kind: string; name: string; hosts: string[]; command?: string };
+    const input = args[0] as { kind: string; name: string; hosts: string[]; command?: string; upstreamCa?: string };
     if (input.kind !== 'exec' || input.command === undefined) return null;
-    return { action: 'add', name: input.name, command: { next: input.command, previous: null }, hosts: diffHosts([], input.hosts) };
+    return {
+      action: 'add',
+      name: input.name,
+      command: { next: input.command, previous: null },
+      hosts: diffHosts([], input.hosts),
+      // The exec add is confirmed anyway; a CA it brings is named in the same dialog.
+      ...(input.upstreamCa ? { upstreamCa: { next: checkUpstreamCa(input.upstreamCa), previous: null } } : {}),
+    };
   }
   if (method !== 'update') return null;
   const name = args[0] as string;
-  const patch = args[1] as { hosts?: string[]; command?: string };
-  if (patch.hosts === undefined && patch.command === undefined) return null;
+  const patch = args[1] as { hosts?: string[]; command?: string; upstreamCa?: string | null };
+  if (patch.hosts === undefined && patch.command === undefined && patch.upstreamCa === undefined) return null;
+  // Parsed before the dialog: a PEM the service would refuse is refused now (ERR_INVALID_INPUT), not confirmed first.
+  const nextCa = patch.upstreamCa === undefined || patch.upstreamCa === null ? null : checkUpstreamCa(patch.upstreamCa);
   const record = await current(name);
   if (!record) return null;
   const request: ChangeRequest = { action: 'update', name };
@@ -62,5 +85,9 @@ export async function changeRequestFor(
     const diff = diffHosts(record.hosts, patch.hosts);
     if (diff.added.length > 0 || diff.removed.length > 0) request.hosts = diff;
   }
-  return request.command || request.hosts ? request : null;
+  if (patch.upstreamCa !== undefined) {
+    const previous = record.upstreamCa ?? null;
+    if (!sameCertificates(previous, nextCa)) request.upstreamCa = { next: nextCa, previous };
+  }
+  return request.command || request.hosts || request.upstreamCa ? request : null;
 }

@@ -1,10 +1,13 @@
 /**
  * The native confirmation dialogs owned by main (SECURITY E5, "Ask before revealing a token"). Electron's
  * `dialog` and the window come in as parameters, so tests drive them with fakes. Text a caller controls
- * (commands, names, process names) is shown with control and bidi characters escaped: a newline or a
- * right-to-left override must not be able to hide part of a command from the person approving it.
+ * (commands, names, process names, certificate subjects) is shown with control and bidi characters
+ * escaped: a newline or a right-to-left override must not be able to hide part of a command from the
+ * person approving it.
  */
 import type { RevealDecision, RevealRequest } from '../core/reveal/reveal-gate.ts';
+import { visible } from '../../shared/visible-text.ts';
+import type { UpstreamCaCertificate } from '../../shared/model.ts';
 import type { ChangeRequest } from './change-request.ts';
 
 export interface MessageBoxOptionsLike {
@@ -34,15 +37,6 @@ export interface ConfirmDialog {
   approveReveal(request: RevealRequest): Promise<RevealDecision>;
 }
 
-// U+0000-U+001F, DEL and C1 controls, bidi embeddings/overrides/isolates, zero-width and line/paragraph separators.
-// eslint-disable-next-line no-control-regex
-const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
-
-/** Shows every character of `text`; invisible ones as \u{XXXX}, so what is approved is what runs. */
-export function visible(text: string): string {
-  return text.replace(INVISIBLE, (c) => `\\u{${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}}`);
-}
-
 export function changeDetail(request: ChangeRequest): string {
   const lines = [`Credential: ${visible(request.name)}`];
   if (request.command) {
@@ -55,15 +49,30 @@ export function changeDetail(request: ChangeRequest): string {
     for (const host of request.hosts.removed) lines.push(`  - ${visible(host)}`);
     for (const host of request.hosts.kept) lines.push(`    ${visible(host)}`);
   }
+  if (request.upstreamCa) {
+    lines.push('', 'Certificate authority the hosts\' servers may be signed by (a server it signed receives the token):');
+    lines.push('  New:', ...caLines(request.upstreamCa.next));
+    if (request.action === 'update') lines.push('  Replaces:', ...caLines(request.upstreamCa.previous));
+  }
   lines.push('', 'If you did not just ask for this in Tokenwarden, choose Cancel.');
   return lines.join('\n');
 }
 
+/** Subject and full fingerprint, so what is approved can be checked against `openssl x509 -fingerprint -sha256`. */
+function caLines(certificates: UpstreamCaCertificate[] | null): string[] {
+  if (certificates === null) return ["    none: only the system's certificate authorities"];
+  return certificates.flatMap((cert) => [`    ${visible(cert.subject)}`, `      SHA256 ${visible(cert.fingerprint)}`]);
+}
+
 function changeMessage(request: ChangeRequest): string {
   const verb = request.action === 'add' ? 'Add' : 'Change';
-  if (request.command && request.hosts) return `${verb} the command and hosts of "${visible(request.name)}"?`;
-  if (request.command) return `${verb} the command of "${visible(request.name)}"?`;
-  return `Change the hosts "${visible(request.name)}" is sent to?`;
+  const name = visible(request.name);
+  const parts = [request.command && 'command', request.hosts && 'hosts', request.upstreamCa && 'certificate authority'].filter(Boolean);
+  if (parts.length > 1) return `${verb} the ${parts.slice(0, -1).join(', ')} and ${parts.at(-1)} of "${name}"?`;
+  if (request.command) return `${verb} the command of "${name}"?`;
+  // Names are slugs (no quotes or spaces), so the possessive reads plainly.
+  if (request.upstreamCa) return `Trust a different certificate authority for ${name}'s hosts?`;
+  return `Change the hosts "${name}" is sent to?`;
 }
 
 export const REVEAL_BUTTONS = ['Deny', 'Allow once', 'Allow for 10 minutes'] as const;

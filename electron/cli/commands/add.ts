@@ -9,6 +9,7 @@ import { MESSAGES } from '../../../shared/human-messages.ts';
 import { caFilePaths } from '../../core/proxy/ca-file.ts';
 import { promptHidden, readStdinLines } from '../io.ts';
 import { checkExecCommand, checkPastedToken } from '../add-checks.ts';
+import { readUpstreamCa } from '../upstream-ca-file.ts';
 import { callbackPathFor } from '../../core/oauth/loopback-redirect.ts';
 import { addPolicyOptions, policyFromFlags, type PolicyFlagValues } from '../policy-flags.ts';
 
@@ -52,7 +53,7 @@ export function registerAdd(program: Command, ctx: CommandContext): void {
     .option('--audience <audience>', 'OAuth audience')
     .option('--resource <uri>', 'RFC 8707 resource indicator')
     .addOption(new Option('--auth-policy <policy>', 'what to do with an incoming Authorization header').choices(AUTH_POLICIES).default('reject'))
-    .option('--upstream-ca <file>', 'PEM file of a private CA to trust for this credential\'s https upstreams (self-signed, internal)')
+    .option('--upstream-ca <file>', 'PEM file of a private CA to trust for this credential\'s https upstreams (self-signed, internal; change it with `tkw update`)')
     .option('--allow-insecure-loopback', 'allow plain http for 127.0.0.1/::1 upstreams and issuers (local development only)')
     .action(async (name: string, extra: string[], opts: AddOptions) => {
       if (opts.token !== undefined || extra.length > 0) throw usageError(TOKEN_ARG_HINT);
@@ -114,15 +115,6 @@ async function buildInput(name: string, opts: AddOptions, ctx: CommandContext): 
   const pasted = opts.tokenStdin || !ctx.io.stdin.isTTY ? (await readStdinLines(ctx.io.stdin)).join('\n') : await promptHidden('Token: ', ctx.io);
   const token = checkPastedToken(pasted, ctx.io);
   return { kind: 'static', ...common, token, ...(expiresIn ? { expiresIn } : {}) };
-}
-
-/** The CA is read here, by the user's CLI, and stored with the credential: the owner never opens user paths. */
-function readUpstreamCa(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (err) {
-    throw usageError(`Cannot read --upstream-ca ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'}).`);
-  }
 }
 
 /** What the owner last wrote to ca.pem, if anything: only a CA someone may have trusted is worth a warning. */

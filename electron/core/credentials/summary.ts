@@ -3,6 +3,7 @@ import type { CredentialDetail, CredentialStatus, CredentialSummary } from '../.
 import type { CredentialRecord } from './credential-record.ts';
 import { inspectJwt } from './jwt-inspect.ts';
 import { registrableRedirectUri } from '../oauth/loopback-redirect.ts';
+import { describeUpstreamCa } from './upstream-ca.ts';
 
 /** At most the last 4 characters, and none at all for short tokens where 4 would be most of it (S7). */
 export function tokenTail(token: string | undefined): string | null {
@@ -56,6 +57,7 @@ export function toDetail(record: CredentialRecord, status: CredentialStatus, las
         }
       : null,
     exec: record.exec ? { command: record.exec.command } : null,
+    upstreamCa: describeUpstreamCa(record.upstreamCa),
     revision: record.revision,
     lastError: record.lastError ?? null,
   };

@@ -157,6 +157,20 @@ export function DetailPane({ detail, loading, onNotify, onRemoved, onChanged }: 
               <dd>allowed for loopback test upstreams</dd>
             </>
           ) : null}
+          {detail.upstreamCa ? (
+            <>
+              <dt>Upstream CA</dt>
+              <dd>
+                <ul className="plain">
+                  {detail.upstreamCa.map((ca) => (
+                    <li key={ca.fingerprint}>
+                      {ca.subject} <span className="mono muted">SHA256 {ca.fingerprint}</span>
+                    </li>
+                  ))}
+                </ul>
+              </dd>
+            </>
+          ) : null}
         </dl>
       </section>
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { changeDetail, createConfirmDialog, visible, type MessageBoxOptionsLike } from '../../../../electron/main/confirm-dialog.ts';
+import { changeDetail, createConfirmDialog, type MessageBoxOptionsLike } from '../../../../electron/main/confirm-dialog.ts';
+import { visible } from '../../../../shared/visible-text.ts';
 
 /** A recording stand-in for Electron's `dialog`: answers with a scripted button index. */
 function fakeDialog(response: number) {
@@ -66,7 +67,36 @@ describe('confirm-dialog adapter', () => {
     expect(visible('a\tb\u0000c\u200bd')).toBe('a\\u{0009}b\\u{0000}c\\u{200B}d');
   });
 
-  it('names the caller and maps the three reveal buttons; anything else denies', async () => {
+  it('E5 a CA change is named "Trust a different certificate authority for NAME\'s hosts" and shows old and new fingerprints', async () => {
+    const { dialog, shown } = fakeDialog(0);
+    const confirm = createConfirmDialog({ dialog, window: () => null });
+    const next = [{ subject: 'Evil Root\\u{202E}', fingerprint: 'AA:BB' }];
+    const previous = [{ subject: 'Corp Root', fingerprint: 'CC:DD' }];
+    expect(await confirm.confirmChange({ action: 'update', name: 'corp', upstreamCa: { next, previous } })).toBe(false);
+    const { options } = shown[0]!;
+    expect(options.message).toBe("Trust a different certificate authority for corp's hosts?");
+    expect(options.buttons).toEqual(['Cancel', 'Change']);
+    expect(options.detail).toContain('  New:\n    Evil Root\\u{202E}\n      SHA256 AA:BB\n  Replaces:\n    Corp Root\n      SHA256 CC:DD');
+  });
+
+  it('E5 removing a CA says the system\'s authorities apply; a subject cannot hide text; several changes are named together', () => {
+    const removed = changeDetail({ action: 'update', name: 'corp', upstreamCa: { next: null, previous: [{ subject: 'Corp Root', fingerprint: 'CC:DD' }] } });
+    expect(removed).toContain("  New:\n    none: only the system's certificate authorities\n  Replaces:\n    Corp Root");
+    const sneaky = changeDetail({ action: 'update', name: 'corp', upstreamCa: { next: [{ subject: 'Corp\nRoot\u202e', fingerprint: 'AA' }], previous: null } });
+    expect(sneaky).toContain('    Corp\\u{000A}Root\\u{202E}');
+    const { dialog, shown } = fakeDialog(1);
+    void createConfirmDialog({ dialog, window: () => null }).confirmChange({
+      action: 'add',
+      name: 'ci',
+      command: { next: 'gh auth token', previous: null },
+      hosts: { added: ['https://internal.example'], removed: [], kept: [] },
+      upstreamCa: { next: [{ subject: 'Corp Root', fingerprint: 'CC:DD' }], previous: null },
+    });
+    expect(shown[0]!.options.message).toBe('Add the command, hosts and certificate authority of "ci"?');
+    expect(shown[0]!.options.detail).not.toContain('Replaces:');
+  });
+
+    it('names the caller and maps the three reveal buttons; anything else denies', async () => {
     const decisions = [];
     for (const response of [0, 1, 2, 7]) {
       const { dialog, shown } = fakeDialog(response);

@@ -1,13 +1,19 @@
-import { describe, expect, it, vi } from 'vitest';
+import { X509Certificate } from 'node:crypto';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { API_METHODS, type TokenwardenApi } from '../../../../shared/contract.ts';
 import type { AppEvent } from '../../../../shared/model.ts';
 import { createRevealGate } from '../../../../electron/core/reveal/reveal-gate.ts';
-import type { ChangeRequest } from '../../../../electron/main/change-request.ts';
+import type { ChangeRequest, CurrentCredential } from '../../../../electron/main/change-request.ts';
+import { MESSAGES } from '../../../../shared/human-messages.ts';
+import { makeTlsMaterial, type TlsMaterial } from '../../../fixtures/proxy-upstream.ts';
 import { registerIpc, type IpcInvokeEvent, type RegisterIpcOptions, type ServiceLike } from '../../../../electron/main/ipc.ts';
 
 type Handler = (event: IpcInvokeEvent, ...args: unknown[]) => Promise<unknown>;
 const APP = { senderFrame: { url: 'app://bundle/index.html' } };
-const EXISTING = { gh: { hosts: ['https://api.github.com'], exec: null }, ci: { hosts: ['https://ci.example.com'], exec: { command: 'gh auth token' } } };
+const EXISTING: Record<string, CurrentCredential> = {
+  gh: { hosts: ['https://api.github.com'], exec: null },
+  ci: { hosts: ['https://ci.example.com'], exec: { command: 'gh auth token' } },
+};
 
 function setup(gate: Pick<RegisterIpcOptions, 'confirm' | 'reveal'>) {
   const handlers = new Map<string, Handler>();
@@ -17,7 +23,7 @@ function setup(gate: Pick<RegisterIpcOptions, 'confirm' | 'reveal'>) {
     api[method] = async (...args: unknown[]) => {
       calls.push({ method, args });
       if (method === 'get') {
-        const found = EXISTING[args[0] as keyof typeof EXISTING];
+        const found = EXISTING[args[0] as string];
         if (!found) throw Object.assign(new Error('nope'), { code: 'ERR_NOT_FOUND' });
         return found;
       }
@@ -110,5 +116,67 @@ describe('IPC confirmation gate (E5)', () => {
     expect(await call('copyToken', 'gh')).toMatchObject({ ok: false, error: { code: 'ERR_DENIED' } });
     expect(mutations()).toEqual([]);
     expect(approveReveal).toHaveBeenCalledWith({ method: 'copyToken', name: 'gh', caller: { description: 'the Tokenwarden window', key: 'ipc:window' } });
+  });
+});
+
+describe('IPC confirmation gate: upstream CA changes (E5)', () => {
+  let ca1: TlsMaterial;
+  let ca2: TlsMaterial;
+  const cert = (m: TlsMaterial) => ({ subject: new X509Certificate(m.caPem).subject.split('\n').find((l) => l.startsWith('CN='))!.slice(3), fingerprint: new X509Certificate(m.caPem).fingerprint256 });
+
+  beforeAll(async () => {
+    [ca1, ca2] = await Promise.all([makeTlsMaterial(['127.0.0.1']), makeTlsMaterial(['127.0.0.1'])]);
+    // As the service's `get` reports it: the CA's certificates, never its PEM.
+    EXISTING.corp = { hosts: ['https://internal.example'], exec: null, upstreamCa: [cert(ca1)] };
+  });
+
+  it('E5 trusting a different CA for a credential\'s hosts needs confirmation, and the dialog gets old and new fingerprints', async () => {
+    const confirmChange = vi.fn(async () => false);
+    const { call, mutations } = setup({ confirm: { confirmChange } });
+    expect(await call('update', 'corp', { upstreamCa: ca2.caPem })).toEqual({
+      ok: false,
+      error: { code: 'ERR_CONFIRMATION_REQUIRED', message: 'Trusting a different certificate authority was not confirmed in the system dialog, so nothing changed.' },
+    });
+    expect(mutations()).toEqual([]);
+    expect(confirmChange).toHaveBeenCalledWith({ action: 'update', name: 'corp', upstreamCa: { next: [cert(ca2)], previous: [cert(ca1)] } });
+  });
+
+  it('E5 adding a CA where there was none, and removing one, need confirmation too', async () => {
+    const confirmChange = vi.fn(async (_request: ChangeRequest) => true);
+    const { call, mutations } = setup({ confirm: { confirmChange } });
+    expect(await call('update', 'gh', { upstreamCa: ca2.caPem })).toMatchObject({ ok: true });
+    expect(await call('update', 'corp', { upstreamCa: null })).toMatchObject({ ok: true });
+    expect(confirmChange.mock.calls.map(([r]) => r.upstreamCa)).toEqual([
+      { next: [cert(ca2)], previous: null },
+      { next: null, previous: [cert(ca1)] },
+    ]);
+    expect(mutations()).toHaveLength(2);
+  });
+
+  it('E5 an exec add that brings a CA names it in the same dialog', async () => {
+    const confirmChange = vi.fn(async () => false);
+    const { call } = setup({ confirm: { confirmChange } });
+    await call('add', { ...execInput, upstreamCa: ca1.caPem });
+    expect(confirmChange).toHaveBeenCalledWith(expect.objectContaining({ action: 'add', upstreamCa: { next: [cert(ca1)], previous: null } }));
+  });
+
+  it('E5 the same CA again, or a patch without one, passes without a dialog', async () => {
+    const confirmChange = vi.fn(async () => false);
+    const { call, mutations } = setup({ confirm: { confirmChange } });
+    expect(await call('update', 'corp', { upstreamCa: ca1.caPem })).toMatchObject({ ok: true });
+    expect(await call('update', 'gh', { upstreamCa: null })).toMatchObject({ ok: true });
+    expect(await call('update', 'corp', { authPolicy: 'force' })).toMatchObject({ ok: true });
+    expect(confirmChange).not.toHaveBeenCalled();
+    expect(mutations()).toHaveLength(3);
+  });
+
+  it('E5 a CA that does not parse is refused before any dialog (ERR_INVALID_INPUT), so nothing is confirmed for nothing', async () => {
+    const confirmChange = vi.fn(async () => true);
+    const { call, mutations } = setup({ confirm: { confirmChange } });
+    const broken = '-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n';
+    expect(await call('update', 'corp', { upstreamCa: broken })).toEqual({ ok: false, error: { code: 'ERR_INVALID_INPUT', message: MESSAGES.caNotParsed(1, 1) } });
+    expect(await call('update', 'corp', { upstreamCa: 'not a certificate' })).toMatchObject({ ok: false, error: { code: 'ERR_INVALID_INPUT', message: MESSAGES.caNotPem } });
+    expect(confirmChange).not.toHaveBeenCalled();
+    expect(mutations()).toEqual([]);
   });
 });
