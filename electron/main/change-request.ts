@@ -2,12 +2,14 @@
  * Which renderer calls need the user's say-so in a native dialog (SECURITY E5): creating or changing an
  * exec command (it runs as the user inside the owner), any change to a credential's bound hosts (it decides
  * where the token is sent) and any change to its private upstream CA (it decides which servers can pass for
- * those hosts, so a CA the attacker holds receives the token as surely as a new host would). Pure, so the
- * rule is tested without Electron.
+ * those hosts, so a CA the attacker holds receives the token as surely as a new host would), and any policy
+ * change that lifts a limit (policy-loosening.ts). Pure, so the rule is tested without Electron.
  */
 import type { ApiMethod } from '../../shared/contract.ts';
 import type { UpstreamCaCertificate } from '../../shared/model.ts';
+import type { Policy } from '../../shared/policy.ts';
 import { checkUpstreamCa } from '../core/credentials/upstream-ca.ts';
+import { policyLoosening, policySummary } from './policy-loosening.ts';
 
 export interface HostDiff {
   added: string[];
@@ -23,6 +25,8 @@ export interface ChangeRequest {
   hosts?: HostDiff;
   /** The certificates the hosts' servers may be signed by, after and before; null = the default roots only. */
   upstreamCa?: { next: UpstreamCaCertificate[] | null; previous: UpstreamCaCertificate[] | null };
+  /** A policy change that allows more: what it lifts, and the whole policy before and after. */
+  policy?: { loosened: string[]; before: string; after: string };
 }
 
 /** The slice of a credential needed to compute the diff (CredentialDetail has both). */
@@ -31,6 +35,7 @@ export interface CurrentCredential {
   exec: { command: string } | null;
   /** Absent counts as none (null). */
   upstreamCa?: UpstreamCaCertificate[] | null;
+  policy?: Policy;
 }
 
 /** Same certificates in the same order: a reordered or extended bundle is a change worth showing. */
@@ -68,6 +73,7 @@ export async function changeRequestFor(
       ...(input.upstreamCa ? { upstreamCa: { next: checkUpstreamCa(input.upstreamCa), previous: null } } : {}),
     };
   }
+  if (method === 'setPolicy') return policyChange(args[0] as string, args[1] as Policy | null, current);
   if (method !== 'update') return null;
   const name = args[0] as string;
   const patch = args[1] as { hosts?: string[]; command?: string; upstreamCa?: string | null };
@@ -90,4 +96,11 @@ export async function changeRequestFor(
     if (!sameCertificates(previous, nextCa)) request.upstreamCa = { next: nextCa, previous };
   }
   return request.command || request.hosts || request.upstreamCa ? request : null;
+}
+
+/** Tightening is the user's to do freely; only a change that lifts a limit is shown for confirmation. */
+async function policyChange(name: string, next: Policy | null, current: (name: string) => Promise<CurrentCredential | null>): Promise<ChangeRequest | null> {
+  const record = await current(name);
+  const loosened = policyLoosening(record?.policy, next);
+  return loosened.length > 0 ? { action: 'update', name, policy: { loosened, ...policySummary(record?.policy, next) } } : null;
 }

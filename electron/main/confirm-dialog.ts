@@ -54,6 +54,11 @@ export function changeDetail(request: ChangeRequest): string {
     lines.push('  New:', ...caLines(request.upstreamCa.next));
     if (request.action === 'update') lines.push('  Replaces:', ...caLines(request.upstreamCa.previous));
   }
+  if (request.policy) {
+    lines.push('', 'Access policy: whoever holds a key for this credential may then do more:');
+    for (const line of request.policy.loosened) lines.push(`  + ${visible(line)}`);
+    lines.push(`  Before: ${visible(request.policy.before)}`, `  After:  ${visible(request.policy.after)}`);
+  }
   lines.push('', 'If you did not just ask for this in Tokenwarden, choose Cancel.');
   return lines.join('\n');
 }
@@ -67,11 +72,12 @@ function caLines(certificates: UpstreamCaCertificate[] | null): string[] {
 function changeMessage(request: ChangeRequest): string {
   const verb = request.action === 'add' ? 'Add' : 'Change';
   const name = visible(request.name);
-  const parts = [request.command && 'command', request.hosts && 'hosts', request.upstreamCa && 'certificate authority'].filter(Boolean);
+  const parts = [request.command && 'command', request.hosts && 'hosts', request.upstreamCa && 'certificate authority', request.policy && 'access policy'].filter(Boolean);
   if (parts.length > 1) return `${verb} the ${parts.slice(0, -1).join(', ')} and ${parts.at(-1)} of "${name}"?`;
   if (request.command) return `${verb} the command of "${name}"?`;
   // Names are slugs (no quotes or spaces), so the possessive reads plainly.
   if (request.upstreamCa) return `Trust a different certificate authority for ${name}'s hosts?`;
+  if (request.policy) return `Loosen the access policy of "${name}"?`;
   return `Change the hosts "${name}" is sent to?`;
 }
 

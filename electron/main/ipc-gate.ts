@@ -1,7 +1,7 @@
 /**
  * What main checks between a renderer call's schema validation and the service (SECURITY E5): changes
- * that run a command, move a token to other hosts or change the CA its hosts are verified against need a
- * native confirmation, and reading a token passes the "Ask before revealing a token" gate. It runs in
+ * that run a command, move a token to other hosts, change the CA its hosts are verified against or lift a
+ * policy limit need a native confirmation, and reading a token passes the "Ask before revealing a token" gate. It runs in
  * main's IPC handler, so a compromised renderer cannot skip it; the control socket (CLI) does not go
  * through here.
  */
@@ -32,7 +32,13 @@ export function createIpcGate(deps: IpcGateDeps): IpcGate {
     // A dialog that fails to show counts as "not confirmed", never as "confirmed".
     const confirmed = deps.confirm ? await deps.confirm.confirmChange(request).catch(() => false) : false;
     if (!confirmed) {
-      const what = request.command ? 'Running this command' : request.hosts ? 'Sending this token to other hosts' : 'Trusting a different certificate authority';
+      const what = request.command
+        ? 'Running this command'
+        : request.hosts
+          ? 'Sending this token to other hosts'
+          : request.upstreamCa
+            ? 'Trusting a different certificate authority'
+            : 'Loosening this access policy';
       throw new TokenwardenError('ERR_CONFIRMATION_REQUIRED', `${what} was not confirmed in the system dialog, so nothing changed.`);
     }
   };

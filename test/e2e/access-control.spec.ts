@@ -58,6 +58,11 @@ test('A1 the policy section edits a credential policy with the CLI messages, and
   await expect(section).toContainText('none: the proxy refuses this credential (used up)');
 
   await section.getByRole('button', { name: 'Edit policy' }).click();
+  // E5: lifting the one-use limit from the window needs main's native dialog; the scripted one cancels first.
+  await section.getByRole('button', { name: 'Clear policy' }).click();
+  await expect(page.getByRole('status')).toContainText('Loosening this access policy was not confirmed');
+  expect((await app.service.get('api')).policy).toEqual({ methods: ['GET'], paths: ['/v1/*'], maxUses: 1 });
+  app.confirm.answer = true;
   await section.getByRole('button', { name: 'Clear policy' }).click();
   await expect(section).toContainText('no limits');
   expect(await gateway(app, 'api', key, 'POST')).toBe(200);

@@ -38,6 +38,19 @@ test('E5 a compromised renderer calling the bridge directly cannot rebind a toke
   expect((await app.service.list()).map((s) => s.name)).toEqual(['gh']);
 });
 
+test('E5 clearing a one-use policy from the window is refused unless the native dialog confirms it', async ({ app, page }) => {
+  await app.service.add({ kind: 'static', name: 'once', hosts: ['https://api.example.com'], token: 'tok_e2e_policy_1234' });
+  await app.service.setPolicy('once', { methods: ['GET'], maxUses: 1 });
+  await app.open();
+  const clear = () => page.evaluate(() => (window as unknown as { tokenwarden: { setPolicy(n: string, p: null): Promise<unknown> } }).tokenwarden.setPolicy('once', null));
+  expect(await clear()).toMatchObject({ ok: false, error: { code: 'ERR_CONFIRMATION_REQUIRED', message: expect.stringContaining('Loosening this access policy') } });
+  expect((await app.service.get('once')).policy).toEqual({ methods: ['GET'], maxUses: 1 });
+  expect(app.confirm.asked).toEqual([{ action: 'update', name: 'once', policy: { loosened: ['Any method (was GET)', 'Unlimited uses (was 1)'], before: 'methods GET · 1 use', after: 'no limits' } }]);
+  app.confirm.answer = true;
+  expect(await clear()).toMatchObject({ ok: true });
+  expect((await app.service.get('once')).policy).toBeUndefined();
+});
+
 test('E5 the same add goes through once the native dialog is confirmed', async ({ app, page }) => {
   app.confirm.answer = true;
   await app.open();

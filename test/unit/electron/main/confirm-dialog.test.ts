@@ -79,6 +79,15 @@ describe('confirm-dialog adapter', () => {
     expect(options.detail).toContain('  New:\n    Evil Root\\u{202E}\n      SHA256 AA:BB\n  Replaces:\n    Corp Root\n      SHA256 CC:DD');
   });
 
+  it('E5 a loosened policy is named "Loosen the access policy", lists each lifted limit, and shows before and after', async () => {
+    const { dialog, shown } = fakeDialog(1);
+    const request = { action: 'update' as const, name: 'once', policy: { loosened: ['Unlimited uses (was 1)', 'Also paths /x\u202e'], before: '1 use', after: 'no limits' } };
+    expect(await createConfirmDialog({ dialog, window: () => null }).confirmChange(request)).toBe(true);
+    const { options } = shown[0]!;
+    expect(options.message).toBe('Loosen the access policy of "once"?');
+    expect(options.detail).toContain('may then do more:\n  + Unlimited uses (was 1)\n  + Also paths /x\\u{202E}\n  Before: 1 use\n  After:  no limits');
+  });
+
   it('E5 removing a CA says the system\'s authorities apply; a subject cannot hide text; several changes are named together', () => {
     const removed = changeDetail({ action: 'update', name: 'corp', upstreamCa: { next: null, previous: [{ subject: 'Corp Root', fingerprint: 'CC:DD' }] } });
     expect(removed).toContain("  New:\n    none: only the system's certificate authorities\n  Replaces:\n    Corp Root");

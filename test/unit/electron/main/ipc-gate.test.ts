@@ -13,6 +13,7 @@ const APP = { senderFrame: { url: 'app://bundle/index.html' } };
 const EXISTING: Record<string, CurrentCredential> = {
   gh: { hosts: ['https://api.github.com'], exec: null },
   ci: { hosts: ['https://ci.example.com'], exec: { command: 'gh auth token' } },
+  once: { hosts: ['https://api.example.com'], exec: null, policy: { methods: ['GET'], maxUses: 1 } },
 };
 
 function setup(gate: Pick<RegisterIpcOptions, 'confirm' | 'reveal'>) {
@@ -178,5 +179,30 @@ describe('IPC confirmation gate: upstream CA changes (E5)', () => {
     expect(await call('update', 'corp', { upstreamCa: 'not a certificate' })).toMatchObject({ ok: false, error: { code: 'ERR_INVALID_INPUT', message: MESSAGES.caNotPem } });
     expect(confirmChange).not.toHaveBeenCalled();
     expect(mutations()).toEqual([]);
+  });
+});
+
+describe('IPC confirmation gate: policy changes (E5)', () => {
+  it('E5 clearing or lifting a policy limit needs confirmation, and the dialog names each lifted limit', async () => {
+    const seen: ChangeRequest[] = [];
+    const { call, mutations } = setup({ confirm: { confirmChange: async (r) => (seen.push(r), false) } });
+    expect(await call('setPolicy', 'once', null)).toEqual({ ok: false, error: { code: 'ERR_CONFIRMATION_REQUIRED', message: expect.stringContaining('Loosening this access policy') } });
+    expect(await call('setPolicy', 'once', { methods: ['GET', 'DELETE'], maxUses: 1 })).toMatchObject({ ok: false, error: { code: 'ERR_CONFIRMATION_REQUIRED' } });
+    expect(mutations()).toEqual([]);
+    expect(seen.map((r) => r.policy)).toEqual([
+      { loosened: ['Any method (was GET)', 'Unlimited uses (was 1)'], before: 'methods GET · 1 use', after: 'no limits' },
+      { loosened: ['Also methods DELETE'], before: 'methods GET · 1 use', after: 'methods GET,DELETE · 1 use' },
+    ]);
+  });
+
+  it('E5 a confirmed loosening reaches the service; tightening, or a first policy, needs no dialog', async () => {
+    const confirmChange = vi.fn(async () => true);
+    const { call, mutations } = setup({ confirm: { confirmChange } });
+    expect(await call('setPolicy', 'once', null)).toMatchObject({ ok: true });
+    expect(confirmChange).toHaveBeenCalledTimes(1);
+    expect(await call('setPolicy', 'once', { methods: ['GET'], maxUses: 1, rate: '1/s' })).toMatchObject({ ok: true });
+    expect(await call('setPolicy', 'gh', { maxUses: 10 })).toMatchObject({ ok: true });
+    expect(confirmChange).toHaveBeenCalledTimes(1);
+    expect(mutations().map((c) => c.method)).toEqual(['setPolicy', 'setPolicy', 'setPolicy']);
   });
 });
