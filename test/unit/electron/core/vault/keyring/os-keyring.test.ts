@@ -66,7 +66,7 @@ describe.runIf(!expected)('without a Secret Service the passphrase keyslot is us
     await vault.unlock();
     expect(vault.keyslotKinds()).toEqual(['passphrase']);
     const warning = vault.warnings().join(' ');
-    expect(warning).toMatch(/OS keyring keyslot not used: The OS keyring is not reachable: .+/);
+    expect(warning).toMatch(/OS keyring keyslot not used: The OS keyring is not reachable\. .+ \(.+\)/);
     expect(warning).toContain('protected by the passphrase keyslot instead');
   });
 

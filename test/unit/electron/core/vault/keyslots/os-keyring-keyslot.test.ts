@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { keyringUnreachable } from '../../../../../../electron/core/vault/keyslots/os-keyring-keyslot.ts';
 import { PASSPHRASE, fakeKeyring, fakeSafeStorage, openVault, staticCredential, useTempHomes } from '../../../../../fixtures/vault-helpers.ts';
 
 const home = useTempHomes();
@@ -118,5 +119,15 @@ describe('os-keyring keyslot (fake port; the real Secret Service is tested under
     const byPassphrase = await openVault(h, { keyring: false });
     await byPassphrase.unlock('a new passphrase');
     expect(byPassphrase.isLocked()).toBe(false);
+  });
+
+  it('an unreachable keyring is explained with a remedy, the raw reason shortened at the end', () => {
+    const dbus = keyringUnreachable('Platform failure: DBus error: Using X11 for dbus-daemon autolaunch was disabled at compile time, set your DBUS_SESSION_BUS_ADDRESS instead');
+    expect(dbus).toMatch(/^The OS keyring is not reachable\. No desktop session bus is reachable, as over SSH, in WSL or in CI\./);
+    expect(dbus).toContain('dbus-run-session');
+    expect(dbus).toMatch(/\(Platform failure: DBus error: .{20,}\)$/);
+    expect(keyringUnreachable('The name org.freedesktop.secrets was not provided by any .service files')).toContain('No Secret Service is running');
+    expect(keyringUnreachable('Prompt dismissed')).toContain('locked or the unlock prompt was dismissed');
+    expect(keyringUnreachable('x'.repeat(1000)).length).toBeLessThan(400);
   });
 });
