@@ -138,6 +138,11 @@ export const VaultStatus = z
     openAlerts: z.number().int().optional(),
     /** SHA-256 fingerprint of the proxy CA (`tkw status`), so a user can match what Postman or the OS trust store imported. */
     caFingerprint: z.string().nullable().optional(),
+    /**
+     * The owner's memory, where a proxy runs (a long-lived daemon or app): resident set, and the V8 heap in use
+     * and reserved. The soak bench reads it to tell a leak (heapUsed climbing) from the allocator keeping pages.
+     */
+    memory: z.object({ rssBytes: z.number().int(), heapUsedBytes: z.number().int(), heapTotalBytes: z.number().int() }).strict().optional(),
   })
   .strict();
 export type VaultStatus = z.infer<typeof VaultStatus>;

@@ -78,6 +78,8 @@ export function formatUpstreamCa(cert: UpstreamCaCertificate): string {
   return `${cert.subject} (SHA256 ${cert.fingerprint})`;
 }
 
+const mib = (bytes: number): string => `${(bytes / 1048576).toFixed(1)} MiB`;
+
 /** `ca` is the fingerprint of the CA file the owner wrote, so it can be compared with what a trust store holds. */
 export function formatStatus(s: VaultStatus, ca?: { path: string; fingerprint: string | null }): string {
   return [
@@ -86,6 +88,7 @@ export function formatStatus(s: VaultStatus, ca?: { path: string; fingerprint: s
     `data dir    ${s.dataDir}`,
     `owner       ${s.ownerPid ? `pid ${s.ownerPid}` : 'none'}`,
     `proxy       ${s.proxy ? s.proxy.url : 'not running (start `tokenwarden daemon`)'}`,
+    ...(s.memory ? [`memory      ${mib(s.memory.rssBytes)} resident, JS heap ${mib(s.memory.heapUsedBytes)} of ${mib(s.memory.heapTotalBytes)}`] : []),
     `credentials ${s.credentialCount ?? '-'}`,
     ...(s.openAlerts !== undefined ? [`alerts      ${s.openAlerts} open${s.openAlerts > 0 ? ' (see `tkw alerts`)' : ''}`] : []),
     ...(ca ? [`ca          ${ca.fingerprint ? `SHA256 ${ca.fingerprint}` : 'not written yet'} (${ca.path})`] : []),

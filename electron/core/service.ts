@@ -185,6 +185,7 @@ export class TokenwardenService implements ControlApi {
       credentialCount: locked ? null : this.#vault.list().length,
       warnings: this.#vault.warnings(),
       ...(this.#audit ? { openAlerts: this.#audit.alerts.openCount() } : {}),
+      ...(this.#proxy ? { memory: ownerMemory() } : {}),
     };
   }
 
@@ -437,4 +438,9 @@ export class TokenwardenService implements ControlApi {
     }, CHANGE_COALESCE_MS);
     this.#changeTimer.unref?.();
   }
+}
+
+function ownerMemory(): { rssBytes: number; heapUsedBytes: number; heapTotalBytes: number } {
+  const { rss, heapUsed, heapTotal } = process.memoryUsage();
+  return { rssBytes: rss, heapUsedBytes: heapUsed, heapTotalBytes: heapTotal };
 }

@@ -25,6 +25,12 @@ describe('CLI with a running daemon', () => {
     expect(show.tokenTail).toBe(CANARY.slice(-4));
     const status = VaultStatus.parse(JSON.parse((await cli.run(['status', '--json'])).stdout));
     expect(status).toMatchObject({ locked: false, ownerPid: d.child.pid, proxy: { port: d.port }, credentialCount: 1 });
+    // The daemon's own memory, not this CLI's: the CLI process never runs a proxy.
+    expect(status.memory!.heapUsedBytes).toBeGreaterThan(0);
+    expect(status.memory!.rssBytes).toBeGreaterThan(status.memory!.heapUsedBytes);
+    expect((await cli.run(['status'])).stdout).toMatch(/^memory {6}[\d.]+ MiB resident, JS heap [\d.]+ MiB of [\d.]+ MiB$/m);
+    const local = await cli.run(['status', '--json'], { env: { TOKENWARDEN_HOME: join(cli.home, 'no-owner') } });
+    expect(VaultStatus.parse(JSON.parse(local.stdout)).memory).toBeUndefined();
     expect((await cli.run(['token', 'github'])).stdout).toBe(`${CANARY}\n`);
     expect(statSync(join(cli.env.TOKENWARDEN_HOME!, 'control.sock')).mode & 0o777).toBe(0o600);
   });
