@@ -27,7 +27,14 @@ export function createIpcGate(deps: IpcGateDeps): IpcGate {
       await deps.reveal?.check({ method, name: args[0] as string, caller: WINDOW_CALLER });
       return;
     }
-    const request = await changeRequestFor(method, args, (name) => deps.service.get(name).catch(() => null));
+    // Only a credential that does not exist is left for the service to report; any other failure to read the
+    // current state (locked, damaged) refuses, because the change could not be shown for confirmation.
+    const current = (name: string) =>
+      deps.service.get(name).catch((err: unknown) => {
+        if ((err as { code?: unknown })?.code === 'ERR_NOT_FOUND') return null;
+        throw err;
+      });
+    const request = await changeRequestFor(method, args, current);
     if (!request) return;
     // A dialog that fails to show counts as "not confirmed", never as "confirmed".
     const confirmed = deps.confirm ? await deps.confirm.confirmChange(request).catch(() => false) : false;

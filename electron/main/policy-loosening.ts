@@ -5,10 +5,15 @@
  */
 import { describePolicy, parseRate, type Policy } from '../../shared/policy.ts';
 
-/** Requests per millisecond, for comparing `10/s` with `600/min`. */
-function ratePerMs(rate: string): number {
-  const parsed = parseRate(rate);
-  return 'problem' in parsed ? Number.POSITIVE_INFINITY : parsed.count / parsed.perMs;
+/**
+ * The token bucket refills at COUNT per UNIT and holds COUNT, so `600/min` allows a burst of 600 where `10/s`
+ * allows 10: a rate is looser when either its steady rate or its burst is larger.
+ */
+function rateIsLooser(previous: string, next: string): boolean {
+  const a = parseRate(previous);
+  const b = parseRate(next);
+  if ('problem' in a || 'problem' in b) return previous !== next;
+  return b.count > a.count || b.count / b.perMs > a.count / a.perMs;
 }
 
 const added = (previous: readonly string[], next: readonly string[]): string[] => next.filter((item) => !previous.includes(item));
@@ -31,7 +36,7 @@ export function policyLoosening(previous: Policy | undefined, next: Policy | nul
   }
   if (previous.rate) {
     if (!after.rate) lines.push(`No rate limit (was ${previous.rate})`);
-    else if (ratePerMs(after.rate) > ratePerMs(previous.rate)) lines.push(`Rate ${after.rate} (was ${previous.rate})`);
+    else if (rateIsLooser(previous.rate, after.rate)) lines.push(`Rate ${after.rate} (was ${previous.rate})`);
   }
   if (previous.concurrency !== undefined) {
     if (after.concurrency === undefined) lines.push(`Any number at once (was ${previous.concurrency})`);

@@ -24,6 +24,7 @@ function setup(gate: Pick<RegisterIpcOptions, 'confirm' | 'reveal'>) {
     api[method] = async (...args: unknown[]) => {
       calls.push({ method, args });
       if (method === 'get') {
+        if (args[0] === 'damaged') throw Object.assign(new Error('damaged'), { code: 'ERR_CORRUPT' });
         const found = EXISTING[args[0] as string];
         if (!found) throw Object.assign(new Error('nope'), { code: 'ERR_NOT_FOUND' });
         return found;
@@ -204,5 +205,14 @@ describe('IPC confirmation gate: policy changes (E5)', () => {
     expect(await call('setPolicy', 'gh', { maxUses: 10 })).toMatchObject({ ok: true });
     expect(confirmChange).toHaveBeenCalledTimes(1);
     expect(mutations().map((c) => c.method)).toEqual(['setPolicy', 'setPolicy', 'setPolicy']);
+  });
+
+  it('E5 when the current state cannot be read (anything but "not found"), the change is refused, not waved through', async () => {
+    const confirmChange = vi.fn(async () => true);
+    const { call, mutations } = setup({ confirm: { confirmChange } });
+    expect(await call('setPolicy', 'damaged', null)).toMatchObject({ ok: false, error: { code: 'ERR_CORRUPT' } });
+    expect(await call('update', 'damaged', { hosts: ['https://evil.example'] })).toMatchObject({ ok: false, error: { code: 'ERR_CORRUPT' } });
+    expect(confirmChange).not.toHaveBeenCalled();
+    expect(mutations()).toEqual([]);
   });
 });

@@ -19,13 +19,17 @@ describe('policyLoosening (E5)', () => {
   it('E5 raising or widening one limit is named; the rest is not', () => {
     expect(policyLoosening(strict, { ...strict, methods: ['GET', 'HEAD', 'DELETE'] })).toEqual(['Also methods DELETE']);
     expect(policyLoosening(strict, { ...strict, paths: ['/v1/**', '/admin/**'] })).toEqual(['Also paths /admin/**']);
-    expect(policyLoosening(strict, { ...strict, rate: '601/min' })).toEqual(['Rate 601/min (was 10/s)']);
+    expect(policyLoosening(strict, { ...strict, rate: '11/s' })).toEqual(['Rate 11/s (was 10/s)']);
+    // Same average, but the bucket holds the count: 600/min lets 600 through at once where 10/s lets 10.
+    expect(policyLoosening(strict, { ...strict, rate: '600/min' })).toEqual(['Rate 600/min (was 10/s)']);
+    expect(policyLoosening({ rate: '1/s' }, { rate: '3600/h' })).toEqual(['Rate 3600/h (was 1/s)']);
     expect(policyLoosening(strict, { ...strict, concurrency: 3 })).toEqual(['3 at once (was 2)']);
     expect(policyLoosening(strict, { ...strict, maxUses: 6 })).toEqual(['6 uses (was 5)']);
   });
 
-  it('E5 tightening, an equal rate in other units, or a first policy needs no confirmation', () => {
-    expect(policyLoosening(strict, { ...strict, methods: ['GET'], rate: '600/min', concurrency: 1, maxUses: 1 })).toEqual([]);
+  it('E5 tightening (a smaller burst and a lower rate), or a first policy, needs no confirmation', () => {
+    expect(policyLoosening(strict, { ...strict, methods: ['GET'], rate: '5/s', concurrency: 1, maxUses: 1 })).toEqual([]);
+    expect(policyLoosening(strict, { ...strict, rate: '10/min' })).toEqual([]);
     expect(policyLoosening(undefined, { methods: ['GET'] })).toEqual([]);
     expect(policyLoosening(undefined, null)).toEqual([]);
     expect(policyLoosening({ maxUses: 3 }, { maxUses: 3, methods: ['GET'] })).toEqual([]);
