@@ -14,6 +14,8 @@ export interface SegmentHeader {
   prev: string;
   /** Written by a writer that keeps the anchor file (audit-anchor.ts), so a missing anchor is evidence. */
   anchored?: true;
+  /** Entries the writer found removed when it reopened the log. */
+  gap?: { after: number; upTo: number | null };
   mac: string;
 }
 
@@ -91,8 +93,9 @@ export function unsealLine(line: string): { body: string; mac: string } | undefi
   return { body: `${line.slice(0, match.index)}}`, mac: match[1]! };
 }
 
-export function headerBody(segment: number, next: number, prev: string): string {
-  return JSON.stringify({ segment, next, prev, anchored: true });
+/** `gap`: entries found removed when the writer reopened the log (L2), sealed here so `verify` keeps naming them. */
+export function headerBody(segment: number, next: number, prev: string, gap?: { after: number; upTo: number | null }): string {
+  return JSON.stringify({ segment, next, prev, anchored: true, ...(gap ? { gap } : {}) });
 }
 
 /** A header line's fields, or undefined when `line` is not a segment header. */

@@ -3,9 +3,10 @@
  * It never blocks or fails the caller: a write error drops the batch, counts it and reports it once (SECURITY L3).
  */
 import type { AuditEntry } from '../../../shared/audit-model.ts';
-import { readAnchorText, sealAnchor, type Anchor } from './audit-anchor.ts';
-import { entryBody, headerBody, MacKey, parseHeader, recordTail, sealLine, toEntry, unsealLine, type AuditRecord } from './audit-entry.ts';
+import { sealAnchor, type Anchor } from './audit-anchor.ts';
+import { entryBody, headerBody, MacKey, recordTail, sealLine, toEntry, type AuditRecord } from './audit-entry.ts';
 import type { AuditStorage, SegmentWriter } from './audit-files.ts';
+import { findResumePoint, type AuditGap } from './audit-resume.ts';
 
 export interface AuditLogOptions {
   storage: AuditStorage;
@@ -28,7 +29,7 @@ export interface AuditLogOptions {
    * L2, on opening an existing log: the anchor says entries after `after` were written, up to `upTo` (null when the
    * anchor itself is missing), but the segments end at `after`. Numbering continues past the gap, so it stays visible.
    */
-  onGap?: (gap: { after: number; upTo: number | null }) => void;
+  onGap?: (gap: AuditGap) => void;
 }
 
 interface Pending {
@@ -66,8 +67,12 @@ export class AuditLog {
   #failing = false;
   #droppedInOutage = 0;
   #closed = false;
-  /** The last entry this process committed, for the anchor and for `verify` while running. */
+  /** The last entry this process committed, for `verify` while running. */
   #anchor: Anchor | undefined;
+  /** MAC of the last entry in the chain, which the anchor file is sealed over. */
+  #lastEntryMac = '';
+  /** The seq the anchor file names now (undefined before this process wrote one). */
+  #anchoredSeq: number | undefined;
   /** Entries lost since start: full queue or failed writes. */
   dropped = 0;
   /** Entries committed since start. */
@@ -121,10 +126,15 @@ export class AuditLog {
   }
 
   async close(): Promise<void> {
+    // Until quiet: a commit can itself queue an entry (the audit-gap event found while opening the log).
+    for (let round = 0; round < 3 && (round === 0 || this.#pending.length > 0); round++) await this.flush();
     this.#closed = true;
     await this.flush();
-    await this.#chain;
     const writer = this.#writer;
+    if (writer && this.#anchoredSeq !== this.#seq) {
+      await writer.sync().catch(() => undefined);
+      await this.#writeAnchor();
+    }
     this.#writer = undefined;
     this.#ready = false;
     await writer?.close().catch(() => undefined);
@@ -166,14 +176,16 @@ export class AuditLog {
       this.#entriesInSegment += bodies.length;
       const data = Buffer.from(`${lines.join('\n')}\n`);
       await this.#writer!.write(data);
+      this.#lastEntryMac = this.#prev;
+      this.#anchor = { seq: this.#seq, entryMac: this.#prev };
       const now = Date.now();
       if (urgent || now - this.#lastSync >= SYNC_INTERVAL_MS) {
         this.#lastSync = now;
         await this.#writer!.sync();
+        // Only after a sync, never before: the anchor may lag the lines on disk (a crash, a power cut) but must
+        // never lead them, or a lost unsynced tail would read as tampering.
+        await this.#writeAnchor();
       }
-      // After the lines, never before: an anchor may lag the segments (a crash between the writes) but never lead them.
-      this.#anchor = { seq: this.#seq, entryMac: this.#prev };
-      await this.#storage.writeAnchor(sealAnchor(key, this.#anchor)).catch(() => undefined);
       this.written += batch.length;
       if (this.#failing) {
         this.#failing = false;
@@ -196,77 +208,48 @@ export class AuditLog {
     }
   }
 
-  /** Finds where the chain stands on disk, cuts a torn last line, and opens the newest segment for appending. */
+  /** Finds where the chain stands on disk (audit-resume.ts) and opens the newest segment, or a new one after a gap. */
   async #open(): Promise<void> {
     if (this.#ready && this.#writer) return;
-    const segments = await this.#storage.list();
-    const last = segments.at(-1);
-    if (last === undefined) {
-      this.#segment = 0;
-      this.#seq = 0;
-      this.#prev = '';
-      await this.#rotate();
-      this.#ready = true;
-      return;
-    }
-    const { text, size } = await this.#storage.tail(last);
-    const end = text.lastIndexOf('\n');
-    if (end < text.length - 1) await this.#storage.truncate(last, size - Buffer.byteLength(text.slice(end + 1)));
-    const before = text.lastIndexOf('\n', end - 1);
-    const line = end < 0 ? '' : text.slice(before + 1, end);
-    const sealed = unsealLine(line);
-    const parsed = sealed ? (JSON.parse(sealed.body) as { seq?: number; next?: number }) : undefined;
-    this.#segment = last;
-    if (!sealed || !parsed) {
-      // An empty or unreadable newest segment: start a fresh one rather than append after damage, numbered after
-      // the last entry the anchor knows of, so no seq is ever used twice.
-      const anchor = await this.#readAnchor();
-      if (anchor && anchor.seq > this.#seq) this.#seq = anchor.seq;
-      await this.#rotate();
+    const point = await findResumePoint(this.#storage);
+    this.#segment = point.segment;
+    this.#seq = point.seq;
+    this.#prev = point.prev;
+    this.#lastEntryMac = point.entryMac;
+    this.#entriesInSegment = point.entriesInSegment;
+    const { gap } = point;
+    if (gap) {
+      // L2: appending right after the cut would hide it for good. A new segment whose sealed header records the
+      // gap, numbered past the anchor's entry, keeps `audit verify` naming it; `onGap` reports it now.
+      if (gap.upTo !== null) this.#seq = gap.upTo;
+      await this.#rotate(gap);
+      this.#options.onGap?.(gap);
+    } else if (point.append) {
+      this.#writer = await this.#storage.open(point.segment);
     } else {
-      this.#seq = parsed.seq ?? (parsed.next ?? 1) - 1;
-      this.#prev = sealed.mac;
-      this.#entriesInSegment = parsed.seq === undefined ? 0 : 1;
-      this.#writer = await this.#storage.open(last);
-      await this.#resumeAfterGap(last);
+      await this.#rotate();
     }
     this.#ready = true;
   }
 
-  /**
-   * L2: when the anchor names a later entry than the segments end with, the newest lines were removed while no
-   * owner ran. Appending right after them would hide that for good, so the next entry starts a new segment
-   * numbered past the anchor: `audit verify` keeps naming the gap, and `onGap` reports it now.
-   */
-  async #resumeAfterGap(segment: number): Promise<void> {
-    const anchor = await this.#readAnchor();
-    if (anchor) {
-      if (anchor.seq <= this.#seq) return;
-      const after = this.#seq;
-      this.#seq = anchor.seq;
-      await this.#rotate();
-      this.#options.onGap?.({ after, upTo: anchor.seq });
-      return;
-    }
-    // No anchor, but this segment was written by a writer that keeps one and holds entries: it was deleted.
-    const header = parseHeader(await this.#storage.firstLine(segment).catch(() => ''));
-    if (header?.anchored && this.#seq >= header.next) this.#options.onGap?.({ after: this.#seq, upTo: null });
+  /** Overwrites the anchor with the last committed entry; best effort (verify tolerates one that lags). */
+  async #writeAnchor(): Promise<void> {
+    if (!this.#key) return;
+    await this.#storage.writeAnchor(sealAnchor(this.#key, { seq: this.#seq, entryMac: this.#lastEntryMac })).catch(() => undefined);
+    this.#anchoredSeq = this.#seq;
   }
 
-  async #readAnchor(): Promise<{ seq: number } | undefined> {
-    const text = await this.#storage.readAnchor().catch(() => undefined);
-    return text === undefined ? undefined : readAnchorText(text);
-  }
-
-  /** Starts the next segment with a sealed header and applies retention. */
-  async #rotate(): Promise<void> {
+  /** Starts the next segment with a sealed header (recording `gap`, if any) and applies retention. */
+  async #rotate(gap?: AuditGap): Promise<void> {
     const old = this.#writer;
     this.#writer = undefined;
     await old?.sync().catch(() => undefined);
     await old?.close().catch(() => undefined);
+    // The anchor first: an anchored header on disk then always means an anchor was written, so a missing one is evidence.
+    await this.#writeAnchor();
     this.#segment += 1;
     const writer = await this.#storage.open(this.#segment);
-    const sealed = sealLine(this.#key!, this.#prev, headerBody(this.#segment, this.#seq + 1, this.#prev));
+    const sealed = sealLine(this.#key!, this.#prev, headerBody(this.#segment, this.#seq + 1, this.#prev, gap));
     await writer.write(Buffer.from(`${sealed.line}\n`));
     this.#prev = sealed.mac;
     this.#entriesInSegment = 0;

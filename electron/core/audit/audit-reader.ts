@@ -3,7 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AuditEntry, AuditKind, AuditQuery, AuditQueryResult, AuditVerifyResult } from '../../../shared/audit-model.ts';
 import { ANCHOR_FILE, anchorMatches, readAnchorText, type Anchor } from './audit-anchor.ts';
-import { MacKey, toEntry, unsealLine } from './audit-entry.ts';
+import { MacKey, toEntry, unsealLine, type SegmentHeader } from './audit-entry.ts';
 import { listSegments, readAnchorFile, segmentName } from './audit-files.ts';
 import { parseSince } from './since.ts';
 import type { StatsAccumulator } from './stats.ts';
@@ -169,7 +169,8 @@ export async function queryAudit(dir: string, query: AuditQuery = {}, now = Date
 export async function verifyAudit(dir: string, secret: Buffer, running?: Anchor): Promise<AuditVerifyResult> {
   const key = new MacKey(secret);
   // Read before the segments: the writer updates it after them, so it can only be behind what is read next.
-  const anchorText = running ? undefined : await readAnchorFile(dir);
+  // Blank counts as missing: that is what a crash right after creating the file leaves.
+  const anchorText = running ? undefined : (await readAnchorFile(dir))?.trim() || undefined;
   const anchor = anchorText === undefined ? undefined : readAnchorText(anchorText);
   if (anchorText !== undefined && !anchor) {
     return { intact: false, entries: 0, problem: { file: ANCHOR_FILE, line: 1, seq: null, reason: 'changed', message: 'The audit anchor was changed: it is not a sealed anchor.' } };
@@ -197,7 +198,7 @@ export async function verifyAudit(dir: string, secret: Buffer, running?: Anchor)
       const sealed = unsealLine(line);
       if (!sealed) return undefined;
       try {
-        return { ...sealed, value: JSON.parse(sealed.body) as { seq?: number; next?: number; prev?: string; ts?: string } };
+        return { ...sealed, value: JSON.parse(sealed.body) as { seq?: number; ts?: string } & Partial<SegmentHeader> };
       } catch {
         return undefined;
       }
@@ -214,7 +215,8 @@ export async function verifyAudit(dir: string, secret: Buffer, running?: Anchor)
           return fail(file, at, null, 'missing-start', `${where} should start the segment; its first line was removed or changed.`);
         }
         if (key.mac(value.prev, body) !== mac) return fail(file, at, null, 'changed', `The segment header at ${where} was changed.`);
-        newest = { anchored: (value as { anchored?: unknown }).anchored === true, next: value.next };
+        newest = { anchored: value.anchored === true, next: value.next };
+        if (value.gap) return fail(file, at, value.gap.after + 1, 'removed', gapMessage(value.gap, where));
         if (prev !== undefined && (value.prev !== prev || value.next !== expected)) {
           const missing = expected ?? value.next;
           return fail(file, at, missing, 'removed', `Entry #${missing} is missing before ${where}: entries were removed.`);
@@ -251,9 +253,18 @@ export async function verifyAudit(dir: string, secret: Buffer, running?: Anchor)
   if (anchor && targetMac !== undefined && !anchorMatches(key, anchor, targetMac)) {
     return fail(ANCHOR_FILE, 1, anchor.seq, 'changed', `The audit anchor does not match entry #${anchor.seq}: the anchor or that entry was replaced.`);
   }
-  // A writer that keeps an anchor wrote entries here, yet there is none: it was deleted, perhaps with the newest lines.
-  if (!running && anchorText === undefined && newest?.anchored && lastSeq >= newest.next) {
+  // A writer that keeps an anchor writes it before such a header, yet there is none: it was deleted, perhaps
+  // together with the newest lines.
+  if (!running && anchorText === undefined && newest?.anchored) {
     return fail(ANCHOR_FILE, 1, null, 'removed', `The audit anchor is missing, so entries after #${lastSeq} may have been removed.`);
   }
   return { intact: true, entries, problem: null };
+}
+
+/** What the writer sealed into a header when it reopened a log whose newest entries were gone (audit-resume.ts). */
+function gapMessage(gap: { after: number; upTo: number | null }, where: string): string {
+  const found = `found when the log was reopened at ${where}`;
+  if (gap.upTo === null) return `The audit anchor was missing after entry #${gap.after}, so newer entries may have been removed (${found}).`;
+  const range = gap.upTo === gap.after + 1 ? `Entry #${gap.upTo} was` : `Entries #${gap.after + 1} to #${gap.upTo} were`;
+  return `${range} removed while no owner was running (${found}).`;
 }

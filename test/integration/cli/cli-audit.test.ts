@@ -112,14 +112,15 @@ describe('tkw audit, stats and alerts', () => {
     const original = lines();
     const anchorFile = join(cli.env.TOKENWARDEN_HOME!, 'audit', 'anchor');
     const anchor = readFileSync(anchorFile);
-    // Each local command is an owner for a moment and records its own events: after the cut, it found the gap
-    // and went on in a new segment (see the next test), so restoring means dropping that segment too.
-    const restore = () => {
-      writeFileSync(segment(), `${original.join('\n')}\n`);
+    // Each step starts from the log as the daemon left it. Each local command is an owner for a moment and records
+    // its own events, which moves the anchor on; after a cut it finds the gap and goes on in a new segment. So a
+    // step puts back the anchor and drops any newer segment along with writing its edit.
+    const write = (edited: string[]) => {
+      writeFileSync(segment(), `${edited.join('\n')}\n`);
       writeFileSync(anchorFile, anchor);
       rmSync(join(cli.env.TOKENWARDEN_HOME!, 'audit', 'audit-000002.jsonl'), { force: true });
     };
-    const write = (edited: string[]) => writeFileSync(segment(), `${edited.join('\n')}\n`);
+    const restore = () => write(original);
 
     const b = original.findIndex((l) => l.includes('"path":"/b"'));
     expect(b).toBeGreaterThan(0);

@@ -8,12 +8,13 @@ import { useTempHomes } from '../../../../fixtures/vault-helpers.ts';
 
 const home = useTempHomes('tw-audit-anchor-', { create: true });
 
-/** `batches` group commits of `size` entries each; returns the anchor file's text after each commit. */
+/** `batches` synced group commits of `size` entries each; returns the anchor file's text after each commit. */
 async function written(dir: string, batches: number, size = 2): Promise<string[]> {
   const log = writer(dir);
   const anchors: string[] = [];
   for (let b = 0; b < batches; b++) {
-    for (let i = 0; i < size; i++) log.append(request({ path: `/b/${b}/${i}` }));
+    // Urgent, so each batch is synced and the anchor follows it (request batches sync at most once a second).
+    for (let i = 0; i < size; i++) log.append(request({ path: `/b/${b}/${i}` }), true);
     await log.flush();
     anchors.push(readFileSync(join(dir, ANCHOR_FILE), 'utf8'));
   }
@@ -120,5 +121,73 @@ describe('the audit anchor (L2)', () => {
     await log.close();
     expect(gaps).toEqual([]);
     expect(await verifyAudit(dir, AUDIT_KEY)).toEqual({ intact: true, entries: 5, problem: null });
+  });
+
+  it('L2 cutting the newest segment down to its header and deleting the anchor is evident, before and after a restart', async () => {
+    const dir = home();
+    await written(dir, 2);
+    dropLast(dir, 4);
+    rmSync(join(dir, ANCHOR_FILE));
+    expect((await verifyAudit(dir, AUDIT_KEY)).problem).toMatchObject({ reason: 'removed', file: ANCHOR_FILE });
+    const gaps: unknown[] = [];
+    const log = writer(dir, { onGap: (gap) => gaps.push(gap) });
+    log.append(event('after-restart'), true);
+    await log.close();
+    expect(gaps).toEqual([{ after: 0, upTo: null }]);
+    const result = await verifyAudit(dir, AUDIT_KEY);
+    expect(result.problem).toMatchObject({ reason: 'removed', seq: 1, file: 'audit-000002.jsonl' });
+    expect(result.problem!.message).toContain('The audit anchor was missing after entry #0');
+  });
+
+  it('L2 deleting every segment is evident after a restart too: numbering goes on past the anchor and verify names the gap', async () => {
+    const dir = home();
+    await written(dir, 2);
+    rmSync(join(dir, 'audit-000001.jsonl'));
+    const gaps: unknown[] = [];
+    const log = writer(dir, { onGap: (gap) => gaps.push(gap) });
+    log.append(event('after-restart'), true);
+    await log.close();
+    expect(gaps).toEqual([{ after: 0, upTo: 4 }]);
+    expect(JSON.parse(segmentLines(dir, 1).at(-1)!)).toMatchObject({ seq: 5, action: 'after-restart' });
+    expect((await verifyAudit(dir, AUDIT_KEY)).problem).toMatchObject({ reason: 'removed', seq: 1, message: expect.stringContaining('Entries #1 to #4 were removed while no owner was running') });
+  });
+
+  it('R1 a kill inside a rotation (an empty newest segment) is no gap and no break: the writer resumes from the segment before', async () => {
+    const dir = home();
+    await written(dir, 2);
+    writeFileSync(join(dir, 'audit-000002.jsonl'), '');
+    const gaps: unknown[] = [];
+    const log = writer(dir, { onGap: (gap) => gaps.push(gap) });
+    log.append(event('after-restart'), true);
+    await log.close();
+    expect(gaps).toEqual([]);
+    expect(existsSync(join(dir, 'audit-000002.jsonl'))).toBe(false);
+    expect(await verifyAudit(dir, AUDIT_KEY)).toEqual({ intact: true, entries: 5, problem: null });
+  });
+
+  it('R1 the anchor only follows synced lines: losing an unsynced tail of request entries (a power cut) is not tampering', async () => {
+    const dir = home();
+    const log = writer(dir);
+    log.append(event('synced'), true);
+    await log.flush();
+    const synced = readFileSync(join(dir, ANCHOR_FILE), 'utf8');
+    // Within the 1 s sync interval: written to the file, not yet synced.
+    log.append(request({ path: '/unsynced/1' }));
+    log.append(request({ path: '/unsynced/2' }));
+    await log.flush();
+    expect(readFileSync(join(dir, ANCHOR_FILE), 'utf8')).toBe(synced);
+    dropLast(dir, 2);
+    expect(await verifyAudit(dir, AUDIT_KEY)).toEqual({ intact: true, entries: 1, problem: null });
+  });
+
+  it('L2 an entry queued while the gap is found, right before close, is still written', async () => {
+    const dir = home();
+    await written(dir, 2);
+    dropLast(dir, 2);
+    const log = writer(dir, { onGap: () => log.append(event('audit-gap'), true) });
+    log.append(event('last-words'), true);
+    await log.close();
+    expect(log.dropped).toBe(0);
+    expect(segmentLines(dir, 2).slice(1).map((l) => JSON.parse(l).action)).toEqual(['last-words', 'audit-gap']);
   });
 });
