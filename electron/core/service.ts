@@ -102,7 +102,11 @@ export class TokenwardenService implements ControlApi {
     this.#events = parts.events ?? new AppEventBus();
     this.#usage = parts.usage ?? new UsageTracker({ vault: parts.vault, now: this.#now });
     this.#proxyKey = new ProxyKey(parts.vault);
-    this.#accessStore = new AccessStore(parts.vault);
+    this.#accessStore = new AccessStore(parts.vault, {
+      now: this.#now,
+      // A6: a `tkw exec` (or `tkw mcp`) that went away, now or before this owner started.
+      onEnded: (id) => this.#audit?.event('key-revoke', null, 'ok', { key: id, detail: 'its command disconnected' }),
+    });
     this.access = new AccessControl({
       store: this.#accessStore,
       now: () => this.#now().getTime(),
@@ -306,11 +310,7 @@ export class TokenwardenService implements ControlApi {
     const created = await this.#access.createKey(parsed);
     if (parsed.whileConnected && connection) {
       // The kernel closes the socket however the CLI ends (exit, Ctrl-C, SIGKILL), so the key cannot outlive it.
-      const end = (): void =>
-        void this.#accessStore.endConnection(created.id, this.#now()).then(
-          (ended) => ended && this.#audit?.event('key-revoke', null, 'ok', { key: created.id, detail: 'its command disconnected' }),
-          () => undefined,
-        );
+      const end = (): void => void this.#accessStore.endConnection(created.id).catch(() => undefined);
       if (connection.aborted) end();
       else connection.addEventListener('abort', end, { once: true });
     }

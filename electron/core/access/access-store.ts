@@ -42,11 +42,19 @@ export class AccessStore {
   #loaded = false;
   /** `whileConnected` keys whose creator's connection is open in this process; any other such key is revoked. */
   readonly #connected = new Set<string>();
+  /** Keys already reported through `onEnded`: a revocation redone after an unlock is not a second event. */
+  readonly #reported = new Set<string>();
   #saving: Promise<void> | undefined;
   #queued: Promise<void> | undefined;
 
-  constructor(vault: SecretStore) {
+  readonly #now: () => Date;
+  readonly #onEnded: ((id: string) => void) | undefined;
+
+  /** `onEnded`: a `whileConnected` key was revoked because its connection is gone (for the audit trail). */
+  constructor(vault: SecretStore, options: { now?: () => Date; onEnded?: (id: string) => void } = {}) {
     this.#vault = vault;
+    this.#now = options.now ?? (() => new Date());
+    this.#onEnded = options.onEnded;
   }
 
   /** Reads the state after an unlock. A locked vault keeps the last table: it holds hashes, never keys (P1). */
@@ -71,9 +79,12 @@ export class AccessStore {
    * (so the revocation could not be written then) is revoked here, before anything can use it.
    */
   #revokeDisconnected(): void {
-    const at = new Date().toISOString();
+    const at = this.#now().toISOString();
     const ended = this.#keys.filter((k) => k.whileConnected && !k.revokedAt && !this.#connected.has(k.id));
-    for (const key of ended) key.revokedAt = at;
+    for (const key of ended) {
+      key.revokedAt = at;
+      this.#report(key.id);
+    }
     // Until the write lands they are revoked in memory; a failed write is retried by the next save.
     if (ended.length > 0) void this.save().catch(() => undefined);
   }
@@ -140,13 +151,19 @@ export class AccessStore {
   }
 
   /** The creator of a `whileConnected` key went away: revoked now in memory (locked or not), on disk when possible. */
-  async endConnection(id: string, at: Date): Promise<boolean> {
+  async endConnection(id: string): Promise<void> {
     this.#connected.delete(id);
     const key = this.#byId.get(id);
-    if (!key || key.revokedAt) return false;
-    key.revokedAt = at.toISOString();
+    if (!key || key.revokedAt) return;
+    key.revokedAt = this.#now().toISOString();
+    this.#report(id);
     if (!this.#vault.isLocked()) await this.save();
-    return true;
+  }
+
+  #report(id: string): void {
+    if (this.#reported.has(id)) return;
+    this.#reported.add(id);
+    this.#onEnded?.(id);
   }
 
   async revoke(key: StoredKey, at: Date): Promise<void> {

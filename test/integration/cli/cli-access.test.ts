@@ -89,7 +89,8 @@ describe('A6 tkw exec gives the child a scoped access key, revoked when it exits
         if (event.type === 'audit' && event.entries.some((e) => e.action === 'key-revoke' && e.detail === 'its command disconnected')) onRevoked();
       });
       exec.kill('SIGKILL');
-      await revoked;
+      const deadline = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no key-revoke within 15 s of killing tkw exec')), 15_000).unref());
+      await Promise.race([revoked, deadline]);
       events.close();
 
       const after = await fetch(`http://127.0.0.1:${daemon.port}/mine/after-kill`, { headers: { 'X-Tokenwarden-Key': key } });

@@ -111,8 +111,10 @@ describe('access store', () => {
     }
     expect(first.byId(live.id)!.revokedAt).toBeNull();
     // The owner was killed with the connection still open: a new run cannot have that connection.
-    const restarted = new AccessStore(vault);
-    expect(restarted.byHash(live.hash)!.revokedAt).not.toBeNull();
+    const ended: string[] = [];
+    const restarted = new AccessStore(vault, { now: () => new Date('2026-11-30T10:00:00Z'), onEnded: (id) => ended.push(id) });
+    expect(restarted.byHash(live.hash)!.revokedAt).toBe('2026-11-30T10:00:00.000Z');
+    expect(ended).toEqual([live.id]);
     expect(restarted.byHash(plain.hash)!.revokedAt).toBeNull();
     vault.flush();
     await tick();
@@ -121,7 +123,8 @@ describe('access store', () => {
 
   it('A6/P1 a connection that closes while the vault is locked ends its key at once, and the unlock does not bring it back', async () => {
     const vault = new FakeSecrets();
-    const store = new AccessStore(vault);
+    const ended: string[] = [];
+    const store = new AccessStore(vault, { onEnded: (id) => ended.push(id) });
     const { stored } = mintKey({ for: ['api'], whileConnected: true }, new Date());
     const adding = store.add(stored, Date.now());
     vault.flush();
@@ -129,8 +132,9 @@ describe('access store', () => {
     vault.locked = true;
     store.onLock();
     const writes = vault.writes;
-    expect(await store.endConnection(stored.id, new Date())).toBe(true);
+    await store.endConnection(stored.id);
     expect(store.byHash(stored.hash)!.revokedAt).not.toBeNull();
+    expect(ended).toEqual([stored.id]);
     expect(vault.writes).toBe(writes);
     vault.locked = false;
     // The unlock re-reads the stored state, written before the revocation, and revokes it again there.
@@ -138,6 +142,8 @@ describe('access store', () => {
     vault.flush();
     await tick();
     expect(JSON.parse(vault.values.get(ACCESS_SECRET)!).keys[0].revokedAt).not.toBeNull();
-    expect(await store.endConnection(stored.id, new Date())).toBe(false);
+    await store.endConnection(stored.id);
+    // Revoked once, audited once: the unlock's re-read and a second close change nothing.
+    expect(ended).toEqual([stored.id]);
   });
 });
