@@ -1,12 +1,10 @@
 /** `tokenwarden add`: pasted tokens, exec commands and OAuth clients; secrets only from stdin or a prompt. */
-import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import type { AddInput } from '../../../shared/contract.ts';
 import { AUTH_POLICIES, GRANTS } from '../../../shared/model.ts';
 import type { CommandContext } from '../context.ts';
-import { usageError, warnLine } from '../fail.ts';
-import { MESSAGES } from '../../../shared/human-messages.ts';
-import { caFilePaths } from '../../core/proxy/ca-file.ts';
+import { watchCaReissue } from '../ca-reissue.ts';
+import { usageError } from '../fail.ts';
 import { promptHidden, readStdinLines } from '../io.ts';
 import { checkExecCommand, checkPastedToken } from '../add-checks.ts';
 import { readUpstreamCa } from '../upstream-ca-file.ts';
@@ -60,13 +58,10 @@ export function registerAdd(program: Command, ctx: CommandContext): void {
       if (!opts.host?.length) throw usageError('Bind at least one host with --host https://api.example.com.');
       const input = await buildInput(name, opts, ctx);
       await ctx.withSession(async (session) => {
-        const caBefore = session.mode === 'daemon' ? readCaFile(session.home) : undefined;
+        const warnIfCaReissued = watchCaReissue(session, ctx.io);
         const summary = await session.api.add(input);
         ctx.io.out(`Added ${summary.name} (${summary.kind}) for ${summary.hosts.join(', ')}.\n`);
-        // The CA's name constraints list every bound host, so a new host means a new CA that must be re-imported.
-        if (caBefore !== undefined && caBefore !== (await session.api.caPem().catch(() => caBefore))) {
-          ctx.io.err(warnLine(MESSAGES.caReissued(summary.hosts.join(', '))));
-        }
+        await warnIfCaReissued(summary.hosts);
         if (input.kind === 'oauth' && input.grant === 'auth-code') {
           // RFC 8252 §7.3: loopback redirects may use any port, so only the path has to be registered.
           ctx.io.out(`Register this redirect URI at your IdP: http://127.0.0.1${callbackPathFor(input.issuer)} (any port)\n`);
@@ -115,13 +110,4 @@ async function buildInput(name: string, opts: AddOptions, ctx: CommandContext): 
   const pasted = opts.tokenStdin || !ctx.io.stdin.isTTY ? (await readStdinLines(ctx.io.stdin)).join('\n') : await promptHidden('Token: ', ctx.io);
   const token = checkPastedToken(pasted, ctx.io);
   return { kind: 'static', ...common, token, ...(expiresIn ? { expiresIn } : {}) };
-}
-
-/** What the owner last wrote to ca.pem, if anything: only a CA someone may have trusted is worth a warning. */
-function readCaFile(home: string): string | undefined {
-  try {
-    return readFileSync(caFilePaths(home).caPath, 'utf8');
-  } catch {
-    return undefined;
-  }
 }

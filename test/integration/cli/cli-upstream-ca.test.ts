@@ -95,7 +95,7 @@ describe('tkw update --upstream-ca (P11)', () => {
   it('P11 --no-upstream-ca removes it: show has none and the default roots do not trust the private upstream', async () => {
     const removed = await cli.run(['update', 'internal', '--no-upstream-ca']);
     expect(removed.code, removed.stderr).toBe(0);
-    expect(removed.stdout).toBe('Updated internal: no private upstream CA; its https upstreams are verified against the default roots.\n');
+    expect(removed.stdout).toBe('Updated internal: no private upstream CA; https upstreams verified against the default roots.\n');
     expect((await show()).upstreamCa).toBeNull();
     expect((await cli.run(['show', 'internal'])).stdout).not.toContain('upstream CA');
     const calls = upstream.calls.length;
@@ -123,7 +123,7 @@ describe('tkw update --upstream-ca (P11)', () => {
 
   it('update without a change, or for an unknown credential, says so', async () => {
     const nothing = await cli.run(['update', 'internal']);
-    expect(nothing.stderr).toBe('tokenwarden: Nothing to change: give --upstream-ca FILE or --no-upstream-ca. (ERR_USAGE)\n');
+    expect(nothing.stderr).toBe('tokenwarden: Nothing to change: give --host, --exec, --scope, --auth-policy, --[no-]allow-insecure-loopback or --upstream-ca FILE / --no-upstream-ca. (ERR_USAGE)\n');
     const unknown = await cli.run(['update', 'nobody', '--upstream-ca', file('ca1.pem')]);
     expect(unknown.code).toBe(exitCodeFor('ERR_NOT_FOUND'));
   });
