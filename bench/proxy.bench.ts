@@ -328,6 +328,12 @@ async function main(): Promise<void> {
         const cost = round((100 * (without - with_)) / without, 1);
         goals[`${variant.key}_cost_c${c}`] = { value: cost, goal: `<= ${variant.maxCostPercent}%`, met: cost <= variant.maxCostPercent };
         rows.push([`${variant.baseline ? 'Owner gateway' : 'Gateway'} with ${variant.label} vs without`, c, Math.round(with_), Math.round(without), `${cost >= 0 ? '-' : '+'}${Math.abs(cost)}%`, `cost <= ${variant.maxCostPercent}%`, status(cost <= variant.maxCostPercent)]);
+        // Rounds are interleaved, so round i of each side ran under the same background: the paired costs show the noise.
+        const paired = (rounds[`${variant.name} c=${c}`] ?? []).map((l, i) => {
+          const base = rounds[`${variant.baseline ?? 'tokenwarden gateway'} c=${c}`]?.[i]?.rps;
+          return base ? round((100 * (base - l.rps)) / base, 1) : undefined;
+        });
+        if (paired.length > 1) notes.push(`${variant.label} at c=${c}, cost per round (same round, with vs without): ${paired.map((p) => (p === undefined ? '?' : `${p}%`)).join(', ')}.`);
       }
       const two = rps('two gateway processes (SO_REUSEPORT)', c);
       if (!Number.isNaN(two)) {
