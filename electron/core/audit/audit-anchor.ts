@@ -2,15 +2,14 @@
  * The audit anchor (SECURITY L2): a one-line record beside the segments naming the last committed entry, sealed
  * with the chain key over that entry's MAC. The chain alone proves that no entry was changed, removed or moved
  * *before* the last line it finds; only something outside the segments can say how far the log really went, so
- * that removing the newest lines is evident too. The writer rewrites it after every group commit.
+ * that removing the newest lines is evident too. The writer rewrites it after every synced group commit.
  */
-import type { MacKey} from './audit-entry.ts';
-import { sealLine, unsealLine } from './audit-entry.ts';
+import { sealLine, unsealLine, type MacKey } from './audit-entry.ts';
 
 export const ANCHOR_FILE = 'anchor';
 
 /** Fixed width, overwritten in place: one small write, and never a moment when the file is empty. */
-export const ANCHOR_BYTES = 160;
+const ANCHOR_BYTES = 160;
 
 export interface Anchor {
   /** seq of the last committed entry. */
@@ -19,7 +18,7 @@ export interface Anchor {
   entryMac: string;
 }
 
-export function anchorBody(seq: number): string {
+function anchorBody(seq: number): string {
   return JSON.stringify({ anchor: seq });
 }
 

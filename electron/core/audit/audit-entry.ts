@@ -15,8 +15,21 @@ export interface SegmentHeader {
   /** Written by a writer that keeps the anchor file (audit-anchor.ts), so a missing anchor is evidence. */
   anchored?: true;
   /** Entries the writer found removed when it reopened the log. */
-  gap?: { after: number; upTo: number | null };
+  gap?: AuditGap;
   mac: string;
+}
+
+/** Entries after `after` are gone: up to `upTo` by the anchor, or an unknown number when the anchor was deleted (L2). */
+export interface AuditGap {
+  after: number;
+  upTo: number | null;
+}
+
+/** One wording for a gap, used by the alert the owner raises and by `audit verify` naming the sealed header. */
+export function describeGap(gap: AuditGap): string {
+  if (gap.upTo === null) return `The audit anchor was deleted while Tokenwarden was not running, so entries after #${gap.after} may have been removed`;
+  const range = gap.upTo === gap.after + 1 ? `Audit entry #${gap.upTo} was` : `Audit entries #${gap.after + 1} to #${gap.upTo} were`;
+  return `${range} removed while Tokenwarden was not running (or lost in a system crash)`;
 }
 
 export const EMPTY: Omit<AuditEntry, 'seq' | 'ts' | 'kind'> = {
@@ -94,7 +107,7 @@ export function unsealLine(line: string): { body: string; mac: string } | undefi
 }
 
 /** `gap`: entries found removed when the writer reopened the log (L2), sealed here so `verify` keeps naming them. */
-export function headerBody(segment: number, next: number, prev: string, gap?: { after: number; upTo: number | null }): string {
+export function headerBody(segment: number, next: number, prev: string, gap?: AuditGap): string {
   return JSON.stringify({ segment, next, prev, anchored: true, ...(gap ? { gap } : {}) });
 }
 

@@ -113,7 +113,7 @@ export async function readAnchorFile(dir: string): Promise<string | undefined> {
 }
 
 /** A segment's header line: the first line, read without loading a 10 MB file. */
-export async function readFirstLine(path: string): Promise<string> {
+async function readFirstLine(path: string): Promise<string> {
   const handle = await open(path, 'r').catch(() => undefined);
   if (!handle) return '';
   try {

@@ -4,9 +4,9 @@
  */
 import type { AuditEntry } from '../../../shared/audit-model.ts';
 import { sealAnchor, type Anchor } from './audit-anchor.ts';
-import { entryBody, headerBody, MacKey, recordTail, sealLine, toEntry, type AuditRecord } from './audit-entry.ts';
+import { entryBody, headerBody, MacKey, recordTail, sealLine, toEntry, type AuditGap, type AuditRecord } from './audit-entry.ts';
 import type { AuditStorage, SegmentWriter } from './audit-files.ts';
-import { findResumePoint, type AuditGap } from './audit-resume.ts';
+import { findResumePoint } from './audit-resume.ts';
 
 export interface AuditLogOptions {
   storage: AuditStorage;

@@ -10,7 +10,7 @@ import type { CredentialRecord } from '../credentials/credential-record.ts';
 import { TokenwardenError } from '../errors.ts';
 import { TcpPeerResolver, type PeerProcess } from '../peer/tcp-peer.ts';
 import type { UsageEvent } from '../proxy/backend.ts';
-import { EMPTY, pathWithQueryNames, type AuditRecord } from './audit-entry.ts';
+import { describeGap, EMPTY, pathWithQueryNames, type AuditGap, type AuditRecord } from './audit-entry.ts';
 import { AuditBus } from './audit-bus.ts';
 import { auditDir, fileAuditStorage, type AuditStorage } from './audit-files.ts';
 import { auditSettingsFromEnv, type AuditSettings } from './audit-settings.ts';
@@ -211,11 +211,8 @@ export class AuditMonitor {
   }
 
   /** L2: the newest entries were removed while no owner ran; said in the log itself, and as an alert. */
-  #tampered(gap: { after: number; upTo: number | null }): void {
-    const message =
-      gap.upTo === null
-        ? `The audit anchor was deleted while Tokenwarden was not running; entries after #${gap.after} may have been removed.`
-        : `Audit entries #${gap.after + 1} to #${gap.upTo} were removed while Tokenwarden was not running (or lost in a system crash).`;
+  #tampered(gap: AuditGap): void {
+    const message = `${describeGap(gap)}.`;
     this.event('audit-gap', null, 'failed', { detail: message });
     this.#raise({ kind: 'audit-tampered', level: 'error', credential: null, message, dedupKey: `audit-tampered:${gap.after}` });
   }

@@ -3,7 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AuditEntry, AuditKind, AuditQuery, AuditQueryResult, AuditVerifyResult } from '../../../shared/audit-model.ts';
 import { ANCHOR_FILE, anchorMatches, readAnchorText, type Anchor } from './audit-anchor.ts';
-import { MacKey, toEntry, unsealLine, type SegmentHeader } from './audit-entry.ts';
+import { describeGap, MacKey, toEntry, unsealLine, type SegmentHeader } from './audit-entry.ts';
 import { listSegments, readAnchorFile, segmentName } from './audit-files.ts';
 import { parseSince } from './since.ts';
 import type { StatsAccumulator } from './stats.ts';
@@ -216,7 +216,7 @@ export async function verifyAudit(dir: string, secret: Buffer, running?: Anchor)
         }
         if (key.mac(value.prev, body) !== mac) return fail(file, at, null, 'changed', `The segment header at ${where} was changed.`);
         newest = { anchored: value.anchored === true, next: value.next };
-        if (value.gap) return fail(file, at, value.gap.after + 1, 'removed', gapMessage(value.gap, where));
+        if (value.gap) return fail(file, at, value.gap.after + 1, 'removed', `${describeGap(value.gap)}; found when the log was reopened at ${where}.`);
         if (prev !== undefined && (value.prev !== prev || value.next !== expected)) {
           const missing = expected ?? value.next;
           return fail(file, at, missing, 'removed', `Entry #${missing} is missing before ${where}: entries were removed.`);
@@ -259,12 +259,4 @@ export async function verifyAudit(dir: string, secret: Buffer, running?: Anchor)
     return fail(ANCHOR_FILE, 1, null, 'removed', `The audit anchor is missing, so entries after #${lastSeq} may have been removed.`);
   }
   return { intact: true, entries, problem: null };
-}
-
-/** What the writer sealed into a header when it reopened a log whose newest entries were gone (audit-resume.ts). */
-function gapMessage(gap: { after: number; upTo: number | null }, where: string): string {
-  const found = `found when the log was reopened at ${where}`;
-  if (gap.upTo === null) return `The audit anchor was missing after entry #${gap.after}, so newer entries may have been removed (${found}).`;
-  const range = gap.upTo === gap.after + 1 ? `Entry #${gap.upTo} was` : `Entries #${gap.after + 1} to #${gap.upTo} were`;
-  return `${range} removed while no owner was running (${found}).`;
 }

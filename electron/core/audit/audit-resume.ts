@@ -4,14 +4,8 @@
  * ran (SECURITY L2). Kept apart from the writer so that the crash and tampering cases read as one decision.
  */
 import { readAnchorText } from './audit-anchor.ts';
-import { parseHeader, unsealLine } from './audit-entry.ts';
+import { parseHeader, unsealLine, type AuditGap } from './audit-entry.ts';
 import type { AuditStorage } from './audit-files.ts';
-
-/** Entries after `after` are gone: up to `upTo` by the anchor, or an unknown number when the anchor was deleted. */
-export interface AuditGap {
-  after: number;
-  upTo: number | null;
-}
 
 export interface ResumePoint {
   /** The newest segment's number (0 when there is none). */
@@ -29,7 +23,7 @@ export interface ResumePoint {
   gap?: AuditGap;
 }
 
-export async function readAnchorSeq(storage: AuditStorage): Promise<number | undefined> {
+async function readAnchorSeq(storage: AuditStorage): Promise<number | undefined> {
   const text = await storage.readAnchor().catch(() => undefined);
   return text === undefined ? undefined : readAnchorText(text)?.seq;
 }
