@@ -201,6 +201,15 @@ export function isEmptyPolicy(policy: Policy | undefined | null): boolean {
   return !policy || Object.values(policy).every((v) => v === undefined);
 }
 
+/**
+ * An access key's Expires cell in `tkw key list` and the Access keys view: when it expires (in the face's own
+ * relative wording), "with its command" for a `tkw exec` key bound to its connection, or "never".
+ */
+export function keyExpiresText(key: { expiresAt: string | null; whileConnected?: true }, when: (expiresAt: string) => string): string {
+  if (key.expiresAt) return when(key.expiresAt);
+  return key.whileConnected ? 'with its command' : 'never';
+}
+
 /** One line for `show` and the UI: `GET,HEAD · /repos/* · 10/s · 2 at once · 1 use`. */
 export function describePolicy(policy: Policy | undefined | null): string {
   if (!policy || isEmptyPolicy(policy)) return 'no limits';

@@ -7,9 +7,9 @@
  */
 import type { ApiMethod } from '../../shared/contract.ts';
 import type { UpstreamCaCertificate } from '../../shared/model.ts';
-import type { Policy } from '../../shared/policy.ts';
+import { describePolicy, type Policy } from '../../shared/policy.ts';
 import { checkUpstreamCa } from '../core/credentials/upstream-ca.ts';
-import { policyLoosening, policySummary } from './policy-loosening.ts';
+import { policyLoosening } from './policy-loosening.ts';
 
 export interface HostDiff {
   added: string[];
@@ -102,5 +102,6 @@ export async function changeRequestFor(
 async function policyChange(name: string, next: Policy | null, current: (name: string) => Promise<CurrentCredential | null>): Promise<ChangeRequest | null> {
   const record = await current(name);
   const loosened = policyLoosening(record?.policy, next);
-  return loosened.length > 0 ? { action: 'update', name, policy: { loosened, ...policySummary(record?.policy, next) } } : null;
+  if (loosened.length === 0) return null;
+  return { action: 'update', name, policy: { loosened, before: describePolicy(record?.policy), after: describePolicy(next) } };
 }

@@ -3,7 +3,7 @@
  * never needs the user's say-so, but lifting a limit does: a compromised renderer that clears a one-use or
  * GET-only policy would hand whoever holds a key more than the user granted. Pure, so it is tested without Electron.
  */
-import { describePolicy, parseRate, type Policy } from '../../shared/policy.ts';
+import { parseRate, type Policy } from '../../shared/policy.ts';
 
 /**
  * The token bucket refills at COUNT per UNIT and holds COUNT, so `600/min` allows a burst of 600 where `10/s`
@@ -47,9 +47,4 @@ export function policyLoosening(previous: Policy | undefined, next: Policy | nul
     else if (after.maxUses > previous.maxUses) lines.push(`${after.maxUses} uses (was ${previous.maxUses})`);
   }
   return lines;
-}
-
-/** The whole change in one line each way, for the dialog's detail. */
-export function policySummary(previous: Policy | undefined, next: Policy | null | undefined): { before: string; after: string } {
-  return { before: describePolicy(previous), after: describePolicy(next ?? undefined) };
 }

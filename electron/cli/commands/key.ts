@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { AccessKeyId } from '../../../shared/contract.ts';
 import type { AccessKeyCreated, AccessKeySummary } from '../../../shared/model.ts';
-import { describePolicy, hasControlChar, parseDuration, POLICY_MESSAGES, policyFromFields, splitList, type AccessKeyInput } from '../../../shared/policy.ts';
+import { describePolicy, hasControlChar, keyExpiresText, parseDuration, POLICY_MESSAGES, policyFromFields, splitList, type AccessKeyInput } from '../../../shared/policy.ts';
 import type { CommandContext } from '../context.ts';
 import { printJson } from '../context.ts';
 import { formatTable } from '../format.ts';
@@ -100,7 +100,7 @@ export function registerKey(program: Command, ctx: CommandContext): void {
         const now = Date.now();
         const rows = [
           ['ID', 'FOR', 'STATUS', 'USES LEFT', 'EXPIRES', 'LABEL'],
-          ...keys.map((k) => [k.id, k.for.join(',') || '-', k.status, k.usesLeft === null ? '∞' : String(k.usesLeft), k.expiresAt ? relativeText(k.expiresAt, now) : k.whileConnected ? 'with its command' : 'never', k.label ?? '-']),
+          ...keys.map((k) => [k.id, k.for.join(',') || '-', k.status, k.usesLeft === null ? '∞' : String(k.usesLeft), keyExpiresText(k, (at) => relativeText(at, now)), k.label ?? '-']),
         ];
         io.out(`${formatTable(rows)}\n`);
       }),

@@ -1,7 +1,7 @@
 /** The Access keys view: create a scoped key (shown once), list keys with uses left, expiry and label, revoke. */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { AccessKeyCreated, AccessKeySummary, CredentialSummary } from '../../../shared/model.ts';
-import { describePolicy } from '../../../shared/policy.ts';
+import { describePolicy, keyExpiresText } from '../../../shared/policy.ts';
 import { api, errorText } from '../../api.ts';
 import { ConfirmDialog } from '../../components/confirm-dialog.tsx';
 import { Modal } from '../../components/modal.tsx';
@@ -82,7 +82,7 @@ export function AccessKeysView({ credentials, onClose, onNotify }: AccessKeysVie
                   <span className={`badge badge-${STATUS_BADGE[k.status]}`}>{STATUS_TEXT[k.status]}</span>
                 </td>
                 <td>{k.usesLeft === null ? 'unlimited' : k.usesLeft}</td>
-                <td>{k.expiresAt ? expiryText(k.expiresAt, now) : k.whileConnected ? 'when its command ends' : 'never'}</td>
+                <td>{keyExpiresText(k, (at) => expiryText(at, now))}</td>
                 <td>{describePolicy(k.policy)}</td>
                 <td>
                   <button type="button" className="danger-quiet" disabled={k.status === 'revoked'} aria-label={`Revoke ${k.id}`} onClick={() => setRevoking(k)}>

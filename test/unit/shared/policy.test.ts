@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AccessKeyInput, parseDuration, parseRate, Policy, policyFromFields, POLICY_MESSAGES } from '../../../shared/policy.ts';
+import { AccessKeyInput, keyExpiresText, parseDuration, parseRate, Policy, policyFromFields, POLICY_MESSAGES } from '../../../shared/policy.ts';
 
 describe('shared/policy: one human message per bad value, for the CLI and the UI', () => {
   it.each([
@@ -47,5 +47,14 @@ describe('shared/policy: one human message per bad value, for the CLI and the UI
     expect(AccessKeyInput.safeParse({ for: ['api'], ttlSeconds: -1 }).success).toBe(false);
     expect(AccessKeyInput.safeParse({ for: [] }).success).toBe(false);
     expect(AccessKeyInput.safeParse({ for: ['api'], label: 'ci\nx' }).success).toBe(false);
+  });
+});
+
+describe('keyExpiresText: the Expires cell of `tkw key list` and the Access keys view', () => {
+  it('A6 names the expiry in the caller\'s wording, a connection-bound key as "with its command", else never', () => {
+    const when = (at: string) => `at ${at}`;
+    expect(keyExpiresText({ expiresAt: '2026-12-01T00:00:00Z', whileConnected: true }, when)).toBe('at 2026-12-01T00:00:00Z');
+    expect(keyExpiresText({ expiresAt: null, whileConnected: true }, when)).toBe('with its command');
+    expect(keyExpiresText({ expiresAt: null }, when)).toBe('never');
   });
 });
