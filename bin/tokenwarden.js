@@ -6,10 +6,12 @@
 //  - electron/cli/main.ts through Node's type stripping, in a checkout whenever a source the bundle was built
 //    from changed since (dist/cli/inputs.json holds their mtimes and sizes), so a checkout never runs stale code.
 // The compile cache keeps compiled modules on disk, which roughly halves every later start.
-import { enableCompileCache } from 'node:module';
+// A namespace import, not a named one: Node 20 has no enableCompileCache, and a missing named export fails
+// at link time, before any guard could run.
+import * as nodeModule from 'node:module';
 import { readFileSync, statSync } from 'node:fs';
 
-enableCompileCache?.();
+nodeModule.enableCompileCache?.();
 
 const root = new URL('../', import.meta.url);
 await import(bundleIsCurrent() ? '../dist/cli/tkw.js' : '../electron/cli/main.ts');

@@ -7,6 +7,7 @@ import { pidIsAlive, readOwnerLock } from '../../../electron/core/vault/owner-lo
 import { useCliHomes } from '../../fixtures/cli-homes.ts';
 import { cliEnv, type CliEnv } from '../../fixtures/cli-run.ts';
 import { spawnCli } from '../../fixtures/cli-spawn.ts';
+import { killGroup } from '../../fixtures/child-exit.ts';
 
 const ROOT = join(import.meta.dirname, '../../..');
 const { cleanups } = useCliHomes();
@@ -108,7 +109,7 @@ describe('npm start', () => {
     it(`stops its daemon child on ${how}`, async () => {
       const cli = setup({ TOKENWARDEN_HEADLESS: '1', TOKENWARDEN_PORT: '0' });
       const npm = spawn('npm', ['start'], { cwd: ROOT, env: cli.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-      cleanups.push(() => void (npm.exitCode === null && process.kill(-npm.pid!, 'SIGKILL')));
+      cleanups.push(() => killGroup(npm));
       let output = '';
       const ready = new Promise<void>((resolve, reject) => {
         const onData = (d: Buffer) => {

@@ -4,6 +4,7 @@ import { VaultStatus } from '../../../shared/model.ts';
 import { useCliHomes } from '../../fixtures/cli-homes.ts';
 import type { CliEnv } from '../../fixtures/cli-run.ts';
 import { spawnTty } from '../../fixtures/cli-tty.ts';
+import { killGroup } from '../../fixtures/child-exit.ts';
 
 const PASSPHRASE = 'correct horse battery staple';
 const NO_ENV = { TOKENWARDEN_PASSPHRASE: '' };
@@ -76,7 +77,7 @@ describe('lock and unlock tell the truth', () => {
   it('first run: the daemon on a terminal asks for a new passphrase twice and creates the vault; without one it names the next step', async () => {
     const cli = setup(NO_ENV);
     const tty = spawnTty(cli, ['daemon', '--foreground', '--port', '0']);
-    cleanups.push(() => void (tty.child.exitCode === null && process.kill(-tty.child.pid!, 'SIGKILL')));
+    cleanups.push(() => killGroup(tty.child));
     await tty.answer(/New vault passphrase: /, 'daemon first passphrase');
     await tty.answer(/Repeat the passphrase: /, 'daemon first passphrase');
     await tty.waitFor(/ready proxy=/);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliEnv, type CliEnv } from '../../fixtures/cli-run.ts';
+import { hasExited } from '../../fixtures/child-exit.ts';
 import { startMcp, textOf, type McpSession } from '../../fixtures/mcp-client.ts';
 import { CANARY, CANARY_FORMS, MARKER, echo } from '../../fixtures/mcp-echo-upstream.ts';
 import { makeTlsMaterial, startUpstream, type TestUpstream } from '../../fixtures/proxy-upstream.ts';
@@ -83,7 +84,7 @@ describe('tkw mcp to a second https origin', () => {
       await mcp.close();
       for (const form of CANARY_FORMS) expect([...mcp.transport.wire, ...cli.transcript].join('\n')).not.toContain(form);
     } finally {
-      if (mcp && mcp.child.exitCode === null) await mcp.close();
+      if (mcp && !hasExited(mcp.child)) await mcp.close();
       await first.close();
       await secure.close();
       cli.cleanup();

@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliEnv, startDaemon, type CliEnv, type DaemonHandle } from '../../fixtures/cli-run.ts';
+import { hasExited } from '../../fixtures/child-exit.ts';
 import { startMcp, textOf, type McpSession } from '../../fixtures/mcp-client.ts';
 import { CANARY, CANARY_FORMS, MARKER, echo } from '../../fixtures/mcp-echo-upstream.ts';
 import { startUpstream, type TestUpstream } from '../../fixtures/proxy-upstream.ts';
@@ -32,7 +33,7 @@ describe.each(['daemon', 'own'] as const)('tkw mcp (%s owner)', (mode) => {
   });
 
   afterAll(async () => {
-    if (mcp.child.exitCode === null) await mcp.close();
+    if (!hasExited(mcp.child)) await mcp.close();
     wire.push(...mcp.transport.wire);
     await daemon?.stop();
     await upstream.close();

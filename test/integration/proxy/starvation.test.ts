@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startProxy, type ProxyServer } from '../../../electron/core/proxy/server.ts';
+import { hasExited } from '../../fixtures/child-exit.ts';
 import { send } from '../../fixtures/proxy-client.ts';
 import { startHarness, type ProxyHarness } from '../../fixtures/proxy-harness.ts';
 
@@ -32,7 +33,7 @@ async function startHog(port: number, count: number, mode: 'fresh' | 'keepalive'
 
 async function stopHogs(): Promise<void> {
   for (const child of hogs.splice(0)) {
-    if (child.exitCode !== null) continue;
+    if (hasExited(child)) continue;
     const exited = once(child, 'exit');
     child.stdin!.end();
     await exited;
