@@ -14,7 +14,19 @@ import { readFileSync, statSync } from 'node:fs';
 nodeModule.enableCompileCache?.();
 
 const root = new URL('../', import.meta.url);
-await import(bundleIsCurrent() ? '../dist/cli/tkw.js' : '../electron/cli/main.ts');
+if (bundleIsCurrent()) await import('../dist/cli/tkw.js');
+else if (canStripTypes()) await import('../electron/cli/main.ts');
+else {
+  // The bundle runs on older Nodes; the TypeScript sources need type stripping. One line, never a stack trace.
+  process.stderr.write(`tokenwarden: this checkout's sources changed since dist/cli was built, and Node ${process.versions.node} cannot run them (it needs 22.18 or later). Run \`npm run build:cli\`, or use Node 24. (ERR_UNSUPPORTED_NODE)\n`);
+  process.exitCode = 33; // exitCodeFor('ERR_UNSUPPORTED_NODE'); a test keeps the two equal
+
+}
+
+function canStripTypes() {
+  const [major, minor] = process.versions.node.split('.').map(Number);
+  return major > 22 || (major === 22 && minor >= 18);
+}
 
 function bundleIsCurrent() {
   if (process.env.TOKENWARDEN_CLI_SOURCE === '1') return false;
