@@ -3,7 +3,7 @@ import { TokenwardenError, isTokenwardenError } from '../../errors.ts';
 import type { KeyslotKind } from '../../../../shared/model.ts';
 import type { KeyslotData } from '../vault-file.ts';
 import type { RandomBytes } from '../envelope.ts';
-import { createOsKeyringSlot, unwrapOsKeyringSlot, type KeyringPort } from './os-keyring-keyslot.ts';
+import { createOsKeyringSlot, KeyringUnreachableError, unwrapOsKeyringSlot, type KeyringPort } from './os-keyring-keyslot.ts';
 import { createPassphraseSlot, unwrapPassphraseSlot, type ScryptParams } from './passphrase-keyslot.ts';
 import { createSafeStorageSlot, unwrapSafeStorageSlot, type SafeStoragePort } from './safe-storage-keyslot.ts';
 
@@ -53,7 +53,13 @@ export async function createInitialKeyslots(dek: Uint8Array, vaultId: string, pr
     throw new TokenwardenError('ERR_LOCKED', `Cannot create the vault: nothing can protect its key.${why} ${UNLOCK_HINT}`);
   }
   const fallback = slots.map((s) => s.kind).join(' and ');
-  return { slots, warnings: reasons.map((r) => `${r} The vault is protected by the ${fallback} keyslot instead.`) };
+  // The keyring was only an option for a new vault: on a headless, passphrase-only machine one line says so.
+  const warnings = failures.map((f, i) =>
+    f.error instanceof KeyringUnreachableError
+      ? `OS keyring not used (${f.error.situation}): the vault is protected by the ${fallback} keyslot; \`tkw keyslot add os-keyring\` adds one where a keyring runs.`
+      : `${reasons[i]} The vault is protected by the ${fallback} keyslot instead.`,
+  );
+  return { slots, warnings };
 }
 
 /**

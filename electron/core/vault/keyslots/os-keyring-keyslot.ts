@@ -56,27 +56,45 @@ async function call<T>(action: () => Promise<T>): Promise<T> {
   try {
     return await action();
   } catch (err) {
-    const reason = err instanceof Error ? err.message : 'unknown error';
-    throw new TokenwardenError('ERR_KEYRING_UNAVAILABLE', keyringUnreachable(reason), { cause: err });
+    throw new KeyringUnreachableError(err instanceof Error ? err.message : 'unknown error', { cause: err });
   }
 }
 
 /**
- * What to do about it, in words: the library passes D-Bus's own text through ("Platform failure: DBus error:
- * Using X11 for dbus-daemon autolaunch was disabled at compile time, set your DBUS_SESSION_BUS_ADDRESS
- * instead"), which names the mechanism but not the remedy. The raw text stays at the end, shortened.
+ * The keyring could not be reached. `message` says what to do about it, in words: the library passes D-Bus's own
+ * text through ("Platform failure: DBus error: Using X11 for dbus-daemon autolaunch was disabled at compile time,
+ * set your DBUS_SESSION_BUS_ADDRESS instead"), which names the mechanism but not the remedy; the raw text stays at
+ * the end, shortened. `situation` is the same in a few words, for the places (a new vault on a headless machine)
+ * where the keyring was only an option and one line is enough.
  */
-export function keyringUnreachable(reason: string): string {
-  const raw = reason.replace(/\s+/g, ' ').trim().slice(0, 160);
-  let advice = 'Unlock your desktop keyring (GNOME Keyring, KWallet, macOS Keychain) and try again, or keep using the passphrase.';
-  if (/DBUS_SESSION_BUS_ADDRESS|autolaunch|dbus/i.test(reason)) {
-    advice =
-      'No desktop session bus is reachable, as over SSH, in WSL or in CI. Run inside a session with an unlocked ' +
-      'Secret Service (for example gnome-keyring-daemon under `dbus-run-session`), or keep using the passphrase.';
-  } else if (/locked|prompt|dismissed|cancel/i.test(reason)) {
-    advice = 'The keyring is locked or the unlock prompt was dismissed: unlock it and try again, or keep using the passphrase.';
-  } else if (/org\.freedesktop\.secrets|ServiceUnknown|not provided by any \.service/i.test(reason)) {
-    advice = 'No Secret Service is running on the session bus: start GNOME Keyring or KWallet, or keep using the passphrase.';
+export class KeyringUnreachableError extends TokenwardenError {
+  readonly situation: string;
+
+  constructor(reason: string, options?: { cause?: unknown }) {
+    const { situation, advice } = classify(reason);
+    super('ERR_KEYRING_UNAVAILABLE', `The OS keyring is not reachable. ${advice} (${reason.replace(/\s+/g, ' ').trim().slice(0, 160)})`, options);
+    this.situation = situation;
   }
-  return `The OS keyring is not reachable. ${advice} (${raw})`;
+}
+
+export function keyringUnreachable(reason: string): string {
+  return new KeyringUnreachableError(reason).message;
+}
+
+function classify(reason: string): { situation: string; advice: string } {
+  if (/DBUS_SESSION_BUS_ADDRESS|autolaunch|dbus/i.test(reason)) {
+    return {
+      situation: 'no desktop session bus here, as over SSH, in WSL or in CI',
+      advice:
+        'No desktop session bus is reachable, as over SSH, in WSL or in CI. Run inside a session with an unlocked ' +
+        'Secret Service (for example gnome-keyring-daemon under `dbus-run-session`), or keep using the passphrase.',
+    };
+  }
+  if (/locked|prompt|dismissed|cancel/i.test(reason)) {
+    return { situation: 'the keyring is locked', advice: 'The keyring is locked or the unlock prompt was dismissed: unlock it and try again, or keep using the passphrase.' };
+  }
+  if (/org\.freedesktop\.secrets|ServiceUnknown|not provided by any \.service/i.test(reason)) {
+    return { situation: 'no Secret Service is running', advice: 'No Secret Service is running on the session bus: start GNOME Keyring or KWallet, or keep using the passphrase.' };
+  }
+  return { situation: 'it did not answer', advice: 'Unlock your desktop keyring (GNOME Keyring, KWallet, macOS Keychain) and try again, or keep using the passphrase.' };
 }

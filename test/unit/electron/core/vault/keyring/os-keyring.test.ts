@@ -66,8 +66,7 @@ describe.runIf(!expected)('without a Secret Service the passphrase keyslot is us
     await vault.unlock();
     expect(vault.keyslotKinds()).toEqual(['passphrase']);
     const warning = vault.warnings().join(' ');
-    expect(warning).toMatch(/OS keyring keyslot not used: The OS keyring is not reachable\. .+ \(.+\)/);
-    expect(warning).toContain('protected by the passphrase keyslot instead');
+    expect(warning).toMatch(/^OS keyring not used \(.+\): the vault is protected by the passphrase keyslot; `tkw keyslot add os-keyring` adds one where a keyring runs\.$/);
   });
 
   it('no passphrase either: ERR_LOCKED naming the keyring failure and how to unlock; nothing written', async () => {
