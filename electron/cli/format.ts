@@ -50,6 +50,7 @@ export function formatDetail(d: CredentialDetail, now: number, color: boolean): 
     ['status', paint(d.status, STATUS_COLOURS[d.status], color)],
     ['hosts', d.hosts.join(', ')],
     ['auth policy', d.authPolicy],
+    ...(d.allowInsecureLoopback ? [['plain http', 'allowed to loopback hosts (--allow-insecure-loopback)'] as [string, string]] : []),
     ['access', `${describePolicy(d.policy)}${d.usesLeft === null || d.usesLeft === undefined ? '' : ` (${d.usesLeft} left)`}`],
     ['scopes', d.scopes.join(' ') || '-'],
     ['audience', d.audience.join(', ') || '-'],
@@ -81,9 +82,9 @@ export function formatUpstreamCa(cert: UpstreamCaCertificate): string {
 const mib = (bytes: number): string => `${(bytes / 1048576).toFixed(1)} MiB`;
 
 /** `ca` is the fingerprint of the CA file the owner wrote, so it can be compared with what a trust store holds. */
-export function formatStatus(s: VaultStatus, ca?: { path: string; fingerprint: string | null }): string {
+export function formatStatus(s: VaultStatus, ca?: { path: string; fingerprint: string | null }, noOwner?: string): string {
   return [
-    `vault       ${s.locked ? 'locked' : 'unlocked'} (${s.vaultPath})`,
+    `vault       ${noOwner ?? (s.locked ? 'locked' : 'unlocked')} (${s.vaultPath})`,
     `keyslots    ${s.keyslots.join(', ') || 'none yet'}`,
     `data dir    ${s.dataDir}`,
     `owner       ${s.ownerPid ? `pid ${s.ownerPid}` : 'none'}`,

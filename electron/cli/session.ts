@@ -92,7 +92,8 @@ async function openLocal(home: string, io: CliIo, lock: OwnerLock, options: Sess
   try {
     const { createService } = await import('../core/create-service.ts');
     const service = await createService({
-      home, env: io.env, proxy: false, autoUnlock: false, ownerPid: process.pid, acceptRollback: options.acceptRollback,
+      // No ownerPid: a CLI command holds the lock for one command and is not the vault's owner (status says "none").
+      home, env: io.env, proxy: false, autoUnlock: false, acceptRollback: options.acceptRollback,
       // R2: a fall-back to .bak is said on stderr by the command that did it, not only in `status`.
       onVaultRecovery: (recovery) => io.err(`tokenwarden: warning: ${recovery.message}\n`),
     });

@@ -37,6 +37,7 @@ import { newRecordFromInput } from './credentials/new-record.ts';
 import { patchRecord } from './credentials/update-record.ts';
 import { checkUpstreamCa } from './credentials/upstream-ca.ts';
 import { toDetail, toSummary } from './credentials/summary.ts';
+import { unknownCredential } from './credentials/unknown-credential.ts';
 import { TokenwardenError } from './errors.ts';
 import { credentialSecretSpans } from './redaction/credential-secret-spans.ts';
 import type { RetiredSecrets } from './redaction/retired-secrets.ts';
@@ -413,7 +414,7 @@ export class TokenwardenService implements ControlApi {
   #record(name: string): CredentialRecord {
     this.#requireUnlocked();
     const record = this.#vault.get(name);
-    if (!record) throw new TokenwardenError('ERR_NOT_FOUND', `No credential named "${String(name).slice(0, 64)}".`);
+    if (!record) throw unknownCredential(name, this.#vault.list().map((r) => r.name));
     return record;
   }
 

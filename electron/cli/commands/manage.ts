@@ -101,6 +101,8 @@ export function registerManage(program: Command, ctx: CommandContext): void {
     .action(() => {
       requireOwner(io, 'lock');
       return ctx.withSession(async ({ api }) => {
+        // Said the way `unlock` says it: a second lock changes nothing, so it must not read as if it did.
+        if ((await api.status()).locked) return void io.out('Already locked.\n');
         await api.lock();
         io.out('Locked. The proxy answers 423 until `tkw unlock` is given the passphrase.\n');
       });

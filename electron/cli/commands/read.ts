@@ -9,6 +9,7 @@ import { formatDetail, formatIntrospection, formatList, formatStatus } from '../
 import { resolveDataDir } from '../../core/data-dir.ts';
 import { readOwnerLock } from '../../core/vault/owner-lock.ts';
 import { TokenwardenError } from '../../core/errors.ts';
+import type { VaultStatus } from '../../../shared/model.ts';
 
 export function registerRead(program: Command, ctx: CommandContext): void {
   const { io } = ctx;
@@ -59,11 +60,11 @@ export function registerRead(program: Command, ctx: CommandContext): void {
     .action((opts: { json?: boolean }) =>
       // Status must work even when the vault can't be unlocked here, so a local session doesn't unlock.
       ctx.withSession(
-        async ({ api }) => {
+        async ({ api, mode }) => {
           const status = await api.status();
           const ca = caFileInfo(status.dataDir);
           if (opts.json) printJson(io, { ...status, caFingerprint: ca.fingerprint });
-          else io.out(`${formatStatus(status, ca)}\n`);
+          else io.out(`${formatStatus(status, ca, mode === 'local' ? localOpening(status, io.env) : undefined)}\n`);
         },
         { unlock: false },
       ).catch((err: unknown) => {
@@ -74,6 +75,21 @@ export function registerRead(program: Command, ctx: CommandContext): void {
         throw err;
       }),
     );
+}
+
+/**
+ * With no owner, the vault is not "locked": nothing holds it open, and each command opens it by itself. Say how
+ * it will open, so a user with TOKENWARDEN_PASSPHRASE set is not told to unlock anything.
+ */
+function localOpening(status: VaultStatus, env: NodeJS.ProcessEnv): string {
+  const how = env.TOKENWARDEN_PASSPHRASE
+    ? 'with TOKENWARDEN_PASSPHRASE'
+    : status.keyslots.includes('os-keyring')
+      ? 'with the OS keyring'
+      : status.keyslots.length === 0
+        ? 'after you choose a passphrase (the first command creates the vault)'
+        : 'after asking for the passphrase on a terminal';
+  return `no owner running; commands open the vault ${how}`;
 }
 
 /** Read from the file the owner wrote: status must not need the CA key, and works while locked. */

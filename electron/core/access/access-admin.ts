@@ -2,6 +2,7 @@
 import type { AccessKeyCreated, AccessKeySummary, CredentialStatus } from '../../../shared/model.ts';
 import { isEmptyPolicy, type AccessKeyInputParsed, type Policy } from '../../../shared/policy.ts';
 import type { CredentialRecord } from '../credentials/credential-record.ts';
+import { unknownCredential } from '../credentials/unknown-credential.ts';
 import { TokenwardenError } from '../errors.ts';
 import { mintKey, toKeySummary } from './access-keys.ts';
 import type { AccessStore } from './access-store.ts';
@@ -9,6 +10,7 @@ import type { AccessStore } from './access-store.ts';
 /** The slice of the vault this needs. */
 export interface PolicyVault {
   get(name: string): CredentialRecord | undefined;
+  list(): CredentialRecord[];
   update(name: string, mutate: (current: CredentialRecord) => CredentialRecord): Promise<CredentialRecord>;
 }
 
@@ -38,7 +40,7 @@ export class AccessAdmin {
    */
   async setPolicy(name: string, policy: Policy | null): Promise<void> {
     const record = this.#vault.get(name);
-    if (!record) throw new TokenwardenError('ERR_NOT_FOUND', `No credential named "${String(name).slice(0, 64)}".`);
+    if (!record) throw unknownCredential(name, this.#names());
     const next = policy && !isEmptyPolicy(policy) ? policy : undefined;
     await this.#vault.update(name, (r) => {
       const { policy: _old, ...rest } = r;
@@ -57,9 +59,13 @@ export class AccessAdmin {
     return this.usesLeft(record) === 0 ? 'used-up' : lifecycle;
   }
 
+  #names(): string[] {
+    return this.#vault.list().map((r) => r.name);
+  }
+
   async createKey(input: AccessKeyInputParsed): Promise<AccessKeyCreated> {
     for (const name of input.for) {
-      if (!this.#vault.get(name)) throw new TokenwardenError('ERR_NOT_FOUND', `No credential named "${name}"; --for takes names from \`tkw list\`.`);
+      if (!this.#vault.get(name)) throw unknownCredential(name, this.#names());
     }
     const now = this.#now();
     const { key, stored } = mintKey(input, now, this.#random);

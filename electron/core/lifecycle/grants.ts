@@ -77,7 +77,9 @@ export class GrantRunner {
       const config = await this.configFor(record);
       return withoutIdToken(await client.clientCredentialsGrant(config, extraParams(oauth)));
     }
-    throw new TokenwardenError('ERR_NEEDS_LOGIN', `${record.name} has no refresh token; log in again.`);
+    // "Again" only where there was a first time: a credential added and never logged in is told how to begin.
+    const never = !record.tokens && !record.lastRefreshAt;
+    throw new TokenwardenError('ERR_NEEDS_LOGIN', never ? `${record.name} is not logged in yet: run \`tkw login ${record.name}\`` : `${record.name} has no refresh token: log in again with \`tkw login ${record.name}\``);
   }
 
   /**
