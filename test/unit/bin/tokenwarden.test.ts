@@ -4,6 +4,8 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, statSync, utimesSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { exitCodeFor } from '../../../shared/errors.ts';
+import { OLD_NODE } from '../../fixtures/old-node.ts';
 
 const BIN = join(import.meta.dirname, '../../../bin/tokenwarden.js');
 const dirs: string[] = [];
@@ -12,7 +14,7 @@ afterEach(() => {
 });
 
 /** A miniature package: the real bin, a "bundle" and a "source" that each say which one ran. */
-function fakePackage(options: { sources: boolean; manifest: boolean }): { root: string; run: (env?: NodeJS.ProcessEnv) => string } {
+function fakePackage(options: { sources: boolean; manifest: boolean }): { root: string; run: (env?: NodeJS.ProcessEnv, node?: string) => string } {
   const root = mkdtempSync(join(tmpdir(), 'tkw-bin-'));
   dirs.push(root);
   mkdirSync(join(root, 'bin'));
@@ -34,8 +36,8 @@ function fakePackage(options: { sources: boolean; manifest: boolean }): { root: 
     inputs.push(['electron/cli/main.ts', 1, 1]);
   }
   if (options.manifest) writeFileSync(join(root, 'dist/cli/inputs.json'), JSON.stringify({ inputs }));
-  const run = (env: NodeJS.ProcessEnv = {}) => {
-    const result = spawnSync(process.execPath, [join(root, 'bin/tokenwarden.js')], { env: { PATH: process.env.PATH, ...env }, encoding: 'utf8' });
+  const run = (env: NodeJS.ProcessEnv = {}, node = process.execPath) => {
+    const result = spawnSync(node, [join(root, 'bin/tokenwarden.js')], { env: { PATH: process.env.PATH, ...env }, encoding: 'utf8' });
     expect(result.stderr).toBe('');
     return result.stdout.trim();
   };
@@ -70,5 +72,22 @@ describe('bin/tokenwarden.js', () => {
 
   it('TOKENWARDEN_CLI_SOURCE=1 forces the source', () => {
     expect(fakePackage({ sources: true, manifest: true }).run({ TOKENWARDEN_CLI_SOURCE: '1' })).toBe('source1');
+  });
+});
+
+// A fresh machine may have only its own older Node (Debian's 20): the bundle must run there, and anything else
+// must be one line that names the Node needed, never a stack trace.
+describe.runIf(OLD_NODE)(`bin/tokenwarden.js on the machine's own Node (${OLD_NODE ?? 'none older than 22.18'})`, () => {
+  it('links and runs the bundle (no named import Node 20 lacks)', () => {
+    expect(fakePackage({ sources: true, manifest: true }).run({}, OLD_NODE!)).toBe('bundle');
+    expect(fakePackage({ sources: false, manifest: true }).run({}, OLD_NODE!)).toBe('bundle');
+  });
+
+  it('changed sources it cannot strip: one line naming the version needed and what to do, exit ERR_UNSUPPORTED_NODE', () => {
+    const pkg = fakePackage({ sources: true, manifest: true });
+    const result = spawnSync(OLD_NODE!, [join(pkg.root, 'bin/tokenwarden.js'), '--version'], { env: { PATH: process.env.PATH, TOKENWARDEN_CLI_SOURCE: '1' }, encoding: 'utf8' });
+    expect(result.status).toBe(exitCodeFor('ERR_UNSUPPORTED_NODE'));
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/^tokenwarden: this checkout's sources changed since dist\/cli was built, and Node 2\d\.\d+\.\d+ cannot run them \(it needs 22\.18 or later\)\. Run `npm run build:cli`, or use Node 24\. \(ERR_UNSUPPORTED_NODE\)\n$/);
   });
 });
