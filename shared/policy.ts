@@ -3,11 +3,20 @@
  * form and the owner, so every face explains a bad value the same way (issue 11).
  */
 import { z } from 'zod';
+import { expiryText, formatDuration } from './relative-time.ts';
+
+/**
+ * The methods a policy may name. A verb outside this list (`FETCH`, a typo) would match no request and turn
+ * the policy into "refuse everything" without a word, so it is refused when the policy is written.
+ */
+const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE'] as const;
+const KNOWN_METHODS: ReadonlySet<string> = new Set(HTTP_METHODS);
 
 /** One sentence per rule; the CLI prints them after the flag name, the UI under the field. */
 export const POLICY_MESSAGES = {
   methods: 'Methods are HTTP verbs separated by commas, like GET,HEAD.',
   methodsEmpty: 'List at least one method, or leave methods empty to allow all.',
+  methodsUnknown: `Known methods are ${HTTP_METHODS.slice(0, -1).join(', ')} and ${HTTP_METHODS.at(-1)}.`,
   paths: 'Each path pattern starts with "/", like /repos/* or /user; * matches within one segment and ** across segments.',
   pathsEmpty: 'List at least one path pattern, or leave paths empty to allow all.',
   pathChars: 'Path patterns cannot contain spaces, "?", "#", "%", "\\" or control characters; write the decoded path.',
@@ -37,11 +46,18 @@ export function hasControlChar(text: string): boolean {
   return false;
 }
 
+const MethodWord = z.string().regex(METHOD, POLICY_MESSAGES.methods).transform((m) => m.toUpperCase());
+const unique = (list: string[]): string[] => [...new Set(list)];
+
+/** What a caller may set: known methods only, upper-cased and deduplicated (`GET,post` is GET,POST). */
 export const PolicyMethods = z
-  .array(z.string().regex(METHOD, POLICY_MESSAGES.methods).transform((m) => m.toUpperCase()))
+  .array(MethodWord.refine((m) => KNOWN_METHODS.has(m), POLICY_MESSAGES.methodsUnknown))
   .min(1, POLICY_MESSAGES.methodsEmpty)
   .max(32, POLICY_MESSAGES.methods)
-  .transform((list) => [...new Set(list)]);
+  .transform(unique);
+
+/** What a vault written before the known-method check may hold: such a record must still save after a refresh. */
+const StoredPolicyMethods = z.array(MethodWord).min(1, POLICY_MESSAGES.methodsEmpty).max(32, POLICY_MESSAGES.methods).transform(unique);
 
 /** Why a path pattern is refused, or undefined when it is fine. */
 export function pathPatternProblem(pattern: string): string | undefined {
@@ -90,28 +106,43 @@ export const RateText = z.string().transform((value, ctx) => {
 export const Concurrency = z.number({ error: POLICY_MESSAGES.concurrency }).int(POLICY_MESSAGES.concurrency).min(1, POLICY_MESSAGES.concurrency).max(1000, POLICY_MESSAGES.concurrency);
 export const UseCount = z.number({ error: POLICY_MESSAGES.maxUses }).int(POLICY_MESSAGES.maxUses).min(1, POLICY_MESSAGES.maxUses).max(MAX_USES, POLICY_MESSAGES.maxUses);
 
-/** A credential's policy. Absent fields allow everything; an empty object is no policy at all. */
-export const Policy = z
-  .object({
-    methods: PolicyMethods.optional(),
-    paths: PolicyPaths.optional(),
-    rate: RateText.optional(),
-    concurrency: Concurrency.optional(),
-    maxUses: UseCount.optional(),
-  })
-  .strict();
+const POLICY_RULES = {
+  paths: PolicyPaths.optional(),
+  rate: RateText.optional(),
+  concurrency: Concurrency.optional(),
+  maxUses: UseCount.optional(),
+};
+
+/** A credential's policy as a caller sets it. Absent fields allow everything; an empty object is no policy at all. */
+export const Policy = z.object({ methods: PolicyMethods.optional(), ...POLICY_RULES }).strict();
 export type Policy = z.output<typeof Policy>;
 export type PolicyInput = z.input<typeof Policy>;
 
+/** A credential record's stored policy: Policy, except that any verb already stored is kept. */
+export const StoredPolicy = z.object({ methods: StoredPolicyMethods.optional(), ...POLICY_RULES }).strict();
+
 export const TtlSeconds = z.number({ error: POLICY_MESSAGES.ttl }).int(POLICY_MESSAGES.ttl).min(1, POLICY_MESSAGES.ttl).max(MAX_TTL_SECONDS, POLICY_MESSAGES.ttl);
 
-/** `90s`, `10m`, `2h`, `7d` or plain seconds -> seconds; undefined when the text is not a duration. */
-export function parseDuration(text: string): number | undefined {
-  const match = /^\s*(\d{1,9})\s*(s|m|h|d)?\s*$/i.exec(String(text));
-  if (!match) return undefined;
-  const factor = { s: 1, m: 60, h: 3600, d: 86_400 }[(match[2] ?? 's').toLowerCase() as 's' | 'm' | 'h' | 'd'];
-  const seconds = Number(match[1]) * factor;
-  return seconds >= 1 && seconds <= MAX_TTL_SECONDS ? seconds : undefined;
+const DURATION_UNIT_SECONDS = { s: 1, m: 60, h: 3600, d: 86_400 } as const;
+
+/** The sentence for a bad duration; `maxSeconds` words the bound, so for 365 days it is POLICY_MESSAGES.ttl. */
+export function durationMessage(maxSeconds: number = MAX_TTL_SECONDS): string {
+  return `The lifetime is a positive duration like 90s, 10m, 2h or 7d (at most ${formatDuration(maxSeconds)}).`;
+}
+
+export type DurationReading = { seconds: number } | { problem: string; unitless: boolean };
+
+/**
+ * `90s`, `10m`, `2h`, `7d` -> seconds: the one parser behind every duration flag and form field. A bare number
+ * is refused rather than read as seconds: `--ttl 15` meant as minutes would mint a key dead before its first use.
+ */
+export function readDuration(text: string, maxSeconds: number = MAX_TTL_SECONDS): DurationReading {
+  const match = /^\s*(\d{1,9})\s*([smhd])?\s*$/i.exec(String(text));
+  const count = match ? Number(match[1]) : 0;
+  if (!match || count === 0) return { problem: durationMessage(maxSeconds), unitless: false };
+  if (match[2] === undefined) return { problem: `${count} has no unit: ${count}s or ${count}m?`, unitless: true };
+  const seconds = count * DURATION_UNIT_SECONDS[match[2].toLowerCase() as keyof typeof DURATION_UNIT_SECONDS];
+  return seconds <= maxSeconds ? { seconds } : { problem: durationMessage(maxSeconds), unitless: false };
 }
 
 const NAME = /^[a-z0-9](?:[a-z0-9._-]{0,62}[a-z0-9])?$/;
@@ -171,7 +202,7 @@ export function policyFromFields(fields: PolicyFields): { policy: Policy; errors
   if (methods && methods.length > 0) {
     const r = PolicyMethods.safeParse(methods);
     if (r.success) policy.methods = r.data;
-    else errors.methods = r.error.issues[0]?.message ?? POLICY_MESSAGES.methods;
+    else errors.methods = methodsProblem(methods, r.error.issues[0]?.message);
   }
   const paths = fields.paths === undefined ? undefined : fields.paths.split(',').map((s) => s.trim()).filter(Boolean);
   if (paths && paths.length > 0) {
@@ -196,17 +227,24 @@ export function policyFromFields(fields: PolicyFields): { policy: Policy; errors
   return { policy, errors };
 }
 
+/** The form's and the flag's message names the verbs it refuses: they are the user's own typing, letters only. */
+function methodsProblem(methods: string[], message: string | undefined): string {
+  if (message !== POLICY_MESSAGES.methodsUnknown) return message ?? POLICY_MESSAGES.methods;
+  const unknown = unique(methods.map((m) => m.toUpperCase()).filter((m) => METHOD.test(m) && !KNOWN_METHODS.has(m)));
+  return `Unknown method${unknown.length === 1 ? '' : 's'} ${unknown.join(', ')}. ${POLICY_MESSAGES.methodsUnknown}`;
+}
+
 /** True when the policy restricts nothing (stored as "no policy"). */
 export function isEmptyPolicy(policy: Policy | undefined | null): boolean {
   return !policy || Object.values(policy).every((v) => v === undefined);
 }
 
 /**
- * An access key's Expires cell in `tkw key list` and the Access keys view: when it expires (in the face's own
- * relative wording), "with its command" for a `tkw exec` key bound to its connection, or "never".
+ * An access key's Expires cell in `tkw key list` and the Access keys view, one wording for both: "in 15m" or
+ * "expired 3h ago", "with its command" for a `tkw exec` key bound to its connection, or "never".
  */
-export function keyExpiresText(key: { expiresAt: string | null; whileConnected?: true }, when: (expiresAt: string) => string): string {
-  if (key.expiresAt) return when(key.expiresAt);
+export function keyExpiresText(key: { expiresAt: string | null; whileConnected?: true }, now: number): string {
+  if (key.expiresAt) return expiryText(key.expiresAt, now);
   return key.whileConnected ? 'with its command' : 'never';
 }
 

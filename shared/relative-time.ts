@@ -34,13 +34,14 @@ export function expiryText(expiresAt: string | null, now: number): string {
   return delta >= 0 ? `in ${formatDuration(delta)}` : `expired ${formatDuration(-delta)} ago`;
 }
 
-/** "2m ago", "in 5m", "just now", or "never" for something that has not happened. */
+/** "2m ago", "in 5m", "just now" (within 5 s either way), or "never" for something that has not happened. */
 export function relativeText(at: string | null, now: number): string {
   if (!at) return 'never';
   const delta = (now - Date.parse(at)) / 1000;
   if (Number.isNaN(delta)) return 'unknown';
-  if (delta < 5) return 'just now';
-  return delta >= 0 ? `${formatDuration(delta)} ago` : `in ${formatDuration(-delta)}`;
+  // Only a few seconds either side is "now": a time 15 minutes ahead must read as ahead, not as the present.
+  if (Math.abs(delta) < 5) return 'just now';
+  return delta > 0 ? `${formatDuration(delta)} ago` : `in ${formatDuration(-delta)}`;
 }
 
 export function absoluteText(at: string | null): string {

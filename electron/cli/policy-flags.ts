@@ -1,7 +1,11 @@
 /** The policy flags shared by `add` and `policy`, parsed with the same messages the desktop form shows (shared/policy.ts). */
 import type { Command } from 'commander';
-import { policyFromFields, type Policy, type PolicyFields } from '../../shared/policy.ts';
+import { MAX_TTL_SECONDS, policyFromFields, readDuration, type Policy, type PolicyFields } from '../../shared/policy.ts';
 import { TokenwardenError } from '../core/errors.ts';
+import { usageError } from './fail.ts';
+
+/** The owner's bound on a pasted token's `expiresIn` (shared/contract.ts), so the flag refuses what it would. */
+export const MAX_TOKEN_LIFETIME_SECONDS = 10 * 365 * 86_400;
 
 export interface PolicyFlagValues {
   methods?: string;
@@ -42,4 +46,15 @@ export function policyFromFlags(values: PolicyFlagValues): { policy: Policy; giv
 /** One flag's message, for `key create` flags that reuse the policy checks. */
 export function flagError(flag: string, message: string): TokenwardenError {
   return new TokenwardenError('ERR_INVALID_INPUT', `${flag}: ${message}`);
+}
+
+/**
+ * Every duration flag (--ttl, --expires-in) parses here. A bare number is a usage error with a hint, since
+ * the user meant a unit and only they know which; any other bad value is ERR_INVALID_INPUT like a policy flag.
+ */
+export function durationFlag(flag: string, text: string | undefined, maxSeconds: number = MAX_TTL_SECONDS): number | undefined {
+  if (text === undefined) return undefined;
+  const reading = readDuration(text, maxSeconds);
+  if ('seconds' in reading) return reading.seconds;
+  throw reading.unitless ? usageError(`${flag}: ${reading.problem}`) : flagError(flag, reading.problem);
 }

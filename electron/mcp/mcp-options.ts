@@ -1,5 +1,6 @@
 /** `tkw mcp` options: which credentials, how long the access key lives, how much body an agent gets back. */
 import { CredentialName } from '../../shared/contract.ts';
+import { readDuration } from '../../shared/policy.ts';
 import { TokenwardenError } from '../core/errors.ts';
 
 export interface McpOptions {
@@ -31,14 +32,11 @@ export function parseAllow(values: readonly string[]): string[] {
   return names;
 }
 
-const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
-
-/** `90s`, `30m`, `8h`, `7d`. */
+/** `90s`, `30m`, `8h`, `7d`: the shared parser every duration flag uses; every refusal here is a usage error. */
 export function parseDuration(value: string, flag = '--key-ttl'): number {
-  const match = /^(\d{1,6})([smhd])$/.exec(value.trim());
-  const seconds = match ? Number(match[1]) * UNIT_SECONDS[match[2]!]! : NaN;
-  if (!(seconds > 0) || seconds > MAX_TTL_SECONDS) throw usage(`${flag} takes a duration like 30m, 8h or 7d (at most 30d).`);
-  return seconds;
+  const reading = readDuration(value, MAX_TTL_SECONDS);
+  if ('seconds' in reading) return reading.seconds;
+  throw usage(`${flag}: ${reading.problem}`);
 }
 
 const UNIT_BYTES: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1024, kib: 1024, m: 1024 * 1024, mb: 1024 * 1024, mib: 1024 * 1024 };

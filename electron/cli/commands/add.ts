@@ -9,7 +9,7 @@ import { promptHidden, readStdinLines } from '../io.ts';
 import { checkExecCommand, checkPastedToken } from '../add-checks.ts';
 import { readUpstreamCa } from '../upstream-ca-file.ts';
 import { callbackPathFor } from '../../core/oauth/loopback-redirect.ts';
-import { addPolicyOptions, policyFromFlags, type PolicyFlagValues } from '../policy-flags.ts';
+import { addPolicyOptions, durationFlag, MAX_TOKEN_LIFETIME_SECONDS, policyFromFlags, type PolicyFlagValues } from '../policy-flags.ts';
 
 interface AddOptions extends PolicyFlagValues {
   host?: string[];
@@ -40,7 +40,7 @@ export function registerAdd(program: Command, ctx: CommandContext): void {
     .option('--host <origin...>', 'exact origin(s) the token may be sent to, e.g. https://api.github.com')
     .option('--token-stdin', 'read the token from standard input')
     .addOption(new Option('--token <value>').hideHelp())
-    .option('--expires-in <seconds>', 'expiry for an opaque pasted token')
+    .option('--expires-in <duration>', 'lifetime of an opaque pasted token: 90s, 10m, 2h or 7d')
     .option('--exec <command>', 'get the token by running this command (no shell; see docs)')
     .option('--issuer <url>', 'OAuth issuer (discovery via RFC 8414)')
     .option('--client-id <id>', 'OAuth client id')
@@ -105,8 +105,7 @@ async function buildInput(name: string, opts: AddOptions, ctx: CommandContext): 
       ...(opts.resource ? { resource: opts.resource } : {}),
     };
   }
-  const expiresIn = opts.expiresIn === undefined ? undefined : Number(opts.expiresIn);
-  if (expiresIn !== undefined && (!Number.isInteger(expiresIn) || expiresIn <= 0)) throw usageError('--expires-in takes a positive number of seconds.');
+  const expiresIn = durationFlag('--expires-in', opts.expiresIn, MAX_TOKEN_LIFETIME_SECONDS);
   const pasted = opts.tokenStdin || !ctx.io.stdin.isTTY ? (await readStdinLines(ctx.io.stdin)).join('\n') : await promptHidden('Token: ', ctx.io);
   const token = checkPastedToken(pasted, ctx.io);
   return { kind: 'static', ...common, token, ...(expiresIn ? { expiresIn } : {}) };

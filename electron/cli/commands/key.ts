@@ -2,12 +2,12 @@
 import type { Command } from 'commander';
 import { AccessKeyId } from '../../../shared/contract.ts';
 import type { AccessKeyCreated, AccessKeySummary } from '../../../shared/model.ts';
-import { describePolicy, hasControlChar, keyExpiresText, parseDuration, POLICY_MESSAGES, policyFromFields, splitList, type AccessKeyInput } from '../../../shared/policy.ts';
+import { describePolicy, hasControlChar, keyExpiresText, POLICY_MESSAGES, policyFromFields, splitList, type AccessKeyInput } from '../../../shared/policy.ts';
 import type { CommandContext } from '../context.ts';
 import { printJson } from '../context.ts';
 import { formatTable } from '../format.ts';
-import { relativeText } from '../../../shared/relative-time.ts';
-import { flagError } from '../policy-flags.ts';
+import { expiryText } from '../../../shared/relative-time.ts';
+import { durationFlag, flagError } from '../policy-flags.ts';
 
 interface CreateOptions {
   for: string;
@@ -29,11 +29,7 @@ export function keyInputFromFlags(opts: CreateOptions): AccessKeyInput {
   for (const [flag, key] of [['--methods', 'methods'], ['--paths', 'paths'], ['--rate', 'rate']] as const) {
     if (errors[key]) throw flagError(flag, errors[key]);
   }
-  let ttlSeconds: number | undefined;
-  if (opts.ttl !== undefined) {
-    ttlSeconds = parseDuration(opts.ttl);
-    if (ttlSeconds === undefined) throw flagError('--ttl', POLICY_MESSAGES.ttl);
-  }
+  const ttlSeconds = durationFlag('--ttl', opts.ttl);
   if (opts.label !== undefined && (opts.label.length > 100 || hasControlChar(opts.label))) throw flagError('--label', POLICY_MESSAGES.label);
   return {
     for: names,
@@ -48,7 +44,7 @@ export function keyInputFromFlags(opts: CreateOptions): AccessKeyInput {
 
 function limits(k: AccessKeySummary, now: number): string {
   const parts = [k.usesLeft === null ? 'unlimited uses' : `${k.usesLeft} use${k.usesLeft === 1 ? '' : 's'} left`];
-  parts.push(k.expiresAt ? `expires ${relativeText(k.expiresAt, now)}` : k.whileConnected ? 'ends with its command' : 'no expiry');
+  parts.push(k.expiresAt ? `expires ${expiryText(k.expiresAt, now)}` : k.whileConnected ? 'ends with its command' : 'no expiry');
   if (k.policy) parts.push(describePolicy(k.policy));
   return parts.join(', ');
 }
@@ -78,29 +74,33 @@ export function registerKey(program: Command, ctx: CommandContext): void {
         }
         // The key alone on stdout, so KEY=$(tkw key create …) works; the rest is for the human.
         io.out(`${created.key}\n`);
-        io.err(`Created ${created.id} for ${created.for.join(', ')} (${limits(created, Date.now())}).\nThis is the only time the key is shown; Tokenwarden keeps only a hash. Revoke it with: tkw key revoke ${created.id}\n`);
+        // Counted from the key's own creation time, so `--ttl 15m` reads "in 15m", not "in 14m 59s".
+        io.err(`Created ${created.id} for ${created.for.join(', ')} (${limits(created, Date.parse(created.createdAt))}).\nThis is the only time the key is shown; Tokenwarden keeps only a hash. Revoke it with: tkw key revoke ${created.id}\n`);
       }),
     );
 
   key
     .command('list')
-    .summary('list access keys (never the keys themselves)')
-    .option('--json', 'machine-readable output (AccessKeySummary[])')
-    .action((opts: { json?: boolean }) =>
+    .summary('list active access keys (never the keys themselves); --all adds revoked, expired and used-up ones')
+    .option('--all', 'also list revoked, expired and used-up keys (each `tkw exec` leaves a revoked one)')
+    .option('--json', 'machine-readable output (AccessKeySummary[]), the same keys as the table')
+    .action((opts: { all?: boolean; json?: boolean }) =>
       ctx.withSession(async ({ api }) => {
-        const keys = await api.listAccessKeys();
+        const every = await api.listAccessKeys();
+        const keys = opts.all ? every : every.filter((k) => k.status === 'active');
         if (opts.json) {
           printJson(io, keys);
           return;
         }
         if (keys.length === 0) {
-          io.out('No access keys. Create one with: tkw key create --for NAME --uses 1 --ttl 10m\n');
+          const ended = every.length > 0 ? ` (${every.length} ended; --all lists them)` : '';
+          io.out(`No active access keys${ended}. Create one with: tkw key create --for NAME --uses 1 --ttl 10m\n`);
           return;
         }
         const now = Date.now();
         const rows = [
           ['ID', 'FOR', 'STATUS', 'USES LEFT', 'EXPIRES', 'LABEL'],
-          ...keys.map((k) => [k.id, k.for.join(',') || '-', k.status, k.usesLeft === null ? '∞' : String(k.usesLeft), keyExpiresText(k, (at) => relativeText(at, now)), k.label ?? '-']),
+          ...keys.map((k) => [k.id, k.for.join(',') || '-', k.status, k.usesLeft === null ? '∞' : String(k.usesLeft), keyExpiresText(k, now), k.label ?? '-']),
         ];
         io.out(`${formatTable(rows)}\n`);
       }),

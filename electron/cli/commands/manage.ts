@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { CommandContext } from '../context.ts';
 import { confirm, promptHidden, readStdinLines } from '../io.ts';
 import { usageError } from '../fail.ts';
+import { durationFlag, MAX_TOKEN_LIFETIME_SECONDS } from '../policy-flags.ts';
 import { runLogin } from '../login.ts';
 import type { CliIo } from '../io.ts';
 import { isNewVault, promptNewPassphrase, promptPassphrase } from '../passphrase-prompt.ts';
@@ -60,11 +61,10 @@ export function registerManage(program: Command, ctx: CommandContext): void {
     .summary('get a new token and retire the old one (static: new token on stdin)')
     .argument('<name>')
     .option('--token-stdin', 'static credentials: read the replacement token from stdin')
-    .option('--expires-in <seconds>', 'static credentials: lifetime of an opaque replacement (a JWT brings its own exp)')
+    .option('--expires-in <duration>', 'static credentials: lifetime of an opaque replacement, e.g. 2h or 30d (a JWT brings its own exp)')
     .action((name: string, opts: { tokenStdin?: boolean; expiresIn?: string }) =>
       ctx.withSession(async ({ api }) => {
-        const expiresIn = opts.expiresIn === undefined ? undefined : Number(opts.expiresIn);
-        if (expiresIn !== undefined && (!Number.isInteger(expiresIn) || expiresIn <= 0)) throw usageError('--expires-in takes a positive number of seconds.');
+        const expiresIn = durationFlag('--expires-in', opts.expiresIn, MAX_TOKEN_LIFETIME_SECONDS);
         const detail = await api.get(name);
         let token: string | undefined;
         if (detail.kind === 'static') {

@@ -12,7 +12,7 @@ import { caFilePaths } from '../../core/proxy/ca-file.ts';
 import { resolveDataDir } from '../../core/data-dir.ts';
 import { readOwnerLock } from '../../core/vault/owner-lock.ts';
 import { TokenwardenError } from '../../core/errors.ts';
-import { parseDuration, POLICY_MESSAGES } from '../../../shared/policy.ts';
+import { durationFlag } from '../policy-flags.ts';
 
 /** The owner writes our CA and the system-plus-ours bundle beside the vault when asked for the CA (ca-file.ts). */
 async function caFiles(session: Session): Promise<{ caPath: string; bundlePath: string }> {
@@ -147,10 +147,7 @@ function rawArgs(cmd: Command): string[] {
 }
 
 function ttlFlag(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const seconds = parseDuration(text);
-  if (seconds === undefined) throw new TokenwardenError('ERR_INVALID_INPUT', `--ttl: ${POLICY_MESSAGES.ttl}`);
-  return seconds;
+  return durationFlag('--ttl', text);
 }
 
 interface ChildOutcome {

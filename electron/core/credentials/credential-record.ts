@@ -1,7 +1,8 @@
 /** The vault's record for one credential: the only place tokens and client secrets live (encrypted at rest). */
 import { z } from 'zod';
 import { CredentialName, Hosts } from '../../../shared/contract.ts';
-import { AuthPolicy, CredentialKind, Grant, Policy } from '../../../shared/model.ts';
+import { AuthPolicy, CredentialKind, Grant } from '../../../shared/model.ts';
+import { StoredPolicy } from '../../../shared/policy.ts';
 
 const isoDate = z.string().datetime({ offset: true });
 
@@ -58,7 +59,8 @@ export const CredentialRecord = z
     lastUsedAt: isoDate.optional(),
     lastRefreshAt: isoDate.optional(),
     /** Issue 11: methods, paths, rate, concurrency and maxUses; use counts live in the access state. */
-    policy: Policy.optional(),
+    // Stored, not input: a verb an older version accepted must not stop this record from saving a refresh.
+    policy: StoredPolicy.optional(),
   })
   .strict();
 export type CredentialRecord = z.infer<typeof CredentialRecord>;

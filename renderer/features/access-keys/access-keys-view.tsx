@@ -5,7 +5,6 @@ import { describePolicy, keyExpiresText } from '../../../shared/policy.ts';
 import { api, errorText } from '../../api.ts';
 import { ConfirmDialog } from '../../components/confirm-dialog.tsx';
 import { Modal } from '../../components/modal.tsx';
-import { expiryText } from '../../../shared/relative-time.ts';
 import { useNow } from '../../lib/use-now.ts';
 import { CreateKeyForm } from './create-key-form.tsx';
 import { KeyOnce } from './key-once.tsx';
@@ -82,7 +81,7 @@ export function AccessKeysView({ credentials, onClose, onNotify }: AccessKeysVie
                   <span className={`badge badge-${STATUS_BADGE[k.status]}`}>{STATUS_TEXT[k.status]}</span>
                 </td>
                 <td>{k.usesLeft === null ? 'unlimited' : k.usesLeft}</td>
-                <td>{keyExpiresText(k, (at) => expiryText(at, now))}</td>
+                <td>{keyExpiresText(k, now)}</td>
                 <td>{describePolicy(k.policy)}</td>
                 <td>
                   <button type="button" className="danger-quiet" disabled={k.status === 'revoked'} aria-label={`Revoke ${k.id}`} onClick={() => setRevoking(k)}>

@@ -1,5 +1,5 @@
 /** The create-key form's text fields -> AccessKeyInput, with the same messages `tkw key create` prints. */
-import { parseDuration, policyFromFields, POLICY_MESSAGES, type AccessKeyInput } from '../../../shared/policy.ts';
+import { policyFromFields, POLICY_MESSAGES, readDuration, type AccessKeyInput } from '../../../shared/policy.ts';
 
 export interface KeyFormFields {
   for: string[];
@@ -25,8 +25,9 @@ export function keyInputFromForm(fields: KeyFormFields): { input?: AccessKeyInpu
   if (policyErrors.rate) errors.rate = policyErrors.rate;
   let ttlSeconds: number | undefined;
   if (fields.ttl.trim() !== '') {
-    ttlSeconds = parseDuration(fields.ttl);
-    if (ttlSeconds === undefined) errors.ttl = POLICY_MESSAGES.ttl;
+    const reading = readDuration(fields.ttl);
+    if ('seconds' in reading) ttlSeconds = reading.seconds;
+    else errors.ttl = reading.problem;
   }
   const label = fields.label.trim();
   if (label.length > 100) errors.label = POLICY_MESSAGES.label;

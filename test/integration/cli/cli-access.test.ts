@@ -66,8 +66,10 @@ describe('A6 tkw exec gives the child a scoped access key, revoked when it exits
     const after = await fetch(`http://127.0.0.1:${daemon.port}/mine/x`, { headers: { 'X-Tokenwarden-Key': childKey } });
     expect(after.status).toBe(401);
     expect(((await after.json()) as { error: { code: string } }).error.code).toBe('ERR_KEY_REVOKED');
-    const listed = JSON.parse((await cli.run(['key', 'list', '--json'])).stdout) as { label: string; status: string }[];
-    expect(listed.filter((k) => k.label.startsWith('exec ')).every((k) => k.status === 'revoked')).toBe(true);
+    const listed = JSON.parse((await cli.run(['key', 'list', '--all', '--json'])).stdout) as { label: string; status: string }[];
+    const execKeys = listed.filter((k) => k.label.startsWith('exec '));
+    expect(execKeys.length).toBeGreaterThan(0);
+    expect(execKeys.every((k) => k.status === 'revoked')).toBe(true);
   }, 60_000);
 
   it('A6 a SIGKILL of tkw exec still ends the child\'s key: the owner revokes it when the control connection closes', async () => {
@@ -130,8 +132,9 @@ describe('tkw key and tkw policy', () => {
     const first = await fetch(`http://127.0.0.1:${daemon.port}/mine/once`, { headers: { 'X-Tokenwarden-Key': created.key as string } });
     const second = await fetch(`http://127.0.0.1:${daemon.port}/mine/twice`, { headers: { 'X-Tokenwarden-Key': created.key as string } });
     expect([first.status, second.status]).toEqual([200, 401]);
-    const list = await cli.run(['key', 'list']);
-    expect(list.stdout).toContain(created.id as string);
+    // Used up, so only --all lists it.
+    const list = await cli.run(['key', 'list', '--all']);
+    expect(list.stdout).toMatch(new RegExp(`${created.id as string}\\s+mine\\s+used-up`));
     expect(list.stdout).not.toContain((created.key as string).slice(4, 20));
   }, 60_000);
 
@@ -152,12 +155,74 @@ describe('tkw key and tkw policy', () => {
     [['key', 'create', '--for', 'nobody'], 'ERR_NOT_FOUND', 'nobody'],
     [['key', 'revoke', 'ak_unknown0000'], 'ERR_NOT_FOUND', 'ak_unknown0000'],
     [['policy', 'mine', '--clear', '--rate', '1/s'], 'ERR_USAGE', '--clear'],
+    [['policy', 'mine', '--methods', 'FETCH'], 'ERR_INVALID_INPUT', '--methods: Unknown method FETCH. Known methods are GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS and TRACE.'],
+    [['key', 'create', '--for', 'mine', '--methods', 'get,FETCH'], 'ERR_INVALID_INPUT', '--methods: Unknown method FETCH. Known methods are GET'],
+    [['add', 'fetcher', '--host', 'https://api.example.com', '--token-stdin', '--methods', 'FETCH'], 'ERR_INVALID_INPUT', '--methods: Unknown method FETCH'],
+    [['key', 'create', '--for', 'mine', '--ttl', '15'], 'ERR_USAGE', '--ttl: 15 has no unit: 15s or 15m?'],
+    [['proxy-env', 'mine', '--scoped', '--ttl', '15'], 'ERR_USAGE', '--ttl: 15 has no unit: 15s or 15m?'],
+    [['exec', 'mine', '--ttl', '15', '--', 'true'], 'ERR_USAGE', '--ttl: 15 has no unit: 15s or 15m?'],
+    [['add', 'timed', '--host', 'https://api.example.com', '--token-stdin', '--expires-in', '15'], 'ERR_USAGE', '--expires-in: 15 has no unit: 15s or 15m?'],
+    [['rotate', 'mine', '--token-stdin', '--expires-in', '3600'], 'ERR_USAGE', '--expires-in: 3600 has no unit: 3600s or 3600m?'],
+    [['add', 'timed', '--host', 'https://api.example.com', '--token-stdin', '--expires-in', 'soon'], 'ERR_INVALID_INPUT', '--expires-in: The lifetime is a positive duration'],
   ])('bad input %j -> %s', async (args, code, mention) => {
     const run = await cli.run(args);
     expect(run.code).toBe(exitCodeFor(code as 'ERR_INVALID_INPUT'));
     expect(run.stderr).toContain(`(${code})`);
     expect(run.stderr).toContain(mention);
     expect(run.stderr).not.toMatch(/\b0: |Invalid input/);
+  }, 60_000);
+
+  it('--methods GET,post is stored as GET,POST; FETCH above was refused and stored nothing', async () => {
+    const set = await cli.run(['policy', 'mine', '--methods', 'GET,post', '--json']);
+    expect(set.code).toBe(0);
+    expect(JSON.parse(set.stdout)).toMatchObject({ policy: { methods: ['GET', 'POST'] } });
+    expect((await cli.run(['show', 'fetcher'])).code).toBe(exitCodeFor('ERR_NOT_FOUND'));
+    expect((await cli.run(['policy', 'mine', '--clear'])).code).toBe(0);
+  }, 60_000);
+
+  it('key create --ttl 15m says "expires in 15m" and key list counts down, never "just now"', async () => {
+    const run = await cli.run(['key', 'create', '--for', 'mine', '--ttl', '15m', '--label', 'fifteen']);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain('expires in 15m)');
+    const row = (await cli.run(['key', 'list'])).stdout.split('\n').find((line) => line.includes('fifteen'));
+    expect(row).toMatch(/\bin 1[45]m( \d+s)?\s+fifteen$/);
+    expect(row).not.toContain('just now');
+  }, 60_000);
+
+  it('add and rotate --expires-in take units like every duration flag', async () => {
+    const before = Date.now();
+    const added = await cli.run(['add', 'timed', '--host', mine.origin, '--allow-insecure-loopback', '--token-stdin', '--expires-in', '2h'], { input: 'opaque_timed_0123456789' });
+    expect(added.code).toBe(0);
+    const expiresAt = Date.parse((JSON.parse((await cli.run(['show', 'timed', '--json'])).stdout) as { expiresAt: string }).expiresAt);
+    expect(expiresAt).toBeGreaterThanOrEqual(before + 7_200_000 - 1000);
+    expect(expiresAt).toBeLessThanOrEqual(Date.now() + 7_200_000 + 1000);
+    const rotated = await cli.run(['rotate', 'timed', '--token-stdin', '--expires-in', '7d'], { input: 'opaque_timed_abcdefghij' });
+    expect(rotated.code).toBe(0);
+    const rotatedAt = Date.parse((JSON.parse((await cli.run(['show', 'timed', '--json'])).stdout) as { expiresAt: string }).expiresAt);
+    expect(rotatedAt).toBeGreaterThanOrEqual(before + 7 * 86_400_000 - 1000);
+    expect((await cli.run(['rm', 'timed', '--yes'])).code).toBe(0);
+  }, 60_000);
+
+  it('A6 key list shows active keys only; --all (and --json --all) adds the revoked keys every tkw exec leaves', async () => {
+    const live = JSON.parse((await cli.run(['key', 'create', '--for', 'mine', '--label', 'live one', '--json'])).stdout) as { id: string };
+    const ended = JSON.parse((await cli.run(['key', 'create', '--for', 'mine', '--label', 'ended one', '--json'])).stdout) as { id: string };
+    expect((await cli.run(['key', 'revoke', ended.id])).code).toBe(0);
+
+    const table = (await cli.run(['key', 'list'])).stdout;
+    expect(table).toContain(live.id);
+    expect(table).not.toContain(ended.id);
+    expect(table).not.toMatch(/revoked|exec /);
+    const json = JSON.parse((await cli.run(['key', 'list', '--json'])).stdout) as { id: string; status: string }[];
+    expect(json.map((k) => k.id)).toContain(live.id);
+    expect(json.every((k) => k.status === 'active')).toBe(true);
+
+    const all = await cli.run(['key', 'list', '--all']);
+    expect(all.stdout).toContain(ended.id);
+    expect(all.stdout).toMatch(/exec .*$/m);
+    const allJson = JSON.parse((await cli.run(['key', 'list', '--all', '--json'])).stdout) as { id: string; status: string; label: string | null }[];
+    expect(allJson.find((k) => k.id === ended.id)?.status).toBe('revoked');
+    expect(allJson.some((k) => k.label?.startsWith('exec ') && k.status === 'revoked')).toBe(true);
+    expect((await cli.run(['key', 'list', '--help'])).stdout).toMatch(/--all\s+also list revoked, expired and used-up keys/);
   }, 60_000);
 
   it('revoking a revoked key says so with ERR_KEY_REVOKED', async () => {

@@ -44,7 +44,7 @@ describe('tkw rotate on a static token re-reads the replacement’s claims', () 
 
   it('--expires-in gives an opaque replacement its lifetime; without it the expiry is honestly unknown', async () => {
     const before = Date.now();
-    const rotated = await cli.run(['rotate', 'api', '--token-stdin', '--expires-in', '600'], { input: 'opaque_replacement_0123456789\n' });
+    const rotated = await cli.run(['rotate', 'api', '--token-stdin', '--expires-in', '10m'], { input: 'opaque_replacement_0123456789\n' });
     expect(rotated.code).toBe(0);
     const detail = await show('api');
     expect(detail.scopes).toEqual([]);
@@ -69,6 +69,6 @@ describe('tkw rotate on a static token re-reads the replacement’s claims', () 
   it('refuses a bad --expires-in', async () => {
     const bad = await cli.run(['rotate', 'api', '--token-stdin', '--expires-in', 'soon'], { input: 'opaque_replacement_0123456789\n' });
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('--expires-in takes a positive number of seconds');
+    expect(bad.stderr).toContain('--expires-in: The lifetime is a positive duration like 90s, 10m, 2h or 7d');
   });
 });
