@@ -8,6 +8,9 @@ import { useCliHomes } from '../../fixtures/cli-homes.ts';
 import { cliEnv, type CliEnv } from '../../fixtures/cli-run.ts';
 import { spawnCli } from '../../fixtures/cli-spawn.ts';
 import { killGroup } from '../../fixtures/child-exit.ts';
+import { OLD_NODE } from '../../fixtures/old-node.ts';
+import { dirname } from 'node:path';
+import { mkdirSync, readlinkSync, realpathSync, symlinkSync } from 'node:fs';
 
 const ROOT = join(import.meta.dirname, '../../..');
 const { cleanups } = useCliHomes();
@@ -126,6 +129,42 @@ describe('npm start', () => {
       else process.kill(-npm.pid!, 'SIGINT');
       expect(await gone(daemonPid)).toBe(true);
       // It shut down the orderly way (vault flushed, lock released), not killed by a second signal.
+      expect(output).toMatch(/stopping[\s\S]*stopped/);
+      expect(existsSync(join(home(cli), 'owner.lock'))).toBe(false);
+    }, 180_000);
+  }
+});
+
+// A fresh machine has only its own older Node: `npm start` must still reach a running daemon, on Node 24 fetched
+// into a cache (here a cache already holding the Node that runs this test, so no download is needed).
+describe.runIf(OLD_NODE)(`npm start with only the machine's own Node (${OLD_NODE ?? 'none older than 22.18'}) on PATH`, () => {
+  for (const how of ['SIGTERM to npm', 'Ctrl-C (SIGINT to the process group)'] as const) {
+    it(`re-runs under the cached Node 24 and reaches ready; ${how} stops the daemon`, async () => {
+      const cli = setup({ TOKENWARDEN_HEADLESS: '1', TOKENWARDEN_PORT: '0', PATH: `${dirname(OLD_NODE!)}:/bin` });
+      const cache = join(cli.home, 'node24');
+      mkdirSync(join(cache, 'node_modules/.bin'), { recursive: true });
+      symlinkSync(process.execPath, join(cache, 'node_modules/.bin/node'));
+      cli.env.TOKENWARDEN_NODE_DIR = cache;
+      const npm = spawn('npm', ['start'], { cwd: ROOT, env: cli.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+      cleanups.push(() => killGroup(npm));
+      let output = '';
+      await new Promise<void>((resolve, reject) => {
+        const onData = (d: Buffer) => {
+          output += d.toString();
+          if (/ready proxy=/.test(output)) resolve();
+        };
+        npm.stdout.on('data', onData);
+        npm.stderr.on('data', onData);
+        npm.once('exit', () => reject(new Error(`npm start exited early: ${output}`)));
+      });
+      const daemonPid = readOwnerLock(home(cli))!.pid;
+      // The daemon runs on the cached Node, not on the machine's own.
+      expect(readlinkSync(`/proc/${daemonPid}/exe`)).toBe(realpathSync(process.execPath));
+      expect(output).toContain('tokenwarden: the Electron binary is not installed here; running the headless daemon instead');
+      expect(output).not.toMatch(/ERR_UNKNOWN_FILE_EXTENSION|SyntaxError|\n\s+at /);
+      if (how === 'SIGTERM to npm') npm.kill('SIGTERM');
+      else process.kill(-npm.pid!, 'SIGINT');
+      expect(await gone(daemonPid)).toBe(true);
       expect(output).toMatch(/stopping[\s\S]*stopped/);
       expect(existsSync(join(home(cli), 'owner.lock'))).toBe(false);
     }, 180_000);
