@@ -1,6 +1,6 @@
 /** `audit`, `audit verify`, `stats` and `alerts`: the audit trail and alerts from the terminal (issue 12). */
 import { Option, type Command } from 'commander';
-import { AuditQuery, SinceInput, type AuditEntry } from '../../../shared/audit-model.ts';
+import { AuditQuery, SinceInput, type AuditEntry, type AuditVerifyResult } from '../../../shared/audit-model.ts';
 import { auditDir } from '../../core/audit/audit-files.ts';
 import { addRequestStats, filterOf, forEachEntry, queryAudit } from '../../core/audit/audit-reader.ts';
 import { parseSince } from '../../core/audit/since.ts';
@@ -12,6 +12,8 @@ import { formatAlerts, formatAuditTable, formatStats } from '../audit-format.ts'
 import type { CommandContext } from '../context.ts';
 import { printJson } from '../context.ts';
 import { usageError } from '../fail.ts';
+import { promptPassphrase } from '../passphrase-prompt.ts';
+import { lockedWithoutTerminal } from '../unlock-local.ts';
 
 interface AuditOptions {
   json?: boolean;
@@ -74,14 +76,20 @@ export function registerAudit(program: Command, ctx: CommandContext): void {
     .summary('check the HMAC chain: exits 0 with "intact (N entries)" or names the first changed, removed or reordered entry')
     .option('--json', 'machine-readable output (AuditVerifyResult)')
     .action((opts: { json?: boolean }) =>
-      ctx.withSession(async ({ api }) => {
-        // commander hands `--json` to the parent `audit` when both define it.
-        if ((audit.opts() as AuditOptions).json) opts.json = true;
-        const result = await api.auditVerify();
-        if (opts.json) printJson(io, result);
-        if (!result.intact) throw new TokenwardenError('ERR_AUDIT_TAMPERED', result.problem?.message ?? 'The audit log was changed.');
-        if (!opts.json) io.out(`intact (${result.entries} entries)\n`);
-      }),
+      // L4: verify only reads. A running owner checks against its own last commit. Without one, the session is only
+      // the owner lock (no writer starts meanwhile) and its service stays locked, so it holds no chain key and
+      // writes nothing; the vault is opened once more, on its own, for the key alone, so no unlock is audited.
+      ctx.withSession(
+        async (session) => {
+          // commander hands `--json` to the parent `audit` when both define it.
+          if ((audit.opts() as AuditOptions).json) opts.json = true;
+          const result = session.mode === 'daemon' ? await session.api.auditVerify() : await verifyWithoutOwner(ctx, session.home);
+          if (opts.json) printJson(io, result);
+          if (!result.intact) throw new TokenwardenError('ERR_AUDIT_TAMPERED', result.problem?.message ?? 'The audit log was changed.');
+          if (!opts.json) io.out(`intact (${result.entries} entries)\n`);
+        },
+        { unlock: false },
+      ),
     );
 
   program
@@ -122,7 +130,11 @@ export function registerAudit(program: Command, ctx: CommandContext): void {
     .argument('[id]')
     .addOption(new Option('--all', 'acknowledge every open alert'))
     .option('--json', 'machine-readable output (AckResult)')
-    .action((id: string | undefined, opts: { all?: boolean; json?: boolean }) => {
+    .action((id: string | undefined, own: { all?: boolean; json?: boolean }) => {
+      // commander gives `--all` and `--json` to the parent `alerts`, which defines them too, wherever they stand
+      // (positional options would have to be enabled on the whole program, moving every global option).
+      const parent = alerts.opts() as { all?: boolean; json?: boolean };
+      const opts = { all: Boolean(own.all || parent.all), json: Boolean(own.json || parent.json) };
       if (!id === !opts.all) throw usageError('Give one alert id, or --all.');
       return ctx.withSession(async ({ api }) => {
         const result = await api.ackAlert(opts.all ? { all: true } : { id: id! });
@@ -131,6 +143,22 @@ export function registerAudit(program: Command, ctx: CommandContext): void {
       });
     });
   for (const command of [...audit.commands, ack]) quiet(command, ctx);
+}
+
+/** L4 with no owner: the chain key from a vault opened for that alone; a passphrase prompt only on a terminal. */
+async function verifyWithoutOwner(ctx: CommandContext, home: string): Promise<AuditVerifyResult> {
+  const { io } = ctx;
+  const { verifyAuditReadOnly } = await import('../../core/audit/audit-verify-readonly.ts');
+  return verifyAuditReadOnly({
+    home,
+    env: io.env,
+    acceptRollback: ctx.acceptRollback,
+    onVaultRecovery: (recovery) => io.err(`tokenwarden: warning: ${recovery.message}\n`),
+    askPassphrase: async () => {
+      if (!io.stdin.isTTY) throw lockedWithoutTerminal(false);
+      return promptPassphrase(io);
+    },
+  });
 }
 
 /** Subcommands share the program's no-exit error handling. */

@@ -9,6 +9,8 @@ export interface AlertCandidate {
   message: string;
   /** Repeats with the same key fold into one open alert. */
   dedupKey: string;
+  /** `new-client`: acknowledging the alert makes this client known for the credential, so it never alerts again. */
+  known?: { credential: string; client: string };
 }
 
 /** Proxy refusals that mean a key was used where it must not be. */
@@ -23,21 +25,42 @@ export const STORM_THRESHOLD = 5;
 export const STORM_WINDOW_MS = 60_000;
 
 export interface AlertRuleState {
-  /** Clients (exe path or MCP client name) that already used each credential; persisted by the alert store. */
+  /** Clients the user acknowledged for each credential (alert-store.ts); persisted with the alerts. */
   knownClients: Map<string, Set<string>>;
 }
 
-/** Stable identity of a client for `new-client`; undefined when the OS told us nothing. */
+/**
+ * Stable identity of a client for `new-client`: the executable path, never the pid (every run of curl is a new
+ * pid), refined by the X-Tokenwarden-Client name when one was sent (one node runs many MCP agents). The header alone
+ * only where the OS told us nothing. Undefined when there is neither.
+ */
 export function clientId(record: Pick<AuditRecord, 'client'>): string | undefined {
   const client = record.client;
   if (!client) return undefined;
-  return client.name ?? client.exe ?? undefined;
+  if (client.exe) return client.name ? `${client.exe} ${client.name}` : client.exe;
+  return client.name ?? undefined;
+}
+
+/** `/usr/bin/curl` -> `curl`; Windows paths too. */
+function programName(exe: string): string {
+  return exe.split(/[\\/]/).filter(Boolean).at(-1) ?? exe;
+}
+
+function newClientMessage(client: NonNullable<AuditRecord['client']>, credential: string): string {
+  const program = client.exe ? programName(client.exe) : undefined;
+  const label = client.name && program ? `${client.name} (via ${program})` : (client.name ?? program);
+  return `${label} used "${credential}" for the first time${client.exe ? ` (${client.exe})` : ''}. Acknowledge this alert to mark it as known.`;
 }
 
 export class AlertRules {
   readonly #state: AlertRuleState;
   /** Recent upstream-401 times per credential. */
   readonly #unauthorized = new Map<string, number[]>();
+  /**
+   * `new-client` pairs (credential, client) already alerted in this process: until acknowledged they are not
+   * known, yet one alert is enough. After a restart a repeat folds into the alert if it is still open.
+   */
+  readonly #alerted = new Set<string>();
 
   constructor(state: AlertRuleState) {
     this.#state = state;
@@ -73,12 +96,11 @@ export class AlertRules {
       }
     }
     const client = clientId(r);
-    if (name && client && !r.code) {
-      let known = this.#state.knownClients.get(name);
-      if (!known) this.#state.knownClients.set(name, (known = new Set()));
-      if (!known.has(client)) {
-        known.add(client);
-        out.push({ kind: 'new-client', level: 'info', credential: name, message: `${client}${r.client?.pid ? ` (pid ${r.client.pid})` : ''} used "${name}" for the first time.`, dedupKey: `new-client|${name}|${client}` });
+    if (name && client && !r.code && !this.#state.knownClients.get(name)?.has(client)) {
+      const dedupKey = `new-client|${name}|${client}`;
+      if (!this.#alerted.has(dedupKey)) {
+        this.#alerted.add(dedupKey);
+        out.push({ kind: 'new-client', level: 'info', credential: name, message: newClientMessage(r.client!, name), dedupKey, known: { credential: name, client } });
       }
     }
     return out;

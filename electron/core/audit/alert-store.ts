@@ -6,8 +6,11 @@ import type { AlertItem } from '../../../shared/audit-model.ts';
 import { writeFileAtomic } from '../vault/atomic-file.ts';
 import type { AlertCandidate } from './alert-rules.ts';
 
+type StoredAlert = AlertItem & Pick<AlertCandidate, 'dedupKey' | 'known'>;
+
 interface StoredState {
-  alerts: (AlertItem & { dedupKey: string })[];
+  alerts: StoredAlert[];
+  /** Per credential, the clients acknowledged in a `new-client` alert. */
   clients: Record<string, string[]>;
 }
 
@@ -18,7 +21,7 @@ const MAX_CLIENTS_PER_CREDENTIAL = 200;
 export class AlertStore {
   readonly #path: string | undefined;
   readonly #now: () => Date;
-  #alerts: (AlertItem & { dedupKey: string })[] = [];
+  #alerts: StoredAlert[] = [];
   readonly knownClients = new Map<string, Set<string>>();
   #saving: Promise<void> = Promise.resolve();
   #dirty = false;
@@ -63,6 +66,7 @@ export class AlertStore {
       count: 1,
       acknowledgedAt: null,
       dedupKey: candidate.dedupKey,
+      ...(candidate.known ? { known: candidate.known } : {}),
     };
     this.#alerts.push(item);
     this.#trim();
@@ -78,11 +82,17 @@ export class AlertStore {
     return this.#alerts.filter((a) => a.acknowledgedAt === null).length;
   }
 
-  /** Returns the alerts acknowledged now (an unknown or already acknowledged id acknowledges nothing). */
+  /**
+   * Returns the alerts acknowledged now (an unknown or already acknowledged id acknowledges nothing). A `new-client`
+   * alert acknowledged is the user saying "I know this program": it becomes a known client of that credential.
+   */
   acknowledge(selector: { id: string } | { all: true }): AlertItem[] {
     const at = this.#now().toISOString();
     const hit = this.#alerts.filter((a) => a.acknowledgedAt === null && ('all' in selector || a.id === selector.id));
-    for (const a of hit) a.acknowledgedAt = at;
+    for (const a of hit) {
+      a.acknowledgedAt = at;
+      if (a.known) this.#markKnown(a.known.credential, a.known.client);
+    }
     if (hit.length > 0) this.#save();
     return hit.map(publicItem);
   }
@@ -127,13 +137,16 @@ export class AlertStore {
     });
   }
 
-  /** The rules add known clients directly; persist them with the next save. */
-  touch(): void {
-    this.#save();
+  #markKnown(credential: string, client: string): void {
+    let known = this.knownClients.get(credential);
+    if (!known) this.knownClients.set(credential, (known = new Set()));
+    // Re-added at the end, so the trim on save keeps the most recently acknowledged.
+    known.delete(client);
+    known.add(client);
   }
 }
 
-function publicItem(a: AlertItem & { dedupKey?: string }): AlertItem {
-  const { dedupKey: _key, ...rest } = a;
+function publicItem(a: StoredAlert): AlertItem {
+  const { dedupKey: _key, known: _known, ...rest } = a;
   return { ...rest };
 }

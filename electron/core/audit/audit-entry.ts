@@ -23,12 +23,16 @@ export interface SegmentHeader {
 export interface AuditGap {
   after: number;
   upTo: number | null;
+  /** Found by an owner that had itself written up to `upTo` (its open file was replaced or cut), not while starting. */
+  running?: true;
 }
 
 /** One wording for a gap, used by the alert the owner raises and by `audit verify` naming the sealed header. */
 export function describeGap(gap: AuditGap): string {
   if (gap.upTo === null) return `The audit anchor was deleted while Tokenwarden was not running, so entries after #${gap.after} may have been removed`;
   const range = gap.upTo === gap.after + 1 ? `Audit entry #${gap.upTo} was` : `Audit entries #${gap.after + 1} to #${gap.upTo} were`;
+  // A running owner knows what it wrote itself, so no crash explains it: the file changed under it.
+  if (gap.running) return `${range} removed while Tokenwarden was running (the log file was replaced or cut under the owner writing it)`;
   return `${range} removed while Tokenwarden was not running (or lost in a system crash)`;
 }
 

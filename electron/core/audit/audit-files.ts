@@ -43,6 +43,11 @@ export interface SegmentWriter {
   write(data: Buffer): Promise<void>;
   sync(): Promise<void>;
   close(): Promise<void>;
+  /**
+   * True when the segment's path no longer holds what this writer wrote: another file renamed over it (`sed -i`),
+   * deleted, or rewritten to another size (a backup copied back). Optional: test storages may leave it out.
+   */
+  changed?(): Promise<boolean>;
 }
 
 /** The writer's view of the disk; tests replace it to inject a full disk (L3). */
@@ -88,9 +93,10 @@ export function fileAuditStorage(dir: string): AuditStorage {
     truncate: (n, size) => truncate(join(dir, segmentName(n)), size),
     open: async (n) => {
       ensureDir();
-      const handle = await open(join(dir, segmentName(n)), 'a', 0o600);
+      const path = join(dir, segmentName(n));
+      const handle = await open(path, 'a', 0o600);
       const size = (await handle.stat()).size;
-      return segmentWriter(handle, size);
+      return segmentWriter(handle, size, path);
     },
     remove: (n) => unlink(join(dir, segmentName(n))).catch(() => undefined),
     firstLine: (n) => readFirstLine(join(dir, segmentName(n))),
@@ -127,7 +133,7 @@ async function readFirstLine(path: string): Promise<string> {
   }
 }
 
-function segmentWriter(handle: FileHandle, initial: number): SegmentWriter {
+function segmentWriter(handle: FileHandle, initial: number, path: string): SegmentWriter {
   let size = initial;
   return {
     get size() {
@@ -140,5 +146,9 @@ function segmentWriter(handle: FileHandle, initial: number): SegmentWriter {
     },
     sync: () => handle.datasync(),
     close: () => handle.close(),
+    changed: async () => {
+      const [own, current] = await Promise.all([handle.stat(), stat(path).catch(() => undefined)]);
+      return !current || current.ino !== own.ino || current.dev !== own.dev || own.size !== size;
+    },
   };
 }

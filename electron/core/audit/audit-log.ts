@@ -5,7 +5,7 @@
 import type { AuditEntry } from '../../../shared/audit-model.ts';
 import { sealAnchor, type Anchor } from './audit-anchor.ts';
 import { entryBody, headerBody, MacKey, recordTail, sealLine, toEntry, type AuditGap, type AuditRecord } from './audit-entry.ts';
-import type { AuditStorage, SegmentWriter } from './audit-files.ts';
+import { segmentName, type AuditStorage, type SegmentWriter } from './audit-files.ts';
 import { findResumePoint } from './audit-resume.ts';
 
 export interface AuditLogOptions {
@@ -30,6 +30,11 @@ export interface AuditLogOptions {
    * anchor itself is missing), but the segments end at `after`. Numbering continues past the gap, so it stays visible.
    */
   onGap?: (gap: AuditGap) => void;
+  /**
+   * L2, while running: the open segment `file` was replaced, deleted or rewritten under this writer, though nothing
+   * is missing from its end (else `onGap`, with `running`). The writer goes on from the file as it now is.
+   */
+  onReplaced?: (file: string) => void;
 }
 
 interface Pending {
@@ -208,16 +213,30 @@ export class AuditLog {
     }
   }
 
-  /** Finds where the chain stands on disk (audit-resume.ts) and opens the newest segment, or a new one after a gap. */
+  /**
+   * Finds where the chain stands on disk (audit-resume.ts) and opens the newest segment, or a new one after a gap.
+   * Before each commit to an open segment, checks that its path still holds what this writer wrote: appending to a
+   * file nobody can see any more (renamed over by `sed -i`) would lose every entry from then on.
+   */
   async #open(): Promise<void> {
-    if (this.#ready && this.#writer) return;
-    const point = await findResumePoint(this.#storage);
+    let replaced: string | undefined;
+    if (this.#ready && this.#writer) {
+      if (!(await this.#writer.changed?.().catch(() => false))) return;
+      replaced = segmentName(this.#segment);
+      const stale = this.#writer;
+      this.#writer = undefined;
+      this.#ready = false;
+      await stale.close().catch(() => undefined);
+    }
+    // Reopening a log this process was writing: what it committed itself counts as much as the anchor file.
+    const committed = this.#anchor?.seq;
+    const point = await findResumePoint(this.#storage, committed);
     this.#segment = point.segment;
     this.#seq = point.seq;
     this.#prev = point.prev;
     this.#lastEntryMac = point.entryMac;
     this.#entriesInSegment = point.entriesInSegment;
-    const { gap } = point;
+    const gap = point.gap && committed !== undefined ? { ...point.gap, running: true as const } : point.gap;
     if (gap) {
       // L2: appending right after the cut would hide it for good. A new segment whose sealed header records the
       // gap, numbered past the anchor's entry, keeps `audit verify` naming it; `onGap` reports it now.
@@ -230,6 +249,7 @@ export class AuditLog {
       await this.#rotate();
     }
     this.#ready = true;
+    if (replaced && !gap) this.#options.onReplaced?.(replaced);
   }
 
   /** Overwrites the anchor with the last committed entry; best effort (verify tolerates one that lags). */

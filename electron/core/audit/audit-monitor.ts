@@ -82,6 +82,7 @@ export class AuditMonitor {
         }),
       onRecovered: (lost) => this.event('audit-dropped', null, 'failed', { detail: `${lost} audit entries could not be written and were dropped.` }),
       onGap: (gap) => this.#tampered(gap),
+      onReplaced: (file) => this.#replaced(file),
     });
     this.bus.subscribe((record, security) => this.log.append(record, security));
     this.bus.subscribe((record) => this.stats.add(record, record.ts ?? this.#now().toISOString()));
@@ -187,7 +188,6 @@ export class AuditMonitor {
 
   #raise(candidate: AlertCandidate): void {
     const { item, isNew } = this.alerts.raise(candidate);
-    if (candidate.kind === 'new-client') this.alerts.touch();
     if (!isNew) return;
     this.bus.publish({ ...EMPTY, kind: 'alert', credential: item.credential, detail: item.message, alert: { id: item.id, kind: item.kind, level: item.level } }, true);
     this.#emit({ type: 'alert', level: item.level, code: item.kind, name: item.credential, message: item.message, id: item.id });
@@ -210,11 +210,18 @@ export class AuditMonitor {
     }
   }
 
-  /** L2: the newest entries were removed while no owner ran; said in the log itself, and as an alert. */
+  /** L2: the newest entries were removed (while no owner ran, or under this one); said in the log itself, and as an alert. */
   #tampered(gap: AuditGap): void {
     const message = `${describeGap(gap)}.`;
     this.event('audit-gap', null, 'failed', { detail: message });
     this.#raise({ kind: 'audit-tampered', level: 'error', credential: null, message, dedupKey: `audit-tampered:${gap.after}` });
+  }
+
+  /** L2: the open segment was swapped or rewritten under this owner, its end intact; the rest is for verify to judge. */
+  #replaced(file: string): void {
+    const message = `The audit log file ${file} was replaced or rewritten while this owner was running; no entry is missing from its end, and \`tkw audit verify\` names any entry that was changed.`;
+    this.event('audit-replaced', null, 'failed', { detail: message });
+    this.#raise({ kind: 'audit-tampered', level: 'error', credential: null, message, dedupKey: `audit-replaced:${file}:${this.log.anchor()?.seq ?? 0}` });
   }
 
   /** Loads (or creates) the chain key and reports what the vault recovered from while opening. */

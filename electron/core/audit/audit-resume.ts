@@ -28,8 +28,13 @@ async function readAnchorSeq(storage: AuditStorage): Promise<number | undefined>
   return text === undefined ? undefined : readAnchorText(text)?.seq;
 }
 
-export async function findResumePoint(storage: AuditStorage): Promise<ResumePoint> {
-  const anchored = await readAnchorSeq(storage);
+/**
+ * `committed`: the last seq this process itself wrote, when it reopens a log it was writing. It counts like the
+ * anchor, which a copied-back older anchor could otherwise lower.
+ */
+export async function findResumePoint(storage: AuditStorage, committed?: number): Promise<ResumePoint> {
+  const onDisk = await readAnchorSeq(storage);
+  const anchored = committed === undefined ? onDisk : Math.max(onDisk ?? 0, committed);
   const segments = await storage.list();
   // A kill inside the writer's rotation can leave the newest segment empty: it held nothing, so resume before it.
   while (segments.length > 0 && (await storage.tail(segments.at(-1)!)).size === 0) await storage.remove(segments.pop()!);

@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AlertRules } from '../../../../../electron/core/audit/alert-rules.ts';
 import { AlertStore } from '../../../../../electron/core/audit/alert-store.ts';
@@ -47,6 +50,48 @@ describe('alert rules', () => {
     expect(r.observe(request({ client: { ...client, pid: 43 } }), 0)).toEqual([]);
     expect(r.observe(request({ client, credential: 'other' }), 0).map((a) => a.kind)).toEqual(['new-client']);
     expect(r.observe(request({ client: null }), 0)).toEqual([]);
+  });
+
+  it('new-client: two pids of one executable are one alert, a different executable another; the text names the program, not the pid', () => {
+    const r = rules();
+    const curl = (pid: number) => ({ client: { pid, exe: '/usr/bin/curl', name: null } });
+    const [first] = r.observe(request(curl(4242)), 0);
+    expect(first).toMatchObject({ kind: 'new-client', credential: 'github', dedupKey: 'new-client|github|/usr/bin/curl' });
+    expect(first!.message).toBe('curl used "github" for the first time (/usr/bin/curl). Acknowledge this alert to mark it as known.');
+    expect(first!.message).not.toMatch(/4242|pid/);
+    expect(r.observe(request(curl(4243)), 1)).toEqual([]);
+    expect(r.observe(request(curl(4244)), 2)).toEqual([]);
+    const python = r.observe(request({ client: { pid: 4245, exe: '/usr/bin/python3.12', name: null } }), 3);
+    expect(python.map((a) => [a.kind, a.dedupKey])).toEqual([['new-client', 'new-client|github|/usr/bin/python3.12']]);
+    expect(python[0]!.message).toMatch(/^python3\.12 used "github"/);
+    // A client name sent in a header refines the program; it never replaces the executable path.
+    const agent = r.observe(request({ client: { pid: 4246, exe: '/usr/bin/curl', name: 'mcp/claude' } }), 4);
+    expect(agent[0]).toMatchObject({ dedupKey: 'new-client|github|/usr/bin/curl mcp/claude' });
+    expect(agent[0]!.message).toMatch(/^mcp\/claude \(via curl\) used "github"/);
+  });
+
+  it('new-client: acknowledging the alert marks the program known for that credential only, and the store keeps it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tw-alert-known-'));
+    try {
+      const store = new AlertStore(dir);
+      const r = new AlertRules({ knownClients: store.knownClients });
+      const client = { pid: 7, exe: '/usr/bin/node', name: null };
+      const [candidate] = r.observe(request({ client }), 0);
+      const { item } = store.raise(candidate!);
+      expect(store.knownClients.get('github')?.has('/usr/bin/node')).not.toBe(true);
+      expect(store.acknowledge({ id: item.id })).toHaveLength(1);
+      expect(store.knownClients.get('github')?.has('/usr/bin/node')).toBe(true);
+      expect(store.list(true)[0]).not.toHaveProperty('known');
+      await store.close();
+
+      const reopened = new AlertStore(dir);
+      const after = new AlertRules({ knownClients: reopened.knownClients });
+      expect(after.observe(request({ client: { ...client, pid: 8 } }), 1)).toEqual([]);
+      expect(after.observe(request({ client, credential: 'other' }), 1).map((a) => a.kind)).toEqual(['new-client']);
+      await reopened.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 
