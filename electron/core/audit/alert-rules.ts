@@ -109,7 +109,7 @@ export class AlertRules {
   #event(r: AuditRecord): AlertCandidate[] {
     const name = r.credential;
     if (r.action === 'refresh' && r.outcome === 'failed') {
-      return [{ kind: 'refresh-failed', level: 'error', credential: name, message: `Refreshing "${name}" failed: ${r.detail ?? r.code ?? 'unknown reason'}.`, dedupKey: `refresh-failed|${name}` }];
+      return [{ kind: 'refresh-failed', level: 'error', credential: name, message: `Refreshing "${name}" failed: ${(r.detail ?? r.code ?? 'unknown reason').replace(/\.+$/, '')}.`, dedupKey: `refresh-failed|${name}` }];
     }
     if (r.action === 'expiring') {
       return [{ kind: 'expiring-soon', level: 'warning', credential: name, message: `"${name}" cannot refresh itself and ${r.detail ?? 'expires within 10 minutes'}.`, dedupKey: `expiring-soon|${name}|${r.detail}` }];
