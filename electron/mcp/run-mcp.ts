@@ -6,6 +6,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { ControlApi } from '../../shared/contract.ts';
 import { TokenwardenError } from '../core/errors.ts';
 import { AccessKeyScope } from './access-scope.ts';
+import { checkAllowed } from './allow-check.ts';
 import { clientLabel, createMcpServer } from './mcp-server.ts';
 import type { McpOptions } from './mcp-options.ts';
 import { linkOwner } from './owner-link.ts';
@@ -71,13 +72,13 @@ export async function runMcp(options: McpOptions, io: McpIo): Promise<void> {
   }
 }
 
+/** A locked vault cannot be checked: the server starts and its tools answer ERR_LOCKED until it unlocks. */
 async function reportVault(api: ControlApi, allow: string[], log: (line: string) => void): Promise<void> {
   const status = await api.status();
   if (status.locked) {
     log('the vault is locked: tools answer ERR_LOCKED until it is unlocked (TOKENWARDEN_PASSPHRASE, the keyring or `tkw unlock`)');
     return;
   }
-  const names = new Set((await api.list()).map((s) => s.name));
-  const missing = allow.filter((name) => !names.has(name));
-  if (missing.length) log(`--allow names no existing credential: ${missing.join(', ')}`);
+  const warning = checkAllowed(allow, (await api.list()).map((s) => s.name));
+  if (warning) log(warning);
 }
