@@ -17,7 +17,7 @@ import {
   type RevokeResult,
   type VaultStatus,
 } from './model.ts';
-import { isLoopbackHostname, parseOrigin } from './origin.ts';
+import { isLoopbackHostname, issuerTransportProblem, parseOrigin } from './origin.ts';
 import { MESSAGES } from './human-messages.ts';
 import { AccessKeyInput, Policy } from './policy.ts';
 
@@ -42,17 +42,31 @@ export const CredentialName = z
   .string()
   .regex(NAME_PATTERN, MESSAGES.nameRule);
 
-/** Canonicalises to the exact origin, so `https://API.github.com/` and `https://api.github.com` bind the same. */
-export const OriginInput = z.string().transform((value, ctx) => {
+function toOrigin(value: string, ctx: z.RefinementCtx): string {
   const parsed = parseOrigin(value);
   if (!parsed) {
     ctx.addIssue({ code: 'custom', message: MESSAGES.notAnOrigin(value) });
     return z.NEVER;
   }
   return parsed.origin;
-});
+}
+
+/** Canonicalises to the exact origin, so `https://API.github.com/` and `https://api.github.com` bind the same. */
+export const OriginInput = z.string().transform(toOrigin);
 
 export const Hosts = z.array(OriginInput).min(1, MESSAGES.hostsMissing).max(64);
+
+/**
+ * A host as a user gives it (add, update). The router matches exact origins only (P5), so `https://*.example.com`
+ * would bind nothing: it is refused here. Stored records keep the looser Hosts, so one saved earlier still refreshes.
+ */
+export const HostInput = z.string().transform((value, ctx) => {
+  if (!value.includes('*')) return toOrigin(value, ctx);
+  ctx.addIssue({ code: 'custom', message: MESSAGES.hostWildcard(value) });
+  return z.NEVER;
+});
+
+export const InputHosts = z.array(HostInput).min(1, MESSAGES.hostsMissing).max(64);
 
 /** A bearer token as pasted: printable, no whitespace, no line breaks. */
 export const TokenInput = z
@@ -60,7 +74,8 @@ export const TokenInput = z
   .min(1, MESSAGES.tokenEmpty)
   .max(16384, MESSAGES.tokenTooLong)
   .refine((t) => !/[\r\n]/.test(t), MESSAGES.tokenLineBreak)
-  .refine((t) => /^[\x21-\x7e]+$/.test(t), MESSAGES.tokenNotPrintable);
+  // `*`, not `+`: an empty token is reported once, as empty.
+  .refine((t) => /^[\x21-\x7e]*$/.test(t), MESSAGES.tokenNotPrintable);
 
 /**
  * The first check of a private upstream CA, cheap enough for every boundary (the renderer has no X.509
@@ -73,7 +88,7 @@ export const UpstreamCaPem = z
 
 const common = {
   name: CredentialName,
-  hosts: Hosts,
+  hosts: InputHosts,
   authPolicy: AuthPolicy.default('reject'),
   allowInsecureLoopback: z.boolean().default(false),
   /** A private CA (PEM) for self-signed or internal upstreams; only this credential's requests trust it. */
@@ -90,6 +105,12 @@ function plainHttpConsent(value: { hosts: string[]; allowInsecureLoopback?: bool
     if (!isLoopbackHostname(parsed.hostname)) ctx.addIssue({ code: 'custom', path: ['hosts', index], message: MESSAGES.plainHttpRemote(parsed.origin) });
     else if (!value.allowInsecureLoopback) ctx.addIssue({ code: 'custom', path: ['hosts', index], message: MESSAGES.plainHttpLoopback(parsed.origin) });
   });
+}
+
+/** P5's rule for hosts applied to the issuer at add time, so an http IdP is refused now, not at the first login (O4). */
+function issuerConsent(value: { issuer: string; allowInsecureLoopback?: boolean }, ctx: z.RefinementCtx): void {
+  const problem = issuerTransportProblem(value.issuer, value.allowInsecureLoopback === true);
+  if (problem) ctx.addIssue({ code: 'custom', path: ['issuer'], message: problem });
 }
 
 export const AddStaticInput = z
@@ -134,7 +155,8 @@ export const AddOAuthInput = z
     message: 'The client-credentials grant needs a client secret.',
     path: ['clientSecret'],
   })
-  .superRefine(plainHttpConsent);
+  .superRefine(plainHttpConsent)
+  .superRefine(issuerConsent);
 
 // Discriminated by `kind`, so a bad field is reported for its own kind instead of as "Invalid input".
 export const AddInput = z.discriminatedUnion('kind', [AddStaticInput, AddExecInput, AddOAuthInput]);
@@ -143,7 +165,7 @@ export type AddInputParsed = z.output<typeof AddInput>;
 
 export const UpdatePatch = z
   .object({
-    hosts: Hosts.optional(),
+    hosts: InputHosts.optional(),
     authPolicy: AuthPolicy.optional(),
     allowInsecureLoopback: z.boolean().optional(),
     command: z.string().min(1).max(4096).optional(),

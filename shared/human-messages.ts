@@ -33,12 +33,20 @@ export const MESSAGES = {
   plainHttpRemote: (origin: string) => `${origin} is plain http; a token is only ever sent over https (plain http is allowed for loopback hosts only).`,
   plainHttpLoopback: (origin: string) =>
     `${origin} is plain http; allow it for local development with --allow-insecure-loopback (in the app: "Allow plain http to loopback hosts").`,
+  hostWildcard: (value: string) =>
+    `"${clip(value)}" has a wildcard; wildcards are not supported, since a token is sent only to exact origins: list each host (e.g. https://api.example.com) on its own.`,
+  plainHttpIssuerRemote: (issuer: string) =>
+    `The issuer ${clip(issuer)} is plain http; Tokenwarden talks to identity providers over https only (plain http is allowed for loopback issuers only).`,
+  plainHttpIssuerLoopback: (issuer: string) =>
+    `The issuer ${clip(issuer)} is plain http; allow it for local development with --allow-insecure-loopback (in the app: "Allow plain http to loopback hosts").`,
   bearerStripped: 'The pasted token began with "Bearer "; Tokenwarden stored only the token after it.',
   jwtExpired: (ago: string) => `This JWT already expired ${ago}; requests will be refused until you rotate it.`,
   execProgramMissing: (program: string) => `The --exec program "${clip(program)}" was not found on PATH.`,
   execEmpty: 'The command is empty.',
   nameRule: 'Names are 1-64 lowercase letters, digits, ".", "_" or "-", with no spaces or slashes.',
   tokenEmpty: 'The token is empty.',
+  tokenEmptyPiped: 'The token is empty: nothing came on standard input (if you piped a variable such as "$TOKEN", it may be unset or empty).',
+  tokenEmptyTyped: 'The token is empty: nothing was typed at the prompt.',
   tokenTooLong: 'The token is longer than 16 KiB.',
   tokenLineBreak: 'The token contains a line break.',
   tokenNotPrintable: 'The token contains spaces or non-printable characters.',

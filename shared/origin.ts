@@ -1,4 +1,5 @@
 /** Exact-origin parsing: a credential is bound to scheme + host + port, never to a path or a suffix (SECURITY P5). */
+import { MESSAGES } from './human-messages.ts';
 
 export interface ParsedOrigin {
   /** Canonical form, e.g. `https://api.github.com` or `http://127.0.0.1:8080`. */
@@ -32,4 +33,21 @@ export function parseOrigin(input: string): ParsedOrigin | null {
 export function isLoopbackHostname(hostname: string): boolean {
   const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
   return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
+}
+
+/**
+ * Why an issuer may not be used with this consent, or undefined when it may: the hosts' rule (https, or plain
+ * http to a loopback IdP with --allow-insecure-loopback). An unparsable URL is left to the URL check.
+ */
+export function issuerTransportProblem(issuer: string, allowInsecureLoopback: boolean): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(issuer);
+  } catch {
+    return undefined;
+  }
+  if (url.protocol === 'https:') return undefined;
+  if (url.protocol !== 'http:') return MESSAGES.issuerNotUrl;
+  if (!isLoopbackHostname(url.hostname)) return MESSAGES.plainHttpIssuerRemote(issuer);
+  return allowInsecureLoopback ? undefined : MESSAGES.plainHttpIssuerLoopback(issuer);
 }

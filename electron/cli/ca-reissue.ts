@@ -9,11 +9,16 @@ import { warnLine } from './fail.ts';
 import type { CliIo } from './io.ts';
 import type { Session } from './session.ts';
 
-/** Call before the change; the returned function warns on stderr if the change re-issued the CA. */
+/**
+ * Call before the change; the returned function warns on stderr if the change re-issued the CA. Only https hosts
+ * are intercepted with the CA (a plain-http host is forwarded as it is), so a change that binds none says nothing.
+ */
 export function watchCaReissue(session: Session, io: CliIo): (hosts: string[]) => Promise<void> {
   const before = session.mode === 'daemon' ? readCaFile(session.home) : undefined;
   return async (hosts) => {
-    if (before !== undefined && before !== (await session.api.caPem().catch(() => before))) io.err(warnLine(MESSAGES.caReissued(hosts.join(', '))));
+    const intercepted = hosts.filter((h) => h.startsWith('https://'));
+    if (before === undefined || intercepted.length === 0) return;
+    if (before !== (await session.api.caPem().catch(() => before))) io.err(warnLine(MESSAGES.caReissued(intercepted.join(', '))));
   };
 }
 

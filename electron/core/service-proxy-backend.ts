@@ -46,7 +46,8 @@ export function createProxyBackend(parts: ProxyBackendParts): ProxyBackend {
       next.byName.set(r.name, cred);
       for (const origin of r.hosts) {
         next.byOrigin.set(origin, [...(next.byOrigin.get(origin) ?? []), cred]);
-        hostnames.add(new URL(origin).hostname);
+        // The CA's name constraints cover only what CONNECT intercepts: binding a plain-http host must not re-issue it.
+        if (origin.startsWith('https://')) hostnames.add(new URL(origin).hostname);
       }
     }
     next.hostnames = [...hostnames].sort();

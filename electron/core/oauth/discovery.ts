@@ -1,9 +1,11 @@
 /** Fetches and caches authorization server metadata with exact issuer and https-only checks (SECURITY O4). */
 import * as client from 'openid-client';
+import { MESSAGES } from '../../../shared/human-messages.ts';
+import { issuerTransportProblem } from '../../../shared/origin.ts';
 import { TokenwardenError } from '../errors.ts';
 import type { OAuthConfig } from '../credentials/credential-record.ts';
 import { isAllowedEndpoint } from './loopback-host.ts';
-import { toIdpError } from './oauth-errors.ts';
+import { classifyOAuthError } from './oauth-errors.ts';
 
 export interface DiscoveryOptions {
   fetch?: typeof fetch;
@@ -31,6 +33,34 @@ const ENDPOINT_FIELDS = [
   'pushed_authorization_request_endpoint',
 ] as const;
 
+/**
+ * The URL openid-client fetches for an issuer (OIDC Discovery §4: the well-known suffix appended to the path),
+ * so an error can name the address that failed rather than the issuer the user typed.
+ */
+export function discoveryUrl(issuer: string): string {
+  const url = new URL(issuer);
+  url.pathname = `${url.pathname}/.well-known/openid-configuration`.replace('//', '/');
+  return url.href;
+}
+
+/** openid-client's wording for a document that is not this issuer's metadata, said in the user's terms. */
+const NOT_METADATA: Readonly<Record<string, string>> = {
+  OAUTH_JSON_ATTRIBUTE_COMPARISON: 'the document names another issuer',
+  OAUTH_INVALID_RESPONSE: 'the answer is not a discovery document',
+  OAUTH_RESPONSE_IS_NOT_JSON: 'the answer is not JSON',
+};
+
+/** Why an issuer has no usable discovery document, with what to check when the URL itself is the likely mistake. */
+function discoveryFailure(issuer: string, err: unknown, now: number): TokenwardenError {
+  const failure = classifyOAuthError(err, now);
+  const code = (err as { code?: unknown } | undefined)?.code;
+  const notMetadata = typeof code === 'string' ? NOT_METADATA[code] : undefined;
+  const detail = notMetadata ?? (failure.kind === 'invalid-grant' ? 'invalid_grant' : failure.detail.replace(/\.$/, ''));
+  const wrongAddress = notMetadata !== undefined || /host name does not resolve|connection refused|answered 40[14]$/.test(detail);
+  const check = wrongAddress ? '; check the issuer URL' : '';
+  return new TokenwardenError('ERR_IDP', `Discovery failed at ${discoveryUrl(issuer)}: ${detail}${check}.`, { cause: err });
+}
+
 export class OAuthDiscovery {
   readonly #fetch: typeof fetch | undefined;
   readonly #now: () => number;
@@ -48,7 +78,7 @@ export class OAuthDiscovery {
   /** Validated metadata for the issuer; cached for the TTL. */
   async metadata(issuer: string, allowInsecureLoopback: boolean): Promise<client.ServerMetadata> {
     if (!isAllowedEndpoint(issuer, allowInsecureLoopback)) {
-      throw new TokenwardenError('ERR_INVALID_INPUT', 'The issuer must use https (http only on loopback with --allow-insecure-loopback).');
+      throw new TokenwardenError('ERR_INVALID_INPUT', issuerTransportProblem(issuer, allowInsecureLoopback) ?? MESSAGES.issuerNotUrl);
     }
     const cached = this.#cache.get(issuer);
     if (cached && this.#now() - cached.fetchedAt < this.#ttlMs) return cached.metadata;
@@ -91,17 +121,20 @@ export class OAuthDiscovery {
         ...(this.#fetch ? { [client.customFetch]: this.#fetch as client.CustomFetch } : {}),
       });
     } catch (err) {
-      throw toIdpError(err, this.#now(), 'Discovery');
+      throw discoveryFailure(issuer, err, this.#now());
     }
     const metadata = config.serverMetadata();
     // openid-client normalises both sides through URL; RFC 8414 §3.3 wants the exact string.
     if (metadata.issuer !== issuer) {
-      throw new TokenwardenError('ERR_IDP', `Discovery failed: the metadata issuer ${JSON.stringify(metadata.issuer)} does not exactly match ${JSON.stringify(issuer)}.`);
+      throw new TokenwardenError(
+        'ERR_IDP',
+        `Discovery failed at ${discoveryUrl(issuer)}: the metadata issuer ${JSON.stringify(metadata.issuer)} does not exactly match ${JSON.stringify(issuer)}.`,
+      );
     }
     for (const field of ENDPOINT_FIELDS) {
       const value = metadata[field];
       if (typeof value === 'string' && !isAllowedEndpoint(value, allowInsecureLoopback)) {
-        throw new TokenwardenError('ERR_IDP', `Discovery failed: ${field} must use https.`);
+        throw new TokenwardenError('ERR_IDP', `Discovery failed at ${discoveryUrl(issuer)}: ${field} must use https.`);
       }
     }
     return { ...metadata };

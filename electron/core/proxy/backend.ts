@@ -69,7 +69,7 @@ export interface ProxyBackend {
   isLocked(): boolean;
   /** The current proxy key (>= 128 bits). Throws ERR_LOCKED while locked. */
   proxyKey(): Buffer;
-  /** Every bound origin; the CA's nameConstraints are derived from it. */
+  /** Every hostname bound over https (the ones CONNECT intercepts); the CA's nameConstraints are derived from it. */
   boundHostnames(): string[];
   /** PEM CA material, stored encrypted in the vault; undefined when none exists yet. */
   loadCa(): { certPem: string; keyPem: string; hostnames: string[] } | undefined;

@@ -27,7 +27,7 @@ describe.each(['daemon', 'own'] as const)('tkw mcp (%s owner)', (mode) => {
     expect((await add('echo', [upstream.origin, second.origin])).code).toBe(0);
     expect((await add('hidden', [upstream.origin])).code).toBe(0);
     // An OAuth credential nobody has logged in to yet: the proxy answers needs-login before any upstream call.
-    const pending = ['add', 'pending', '--host', upstream.origin, '--allow-insecure-loopback', '--issuer', 'https://127.0.0.1:1', '--client-id', 'mcp-test', '--grant', 'auth-code'];
+    const pending = ['add', 'pending', '--host', upstream.origin, '--allow-insecure-loopback', '--issuer', 'https://127.0.0.1:1', '--client-id', 'mcp-test', '--grant', 'auth-code', '--no-verify'];
     expect((await cli.run(pending)).code).toBe(0);
     mcp = await startMcp(cli, ['--allow', 'echo,pending']);
   });
