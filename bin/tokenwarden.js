@@ -9,37 +9,57 @@
 // A namespace import, not a named one: Node 20 has no enableCompileCache, and a missing named export fails
 // at link time, before any guard could run.
 import * as nodeModule from 'node:module';
-import { readFileSync, statSync } from 'node:fs';
 
 nodeModule.enableCompileCache?.();
 
-const root = new URL('../', import.meta.url);
-if (bundleIsCurrent()) await import('../dist/cli/tkw.js');
-else if (canStripTypes()) await import('../electron/cli/main.ts');
-else {
+// node:fs by require(), not `import`: an ESM import of it builds a facade that reads every export, and its lazy
+// ReadStream getter then loads fs streams (~15 ms of a ~50 ms `node -e 0`). Paths are strings for the same reason:
+// a URL per bundled source costs more than the stat of it.
+const require = nodeModule.createRequire(import.meta.url);
+const { readFileSync, statSync } = require('node:fs');
+const root = require('node:url').fileURLToPath(new URL('../', import.meta.url)); // ends in a separator
+// `token NAME`, `list` and `status` with a running owner first try the fast path (electron/cli/fast/), which
+// skips commander and the zod contract; it answers undefined for anything it leaves to the full CLI. The words
+// are FAST_COMMAND_WORDS of fast-argv.ts (a test keeps the two equal): other commands never load it.
+const tryFast = ['token', 'list', 'ls', 'status'].includes(process.argv[2]) && process.env.TOKENWARDEN_CLI_FAST !== '0';
+if (bundleIsCurrent()) {
+  if (!(tryFast && (await ranFast('../dist/cli/fast.js')))) await import('../dist/cli/tkw.js');
+} else if (canStripTypes()) {
+  if (!(tryFast && (await ranFast('../electron/cli/fast/fast-main.ts')))) await import('../electron/cli/main.ts');
+} else {
   // The bundle runs on older Nodes; the TypeScript sources need type stripping. One line, never a stack trace.
   process.stderr.write(`tokenwarden: this checkout's sources changed since dist/cli was built, and Node ${process.versions.node} cannot run them (it needs 22.18 or later). Run \`npm run build:cli\`, or use Node 24. (ERR_UNSUPPORTED_NODE)\n`);
   process.exitCode = 33; // exitCodeFor('ERR_UNSUPPORTED_NODE'); a test keeps the two equal
 
 }
 
+/** True when the fast entry answered (its exit code is set); false when the full CLI must run. */
+async function ranFast(entry) {
+  const { runFast } = await import(entry);
+  const code = await runFast(process.argv.slice(2));
+  if (code === undefined) return false;
+  process.exitCode = code;
+  return true;
+}
+
 function canStripTypes() {
   const [major, minor] = process.versions.node.split('.').map(Number);
-  return major > 22 || (major === 22 && minor >= 18);
+  // Unflagged type stripping came in 22.18 and 23.6 (23.0-23.5 need a flag).
+  return major >= 24 || (major === 23 && minor >= 6) || (major === 22 && minor >= 18);
 }
 
 function bundleIsCurrent() {
   if (process.env.TOKENWARDEN_CLI_SOURCE === '1') return false;
   let inputs;
   try {
-    inputs = JSON.parse(readFileSync(new URL('dist/cli/inputs.json', root), 'utf8')).inputs;
+    inputs = JSON.parse(readFileSync(`${root}dist/cli/inputs.json`, 'utf8')).inputs;
   } catch {
     return false;
   }
   // No sources at all: an installed package, which ships only the bundle.
-  if (!statSync(new URL('electron/cli/main.ts', root), { throwIfNoEntry: false })) return true;
+  if (!statSync(`${root}electron/cli/main.ts`, { throwIfNoEntry: false })) return true;
   for (const [file, mtimeMs, size] of inputs) {
-    const st = statSync(new URL(file, root), { throwIfNoEntry: false });
+    const st = statSync(`${root}${file}`, { throwIfNoEntry: false });
     if (st?.mtimeMs !== mtimeMs || st.size !== size) return false;
   }
   return true;

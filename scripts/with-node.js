@@ -19,7 +19,8 @@ const FETCHED_MAJOR = 24;
 
 export function isSuitable(version = process.versions.node) {
   const [major, minor] = version.split('.').map(Number);
-  return major > REQUIRED[0] || (major === REQUIRED[0] && minor >= REQUIRED[1]);
+  // Unflagged type stripping came in 22.18 and 23.6 (23.0-23.5 need a flag).
+  return major >= 24 || (major === 23 && minor >= 6) || (major === REQUIRED[0] && minor >= REQUIRED[1]);
 }
 
 export function nodeCacheDir(env = process.env) {

@@ -35,8 +35,8 @@ const run = (node: string, args: string[], env: NodeJS.ProcessEnv) =>
 
 describe('with-node.js', () => {
   it('knows which Nodes can run the project (type stripping without flags: 22.18 and later)', () => {
-    expect(['20.20.2', '22.12.0', '22.17.9'].map((v) => isSuitable(v))).toEqual([false, false, false]);
-    expect(['22.18.0', '23.0.0', '24.21.0', '26.1.0'].map((v) => isSuitable(v))).toEqual([true, true, true, true]);
+    expect(['20.20.2', '22.12.0', '22.17.9', '23.0.0', '23.5.1'].map((v) => isSuitable(v))).toEqual([false, false, false, false, false]);
+    expect(['22.18.0', '23.6.0', '24.21.0', '26.1.0'].map((v) => isSuitable(v))).toEqual([true, true, true, true]);
   });
 
   it('caches Node 24 under TOKENWARDEN_NODE_DIR, else under the XDG cache dir', () => {
