@@ -1,7 +1,9 @@
 /**
  * Path patterns (SECURITY A4): `*` matches within one segment, `**` any number of whole segments. A request path
  * is matched in every way an upstream might read it (encoded slashes split or not, `;` parameters stripped or not,
- * `//` merged or not), and it is allowed only when all of those readings match, so no reading can escape.
+ * `//` merged or not), and it is allowed only when all of those readings match, so no reading can escape. Some
+ * upstreams decode more than once (SECURITY A7), so a path that still spells a dot, slash or backslash after one
+ * decoding is refused outright rather than read in yet more ways.
  */
 import { hasControlChar } from '../../../shared/policy.ts';
 
@@ -13,17 +15,25 @@ export interface NormalisedPath {
   readings: string[][];
 }
 
-const DOUBLE_ENCODED = /%25(?:2e|2f|5c)/i;
+/**
+ * A percent-encoding of ".", "/" or "\" in any case, with IIS's `%u` form and the overlong UTF-8 forms old servers
+ * decoded, since an upstream that decodes again may read any of them as that character.
+ */
+const ENCODED_SEPARATOR = /%(?:2e|2f|5c)|%u00(?:2e|2f|5c)|%c0%(?:ae|af)|%c1%9c/i;
+
+/** More rounds than any real double-decoding chain needs; a path still decoding after them is refused. */
+const MAX_DECODINGS = 8;
 
 const PLAIN = /^[A-Za-z0-9\-._~!$&'()*+,=:@/]*$/;
 
 /** Splits off the query and decodes the path into every plausible reading, or names the problem. */
 export function normalisePath(target: string): NormalisedPath | PathProblem {
-  // A fragment never belongs in a request target, and a double-encoded dot, slash or backslash is decoded twice
-  // by some upstreams: either could reach a path no reading here shows, so both are refused outright.
-  if (target.includes('#') || DOUBLE_ENCODED.test(target)) return 'ambiguous';
+  // A fragment never belongs in a request target, and a dot, slash or backslash still encoded after one decoding
+  // is decoded again by some upstreams: either could reach a path no reading here shows, so both are refused.
+  if (target.includes('#')) return 'ambiguous';
   const q = target.search(/[?#]/);
   const raw = q < 0 ? target : target.slice(0, q);
+  if (hidesEncodedSeparator(raw)) return 'ambiguous';
   const rawSegments = (raw.startsWith('/') ? raw.slice(1) : raw).split('/');
   // Fast path: nothing encoded, no parameters, no backslash and no empty inner segment.
   if (PLAIN.test(raw) && !raw.includes('//')) {
@@ -57,6 +67,31 @@ export function normalisePath(target: string): NormalisedPath | PathProblem {
     for (const s of reading) if (s === '.' || s === '..') return 'dot-segment';
   }
   return { readings };
+}
+
+/**
+ * Whether the path, once decoded, still holds an encoded dot, slash or backslash, and the same for each further
+ * decoding. Only the path is read: a query's values never become path segments, however often they are decoded.
+ */
+function hidesEncodedSeparator(rawPath: string): boolean {
+  if (!rawPath.includes('%')) return false;
+  let text = rawPath;
+  for (let round = 0; round < MAX_DECODINGS; round++) {
+    const next = decodeOnce(text);
+    if (next === text) return false;
+    if (ENCODED_SEPARATOR.test(next)) return true;
+    text = next;
+  }
+  return decodeOnce(text) !== text;
+}
+
+/**
+ * One lenient decoding, the way a second decoder in front of an upstream reads it: every valid `%XX` becomes its
+ * byte and anything else (a lone `%`, `%zz`) stays. Bytes map one to one onto characters, so a multi-byte UTF-8
+ * sequence cannot turn into the ASCII that ENCODED_SEPARATOR looks for.
+ */
+function decodeOnce(text: string): string {
+  return text.replace(/%([0-9a-f]{2})/gi, (_match, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 }
 
 function hasInnerEmpty(segments: string[]): boolean {

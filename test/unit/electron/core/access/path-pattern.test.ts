@@ -7,6 +7,51 @@ const allowed = (patterns: string[], target: string): boolean => {
   return typeof path !== 'string' && pathAllowed(patterns.map((p) => new PathPattern(p)), path);
 };
 
+/** One lenient decoding, as a second decoder in front of an upstream does: valid `%XX` only, the rest kept. */
+const decodeOnce = (text: string): string => text.replace(/%([0-9a-f]{2})/gi, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+
+/** The path an upstream routes to: "\\" as "/", `;` parameters dropped or not, `//` merged, dot-segments resolved. */
+const resolve = (path: string, dropParams: boolean): string => {
+  const stack: string[] = [];
+  for (const raw of path.replace(/\\/g, '/').split('/').slice(1)) {
+    const s = dropParams ? raw.split(';')[0]! : raw;
+    if (s === '..') stack.pop();
+    else if (s !== '.' && s !== '') stack.push(s);
+  }
+  return `/${stack.join('/')}`;
+};
+
+/** Every path an upstream that decodes the target's path one to four times could route to. */
+const routesOf = (target: string): string[] => {
+  let text = target.split('?')[0]!;
+  const routes: string[] = [];
+  for (let depth = 1; depth <= 4; depth++) {
+    text = decodeOnce(text);
+    routes.push(resolve(text, false), resolve(text, true));
+  }
+  return routes;
+};
+
+const percent = (ch: string, upper: boolean): string => {
+  const hex = ch.charCodeAt(0).toString(16).padStart(2, '0');
+  return `%${upper ? hex.toUpperCase() : hex}`;
+};
+
+/** One level deeper: some characters of `text` (at least one) percent-encoded, each hex in a random case. */
+const deeper = (text: string): fc.Arbitrary<string> =>
+  fc
+    .tuple(fc.array(fc.boolean(), { minLength: text.length, maxLength: text.length }), fc.array(fc.boolean(), { minLength: text.length, maxLength: text.length }), fc.nat(text.length - 1))
+    .map(([encode, upper, forced]) => [...text].map((ch, i) => (encode[i] || i === forced ? percent(ch, upper[i]!) : ch)).join(''));
+
+/** ".", "/" or "\\" percent-encoded at depth 2 or 3 (e.g. `%252e`, `%25%32%65`, `%2%35%32E`). */
+const deepSeparator = fc
+  .tuple(fc.constantFrom('.', '/', '\\'), fc.boolean(), fc.constantFrom(2, 3))
+  .chain(([ch, upper, depth]) => {
+    let arb = fc.constant(percent(ch, upper));
+    for (let d = 1; d < depth; d++) arb = arb.chain(deeper);
+    return arb;
+  });
+
 describe('A4 path patterns', () => {
   it.each([
     ['/repos/*', '/repos/tw', true],
@@ -69,6 +114,8 @@ describe('A4 path patterns', () => {
 
   const segment = fc.stringMatching(/^[a-z0-9._~-]{0,6}$/);
   const trick = fc.constantFrom('..', '.', '%2e%2e', '%2E%2e', '%2f', '%2F', '%5c', ';', '..;', '', '%00', '%25', '%2e');
+  // A segment built from plain text, tricks and deep encodings, so a "%25" can also meet a plain "2e" beside it.
+  const mixedSegment = fc.array(fc.oneof(segment, trick, deepSeparator), { maxLength: 3 }).map((pieces) => pieces.join(''));
 
   it('A4 property: whatever tricks are mixed in, an allowed path decodes to a path inside the pattern', () => {
     fc.assert(
@@ -86,6 +133,42 @@ describe('A4 path patterns', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it('A4 A7 property: with depth 2 and 3 encodings mixed in, an allowed path routes inside the pattern however often the upstream decodes', () => {
+    fc.assert(
+      fc.property(fc.array(mixedSegment, { maxLength: 6 }), (parts) => {
+        const target = `/repos/${parts.join('/')}`;
+        if (allowed(['/repos/*'], target)) {
+          for (const route of routesOf(target)) expect(route).toMatch(/^\/repos(?:\/[^/]*)?$/);
+        }
+        if (allowed(['/repos/**'], target)) {
+          for (const route of routesOf(target)) expect(route === '/repos' || route.startsWith('/repos/')).toBe(true);
+        }
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('A7 property: a dot, slash or backslash encoded at depth 2 or 3 is refused wherever it sits, even under /**', () => {
+    const around = fc.stringMatching(/^[a-z0-9._~/-]{0,8}$/);
+    fc.assert(
+      fc.property(around, deepSeparator, around, (before, hidden, after) => {
+        const target = `/public/${before}${hidden}${after}`;
+        expect(normalisePath(target)).toBe('ambiguous');
+        expect(allowed(['/public/**', '/**'], target)).toBe(false);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('A7 the generator does make depth 2 and 3 spellings, in both cases, with the encoding itself partly encoded', () => {
+    const samples = fc.sample(deepSeparator, { numRuns: 500, seed: 7 });
+    // Depth 2: once decoded it is a plain encoding; depth 3: only the second decoding shows one.
+    expect(samples.some((s) => /^%(?:2e|2f|5c)$/i.test(decodeOnce(s)))).toBe(true);
+    expect(samples.some((s) => !/%(?:2e|2f|5c)/i.test(decodeOnce(s)) && /^%(?:2e|2f|5c)$/i.test(decodeOnce(decodeOnce(s))))).toBe(true);
+    expect(samples.some((s) => /%2E|%5C|%2F/.test(s) || /%45|%43|%46/.test(s))).toBe(true);
+    expect(samples.some((s) => s.includes('%25') === false)).toBe(true);
   });
 
   it('A4 property: a plain path inside the pattern is always allowed, one outside never', () => {
