@@ -8,6 +8,7 @@ import { deviceLogin } from '../oauth/device-flow.ts';
 import type { OAuthDiscovery } from '../oauth/discovery.ts';
 import type { IdTokenVerifier } from '../oauth/id-token.ts';
 import type { TokenResponseLike } from '../oauth/token-set.ts';
+import { loginHint } from './login-hint.ts';
 
 export interface GrantRunnerOptions {
   discovery: OAuthDiscovery;
@@ -77,9 +78,7 @@ export class GrantRunner {
       const config = await this.configFor(record);
       return withoutIdToken(await client.clientCredentialsGrant(config, extraParams(oauth)));
     }
-    // "Again" only where there was a first time: a credential added and never logged in is told how to begin.
-    const never = !record.tokens && !record.lastRefreshAt;
-    throw new TokenwardenError('ERR_NEEDS_LOGIN', never ? `${record.name} is not logged in yet: run \`tkw login ${record.name}\`` : `${record.name} has no refresh token: log in again with \`tkw login ${record.name}\``);
+    throw new TokenwardenError('ERR_NEEDS_LOGIN', loginHint(record));
   }
 
   /**

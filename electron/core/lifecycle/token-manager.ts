@@ -13,6 +13,7 @@ import { tokenSetFrom, type TokenResponseLike } from '../oauth/token-set.ts';
 import { Backoff } from './backoff.ts';
 import type { CredentialStore } from './credential-store.ts';
 import { GrantRunner } from './grants.ts';
+import { loginHint } from './login-hint.ts';
 import { FORCED_REFRESH_WINDOW_MS, isExpired, isRefreshDue, statusOf, type EnsureFreshOptions } from './refresh-policy.ts';
 import { revokeRemote } from './revoke-remote.ts';
 import { RefreshScheduler } from './refresh-scheduler.ts';
@@ -204,7 +205,7 @@ export class TokenManager {
 
   /** The stored token when no refresh is needed; throws when the record must not be injected. */
   #usable(record: CredentialRecord, force: boolean): string | undefined {
-    if (record.state === 'needs-login') throw new TokenwardenError('ERR_NEEDS_LOGIN', `${record.name} needs you to log in again.`);
+    if (record.state === 'needs-login') throw new TokenwardenError('ERR_NEEDS_LOGIN', loginHint(record));
     if (record.state === 'revoked') throw new TokenwardenError('ERR_TOKEN_UNAVAILABLE', `${record.name} was revoked; log in or rotate it.`);
     const tokens = record.tokens;
     if (record.kind === 'static') {
@@ -301,9 +302,9 @@ export class TokenManager {
 
   async #markNeedsLogin(name: string, message: string): Promise<void> {
     const at = new Date(this.#now()).toISOString();
-    await this.#store.update(name, (r) => ({ ...r, state: 'needs-login', lastError: { code: 'ERR_NEEDS_LOGIN', message, at }, updatedAt: at }));
+    const record = await this.#store.update(name, (r) => ({ ...r, state: 'needs-login', lastError: { code: 'ERR_NEEDS_LOGIN', message, at }, updatedAt: at }));
     this.unschedule(name);
-    this.#onEvent({ type: 'alert', level: 'warning', code: 'ERR_NEEDS_LOGIN', name, message: `${name} needs you to log in again.` });
+    this.#onEvent({ type: 'alert', level: 'warning', code: 'ERR_NEEDS_LOGIN', name, message: `${loginHint(record)}.` });
   }
 
   async #noteError(name: string, code: string, message: string): Promise<void> {

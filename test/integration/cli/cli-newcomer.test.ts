@@ -77,3 +77,21 @@ describe('tkw show', () => {
     expect((await cli.run(['show', 'safe'])).stdout).not.toContain('plain http');
   });
 });
+
+describe('a credential that was never logged in', () => {
+  it('is told to log in, not to log in again, and its refresh-failed alert has one period', async () => {
+    const cli = setup();
+    await daemon(cli);
+    const add = await cli.run(['add', 'box', '--host', 'https://api.example.com', '--issuer', 'https://127.0.0.1:1', '--client-id', 'c', '--grant', 'auth-code', '--no-verify']);
+    expect(add.code).toBe(0);
+    const refresh = await cli.run(['refresh', 'box']);
+    expect(refresh.code).toBe(exitCodeFor('ERR_NEEDS_LOGIN'));
+    expect(refresh.stderr).toBe('tokenwarden: box is not logged in yet: run `tkw login box` (ERR_NEEDS_LOGIN)\n');
+    const token = await cli.run(['token', 'box']);
+    expect(token.stderr).toBe('tokenwarden: box is not logged in yet: run `tkw login box` (ERR_NEEDS_LOGIN)\n');
+    const alerts = await cli.run(['alerts', '--json']);
+    const messages = (JSON.parse(alerts.stdout) as { kind: string; message: string }[]).filter((a) => a.kind === 'refresh-failed').map((a) => a.message);
+    expect(messages).toEqual(['Refreshing "box" failed: box is not logged in yet: run `tkw login box`.']);
+    expect(alerts.stdout).not.toContain('again');
+  });
+});
