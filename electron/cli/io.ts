@@ -13,9 +13,19 @@ export interface CliIo {
 
 export function processIo(): CliIo {
   const isTty = Boolean(process.stdout.isTTY);
+  // `tkw add --help | head`: once the reader has gone, further output has nowhere to go. The command still ends
+  // the orderly way (a daemon still flushes its vault), instead of dying on an unhandled EPIPE with a stack trace.
+  const gone = new Set<NodeJS.WriteStream>();
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') throw err;
+      gone.add(stream);
+    });
+  }
+  const write = (stream: NodeJS.WriteStream, text: string) => void (gone.has(stream) || stream.write(text));
   return {
-    out: (text) => void process.stdout.write(text),
-    err: (text) => void process.stderr.write(text),
+    out: (text) => write(process.stdout, text),
+    err: (text) => write(process.stderr, text),
     stdin: process.stdin,
     isTty,
     // https://no-color.org: any non-empty NO_COLOR disables colour; pipes never get colour.

@@ -1,8 +1,11 @@
 /** What a new user meets in the first minutes, through the real CLI: status without an owner, lock twice, a typo'd name. */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { exitCodeFor } from '../../../shared/errors.ts';
 import { VaultStatus } from '../../../shared/model.ts';
 import { useCliHomes } from '../../fixtures/cli-homes.ts';
+import { BIN } from '../../fixtures/cli-run.ts';
 
 const { setup, daemon } = useCliHomes();
 
@@ -93,5 +96,19 @@ describe('a credential that was never logged in', () => {
     const messages = (JSON.parse(alerts.stdout) as { kind: string; message: string }[]).filter((a) => a.kind === 'refresh-failed').map((a) => a.message);
     expect(messages).toEqual(['Refreshing "box" failed: box is not logged in yet: run `tkw login box`.']);
     expect(alerts.stdout).not.toContain('again');
+  });
+});
+
+describe('output into a closed pipe', () => {
+  it('`tkw add --help | head`: the reader gone first is no EPIPE stack trace, and the command still exits 0', async () => {
+    const cli = setup();
+    const child = spawn(process.execPath, [BIN, 'add', '--help'], { env: cli.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Closing our end before the CLI writes is what `head` does after its first lines.
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const [code] = (await once(child, 'close')) as [number | null];
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
   });
 });
