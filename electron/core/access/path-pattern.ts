@@ -17,9 +17,10 @@ export interface NormalisedPath {
 
 /**
  * A percent-encoding of ".", "/" or "\" in any case, with IIS's `%u` form and the overlong UTF-8 forms old servers
- * decoded, since an upstream that decodes again may read any of them as that character.
+ * decoded, since an upstream that decodes again may read any of them as that character. "?" and "#" too: decoded
+ * again, they would cut the path short, so `/repos/x%253f/issues/1` would reach the upstream as `/repos/x`.
  */
-const ENCODED_SEPARATOR = /%(?:2e|2f|5c)|%u00(?:2e|2f|5c)|%c0%(?:ae|af)|%c1%9c/i;
+const ENCODED_SEPARATOR = /%(?:2e|2f|5c|3f|23)|%u00(?:2e|2f|5c|3f|23)|%c0%(?:ae|af)|%c1%9c/i;
 
 /** More rounds than any real double-decoding chain needs; a path still decoding after them is refused. */
 const MAX_DECODINGS = 8;

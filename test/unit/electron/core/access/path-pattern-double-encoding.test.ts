@@ -37,6 +37,9 @@ describe('A7 double and deeper encodings of ".", "/" and "\\" under a path rule'
     ['overlong UTF-8 dots, double-encoded', '/public/%25c0%25ae%25c0%25ae/admin'],
     ['inside a single segment', '/public/a%252fb'],
     ['before a query', '/public/%252e%252e/admin?x=1'],
+    ['a double-encoded ? that would cut the path short', '/public/x%253f/../../admin'],
+    ['a double-encoded # that would cut the path short', '/public/x%2523/admin'],
+    ['a double-encoded ? spelt with encoded digits', '/public/x%25%33%46'],
   ])('A7 refused (%s): %s', (_label, target) => {
     expect(normalisePath(target)).toBe('ambiguous');
     expect(allowed(['/public/**'], target)).toBe(false);
