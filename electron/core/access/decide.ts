@@ -56,7 +56,7 @@ const KEY_DEAD: Record<Exclude<AccessKeyStatus, 'active'>, { code: ErrorCode; te
 const PATH_PROBLEM: Record<PathProblem, string> = {
   encoding: 'has invalid percent-encoding',
   ambiguous: 'has a fragment or a double-encoded dot, slash or backslash',
-  'dot-segment': 'has "." or ".." segments',
+  'dot-segment': 'has ".", ".." or dots-only segments, or a look-alike of a dot or slash',
   control: 'has control characters',
 };
 

@@ -38,7 +38,7 @@ export function normalisePath(target: string): NormalisedPath | PathProblem {
   const rawSegments = (raw.startsWith('/') ? raw.slice(1) : raw).split('/');
   // Fast path: nothing encoded, no parameters, no backslash and no empty inner segment.
   if (PLAIN.test(raw) && !raw.includes('//')) {
-    for (const s of rawSegments) if (s === '.' || s === '..') return 'dot-segment';
+    for (const s of rawSegments) if (isDotSegment(s)) return 'dot-segment';
     return { readings: [rawSegments] };
   }
   const decoded: string[] = [];
@@ -51,6 +51,7 @@ export function normalisePath(target: string): NormalisedPath | PathProblem {
     }
     // NUL, CR, LF and friends mean different things to different servers; none belongs in a path.
     if (hasControlChar(d)) return 'control';
+    if (hasLookalikeSeparator(d)) return 'dot-segment';
     decoded.push(d);
   }
   let readings: string[][] = [decoded];
@@ -65,9 +66,28 @@ export function normalisePath(target: string): NormalisedPath | PathProblem {
     readings = [...readings, ...readings.map(mergeEmpty)];
   }
   for (const reading of readings) {
-    for (const s of reading) if (s === '.' || s === '..') return 'dot-segment';
+    for (const s of reading) if (isDotSegment(s)) return 'dot-segment';
   }
   return { readings };
+}
+
+/**
+ * "." and "..", and any segment of dots only: Windows and IIS trim trailing dots, so `...` may be read as `..`
+ * there, and no real resource is named by dots alone.
+ */
+function isDotSegment(segment: string): boolean {
+  return segment !== '' && /^\.+$/.test(segment);
+}
+
+/**
+ * A character that NFKC folds into ".", "/" or "\" (the fullwidth dot U+FF0E, the one-dot leader U+2024, the
+ * small full stop U+FE52, the fullwidth solidi): an upstream that normalises would see a separator or a dot
+ * segment that no reading here shows.
+ */
+function hasLookalikeSeparator(segment: string): boolean {
+  if (!/[^\x00-\x7f]/.test(segment)) return false;
+  for (const ch of segment) if (ch.charCodeAt(0) > 0x7f && /[./\\]/.test(ch.normalize('NFKC'))) return true;
+  return false;
 }
 
 /**

@@ -184,3 +184,24 @@ describe('A4 path patterns', () => {
     );
   });
 });
+
+describe('A4 look-alike dots and dots-only segments (upstreams that apply NFKC or trim trailing dots)', () => {
+  it.each([
+    ['a fullwidth dot pair', '/public/%EF%BC%8E%EF%BC%8E/admin'],
+    ['a one-dot leader pair', '/public/%E2%80%A4%E2%80%A4/admin'],
+    ['a small full stop pair', '/public/%EF%B9%92%EF%B9%92/admin'],
+    ['a fullwidth solidus', '/public/..%EF%BC%8Fadmin'],
+    ['a fullwidth reverse solidus', '/public/..%EF%BC%BCadmin'],
+    ['a fullwidth dot beside an ASCII one', '/public/.%EF%BC%8E/admin'],
+    ['three dots, which IIS trims to two', '/public/.../admin'],
+    ['four dots', '/public/..../admin'],
+    ['three dots spelt encoded', '/public/%2e%2e%2e/admin'],
+  ])('A4 refused (%s): %s', (_label, target) => {
+    expect(normalisePath(target)).toBe('dot-segment');
+    expect(allowed(['/public/**'], target)).toBe(false);
+  });
+
+  it.each([['/public/caf%C3%A9'], ['/public/%E3%80%82'], ['/public/v1.2/file.tar.gz'], ['/public/.well-known'], ['/public/a..b']])('A4 still allowed: %s', (target) => {
+    expect(allowed(['/public/**'], target)).toBe(true);
+  });
+});
