@@ -13,8 +13,15 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-/** A miniature package: the real bin, a "bundle" and a "source" that each say which one ran. */
-function fakePackage(options: { sources: boolean; manifest: boolean }): { root: string; run: (env?: NodeJS.ProcessEnv, node?: string) => string } {
+/**
+ * A miniature package: the real bin, a "bundle" and a "source" that each say which one ran. With `fast`, also a
+ * fast bundle and fast source that say so and then answer (exit code 3) or decline; fast-main.ts is a source of
+ * the fast entry only, main.ts of the full one only, and shared/errors.ts of both.
+ */
+function fakePackage(options: { sources: boolean; manifest: boolean; fast?: 'answers' | 'declines'; fastList?: boolean }): {
+  root: string;
+  run: (env?: NodeJS.ProcessEnv, node?: string, args?: string[]) => string;
+} {
   const root = mkdtempSync(join(tmpdir(), 'tkw-bin-'));
   dirs.push(root);
   mkdirSync(join(root, 'bin'));
@@ -35,10 +42,27 @@ function fakePackage(options: { sources: boolean; manifest: boolean }): { root: 
   } else {
     inputs.push(['electron/cli/main.ts', 1, 1]);
   }
-  if (options.manifest) writeFileSync(join(root, 'dist/cli/inputs.json'), JSON.stringify({ inputs }));
-  const run = (env: NodeJS.ProcessEnv = {}, node = process.execPath) => {
-    const result = spawnSync(node, [join(root, 'bin/tokenwarden.js')], { env: { PATH: process.env.PATH, ...env }, encoding: 'utf8' });
+  const fastList: string[] = [];
+  if (options.fast) {
+    const answer = options.fast === 'answers' ? 3 : 'undefined';
+    writeFileSync(join(root, 'dist/cli/fast.js'), `export async function runFast(argv) { console.log('fast bundle ' + argv.join(' ')); return ${answer}; }\n`);
+    if (options.sources) {
+      mkdirSync(join(root, 'electron/cli/fast'));
+      writeFileSync(
+        join(root, 'electron/cli/fast/fast-main.ts'),
+        `import { x } from '../../../shared/errors.ts';\nexport async function runFast(argv: string[]): Promise<number | undefined> { console.log('fast source' + String(x) + ' ' + argv.join(' ')); return ${answer}; }\n`,
+      );
+      const st = statSync(join(root, 'electron/cli/fast/fast-main.ts'));
+      inputs.push(['electron/cli/fast/fast-main.ts', st.mtimeMs, st.size]);
+      fastList.push('electron/cli/fast/fast-main.ts', 'shared/errors.ts');
+    }
+  }
+  const manifest = options.fast && options.fastList !== false ? { inputs, fast: fastList } : { inputs };
+  if (options.manifest) writeFileSync(join(root, 'dist/cli/inputs.json'), JSON.stringify(manifest));
+  const run = (env: NodeJS.ProcessEnv = {}, node = process.execPath, args: string[] = []) => {
+    const result = spawnSync(node, [join(root, 'bin/tokenwarden.js'), ...args], { env: { PATH: process.env.PATH, ...env }, encoding: 'utf8' });
     expect(result.stderr).toBe('');
+    expect(result.status).toBe(result.stdout.startsWith('fast') && options.fast === 'answers' ? 3 : 0);
     return result.stdout.trim();
   };
   return { root, run };
@@ -75,12 +99,58 @@ describe('bin/tokenwarden.js', () => {
   });
 });
 
+describe('bin/tokenwarden.js, the fast path for token, list and status', () => {
+  const later = new Date(Date.now() + 5_000);
+
+  it('runs the fast bundle first for exactly those words, and its exit code is the exit code', () => {
+    const pkg = fakePackage({ sources: true, manifest: true, fast: 'answers' });
+    for (const args of [['token', 'github'], ['list'], ['ls', '--json'], ['status']]) expect(pkg.run({}, undefined, args)).toBe(`fast bundle ${args.join(' ')}`);
+    for (const args of [['show', 'github'], ['--version'], [], ['tokens']]) expect(pkg.run({}, undefined, args)).toBe('bundle');
+  });
+
+  it('runs the full bundle when the fast path declines, and never tries it with TOKENWARDEN_CLI_FAST=0', () => {
+    const pkg = fakePackage({ sources: true, manifest: true, fast: 'declines' });
+    expect(pkg.run({}, undefined, ['token', 'github'])).toBe('fast bundle token github\nbundle');
+    expect(pkg.run({ TOKENWARDEN_CLI_FAST: '0' }, undefined, ['token', 'github'])).toBe('bundle');
+  });
+
+  it('judges each bundle by its own sources: an edit to a source of the full CLI alone keeps the fast bundle', () => {
+    const pkg = fakePackage({ sources: true, manifest: true, fast: 'declines' });
+    utimesSync(join(pkg.root, 'electron/cli/main.ts'), later, later);
+    expect(pkg.run({}, undefined, ['token', 'github'])).toBe('fast bundle token github\nsource1');
+  });
+
+  it('runs the fast TypeScript source once one of its sources changed, then the full source', () => {
+    const pkg = fakePackage({ sources: true, manifest: true, fast: 'declines' });
+    utimesSync(join(pkg.root, 'shared/errors.ts'), later, later);
+    expect(pkg.run({}, undefined, ['token', 'github'])).toBe('fast source1 token github\nsource1');
+    expect(fakePackage({ sources: true, manifest: true, fast: 'answers' }).run({ TOKENWARDEN_CLI_SOURCE: '1' }, undefined, ['list'])).toBe('fast source1 list');
+  });
+
+  it('treats a manifest from before the fast entry as no fast bundle', () => {
+    expect(fakePackage({ sources: true, manifest: true, fast: 'declines', fastList: false }).run({}, undefined, ['list'])).toBe('fast source1 list\nbundle');
+    expect(fakePackage({ sources: false, manifest: true, fast: 'declines', fastList: false }).run({}, undefined, ['list'])).toBe('bundle');
+  });
+
+  it('runs the fast bundle in an installed package', () => {
+    expect(fakePackage({ sources: false, manifest: true, fast: 'answers' }).run({}, undefined, ['token', 'github'])).toBe('fast bundle token github');
+  });
+});
+
 // A fresh machine may have only its own older Node (Debian's 20): the bundle must run there, and anything else
 // must be one line that names the Node needed, never a stack trace.
 describe.runIf(OLD_NODE)(`bin/tokenwarden.js on the machine's own Node (${OLD_NODE ?? 'none older than 22.18'})`, () => {
   it('links and runs the bundle (no named import Node 20 lacks)', () => {
     expect(fakePackage({ sources: true, manifest: true }).run({}, OLD_NODE!)).toBe('bundle');
     expect(fakePackage({ sources: false, manifest: true }).run({}, OLD_NODE!)).toBe('bundle');
+  });
+
+  it('links and runs the fast bundle, also while a source of the full CLI alone changed', () => {
+    expect(fakePackage({ sources: true, manifest: true, fast: 'answers' }).run({}, OLD_NODE!, ['token', 'github'])).toBe('fast bundle token github');
+    const pkg = fakePackage({ sources: true, manifest: true, fast: 'answers' });
+    const later = new Date(Date.now() + 5_000);
+    utimesSync(join(pkg.root, 'electron/cli/main.ts'), later, later);
+    expect(pkg.run({}, OLD_NODE!, ['token', 'github'])).toBe('fast bundle token github');
   });
 
   it('changed sources it cannot strip: one line naming the version needed and what to do, exit ERR_UNSUPPORTED_NODE', () => {
