@@ -1,7 +1,9 @@
 /**
- * What main checks between a renderer call's schema validation and the service (SECURITY E5): changes
- * that run a command, move a token to other hosts, change the CA its hosts are verified against or lift a
- * policy limit need a native confirmation, and reading a token passes the "Ask before revealing a token" gate. It runs in
+ * What main checks between a renderer call's schema validation and the service (SECURITY E5, E9): changes
+ * that run a command, move a token to other hosts, change the CA its hosts are verified against, lift a
+ * policy limit or widen what the token can do (more scope, a looser Authorization policy, plain http, a new
+ * gateway target, a token the window supplied) need a native confirmation, and reading a token passes the
+ * "Ask before revealing a token" gate. It runs in
  * main's IPC handler, so a compromised renderer cannot skip it; the control socket (CLI) does not go
  * through here.
  */
@@ -39,14 +41,19 @@ export function createIpcGate(deps: IpcGateDeps): IpcGate {
     // A dialog that fails to show counts as "not confirmed", never as "confirmed".
     const confirmed = deps.confirm ? await deps.confirm.confirmChange(request).catch(() => false) : false;
     if (!confirmed) {
-      const what = request.command
-        ? 'Running this command'
-        : request.hosts
-          ? 'Sending this token to other hosts'
-          : request.upstreamCa
-            ? 'Trusting a different certificate authority'
-            : 'Loosening this access policy';
-      throw new TokenwardenError('ERR_CONFIRMATION_REQUIRED', `${what} was not confirmed in the system dialog, so nothing changed.`);
+      throw new TokenwardenError('ERR_CONFIRMATION_REQUIRED', `${refusedChange(request)} was not confirmed in the system dialog, so nothing changed.`);
     }
   };
+}
+
+/** The first (most serious) part of the change, named in the refusal; the dialog itself lists every part. */
+function refusedChange(request: ChangeRequest): string {
+  if (request.command) return 'Running this command';
+  if (request.hosts) return request.hosts.added.length > 0 || request.hosts.removed.length > 0 ? 'Sending this token to other hosts' : 'Sending gateway requests to another host';
+  if (request.upstreamCa) return 'Trusting a different certificate authority';
+  if (request.token) return 'Replacing the token with one from the window';
+  if (request.scope) return 'Asking the identity provider for more scope';
+  if (request.authPolicy) return 'Loosening the Authorization policy';
+  if (request.plainHttp) return 'Allowing plain http';
+  return 'Loosening this access policy';
 }

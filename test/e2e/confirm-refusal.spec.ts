@@ -65,3 +65,24 @@ test('E5 the same add goes through once the native dialog is confirmed', async (
   expect(result).toMatchObject({ ok: true, value: { name: 'printer', kind: 'exec' } });
   expect(app.confirm.asked).toHaveLength(1);
 });
+
+test('E9 a compromised renderer cannot loosen the Authorization policy or swap in its own token without the native dialog', async ({ app, page }) => {
+  await app.service.add({ kind: 'static', name: 'gh', hosts: ['https://api.github.com'], token: 'tok_e2e_users_own_1234' });
+  await app.open();
+  const widen = () =>
+    page.evaluate(async () => {
+      const tw = (window as unknown as { tokenwarden: Record<string, (...a: unknown[]) => Promise<unknown>> }).tokenwarden;
+      return [await tw.update!('gh', { authPolicy: 'force' }), await tw.rotate!('gh', { token: 'tok_e2e_attackers_9f3c' })];
+    });
+  const [policy, rotate] = await widen();
+  expect(policy).toMatchObject({ ok: false, error: { code: 'ERR_CONFIRMATION_REQUIRED', message: expect.stringContaining('Loosening the Authorization policy') } });
+  expect(rotate).toMatchObject({ ok: false, error: { code: 'ERR_CONFIRMATION_REQUIRED', message: expect.stringContaining('Replacing the token') } });
+  expect(await app.service.get('gh')).toMatchObject({ authPolicy: 'reject', tokenTail: '1234' });
+  expect(app.confirm.asked).toEqual([
+    { action: 'update', name: 'gh', authPolicy: { next: 'force', previous: 'reject' } },
+    { action: 'rotate', name: 'gh', token: { tail: '9f3c', previousTail: '1234' } },
+  ]);
+  app.confirm.answer = true;
+  for (const result of await widen()) expect(result).toMatchObject({ ok: true });
+  expect(await app.service.get('gh')).toMatchObject({ authPolicy: 'force', tokenTail: '9f3c' });
+});

@@ -22,6 +22,8 @@ export interface AdmitRequest {
   method: string;
   /** Origin-form target (path and query). */
   target: string;
+  /** The headers as forwarded upstream, flat; a method rule reads their method-override headers (A8). */
+  headers?: readonly string[] | undefined;
   credential: { name: string; policy?: Policy | undefined; id?: string | undefined };
   caller: ProxyCaller;
   /** Aborted when the client leaves: a request still waiting for a concurrency slot then leaves the queue (A1). */
@@ -39,6 +41,11 @@ export interface ProxyAccess {
   checkScope(caller: ProxyCaller, credentialName: string): void;
   /** decide + take; a release for the concurrency slot, or a rejection. */
   admit(request: AdmitRequest): Release | Promise<Release>;
+  /**
+   * Whether admitting this caller's request to this credential spent a use (the credential's maxUses or a key's
+   * uses): such a request reaches the upstream at most once, so a 401 is never retried (R4, A2).
+   */
+  spendsUses(caller: ProxyCaller, credential: { policy?: Policy | undefined }): boolean;
 }
 
 const NOOP: Release = () => undefined;
@@ -122,6 +129,14 @@ export class AccessControl implements ProxyAccess {
     }, concurrencyRefusal);
   }
 
+  spendsUses(caller: ProxyCaller, credential: { policy?: Policy | undefined }): boolean {
+    if (credential.policy?.maxUses !== undefined) return true;
+    if (caller.kind === 'owner') return false;
+    // A key gone since admission (revoked meanwhile) counts as limited: no second call for it either.
+    const key = this.#store.byId(caller.id);
+    return !key || key.maxUses !== null;
+  }
+
   #decide(request: AdmitRequest, policy: CompiledPolicy | undefined, state: CredentialState | undefined, key: StoredKey | undefined, keyBucket: TokenBucket | undefined, withRate: boolean) {
     const view: CredentialView = {
       name: request.credential.name,
@@ -129,7 +144,7 @@ export class AccessControl implements ProxyAccess {
       usesLeft: policy?.maxUses === undefined ? null : Math.max(0, policy.maxUses - this.#store.credentialUses(useId(request.credential))),
       rateWaitMs: withRate ? (state?.bucket?.waitMs() ?? 0) : 0,
     };
-    return decide({ method: request.method, target: request.target }, view, key ? this.#keyView(key, withRate ? (keyBucket?.waitMs() ?? 0) : 0) : undefined);
+    return decide({ method: request.method, target: request.target, headers: request.headers }, view, key ? this.#keyView(key, withRate ? (keyBucket?.waitMs() ?? 0) : 0) : undefined);
   }
 
   /** Takes the uses in this tick, then waits for them to be on disk before the request may go upstream. */

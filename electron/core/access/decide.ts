@@ -1,5 +1,5 @@
 /**
- * decide: the pure admission rule shared by gateway, forward and CONNECT (SECURITY A1, A3). It reads a snapshot of
+ * decide: the pure admission rule shared by gateway, forward and CONNECT (SECURITY A1, A3, A8). It reads a snapshot of
  * the credential's and the key's state and answers allow or a refusal that names the rule. A key's checks only ever
  * add to the credential's, so a key can narrow a policy and never widen it.
  */
@@ -12,6 +12,8 @@ export interface DecideRequest {
   method: string;
   /** Origin-form target as sent upstream (path and query). */
   target: string;
+  /** The request headers as forwarded upstream, flat [name, value, ...]; read only under a method rule (A8). */
+  headers?: readonly string[] | undefined;
 }
 
 export interface CredentialView {
@@ -60,6 +62,38 @@ const PATH_PROBLEM: Record<PathProblem, string> = {
   control: 'has control characters',
 };
 
+/**
+ * Headers that Express's method-override, Symfony, Laravel, ASP.NET Web API and Google's APIs honour as the method
+ * to run: under a method rule, one naming another method would run that method behind an allowed POST (A8).
+ */
+const METHOD_OVERRIDE_HEADERS = new Map([
+  ['x-http-method-override', 'X-HTTP-Method-Override'],
+  ['x-method-override', 'X-Method-Override'],
+  ['x-http-method', 'X-HTTP-Method'],
+]);
+
+/**
+ * The first override header naming a method outside `allowed`. Every comma-separated value counts, since
+ * frameworks differ on whether the first or the last of repeated headers wins; an empty value overrides nothing.
+ */
+function overrideOutside(headers: readonly string[] | undefined, allowed: ReadonlySet<string>): string | undefined {
+  if (!headers) return undefined;
+  for (let i = 0; i < headers.length; i += 2) {
+    const name = METHOD_OVERRIDE_HEADERS.get(headers[i]!.toLowerCase());
+    if (name === undefined) continue;
+    for (const value of headers[i + 1]!.split(',')) {
+      const method = value.trim().toUpperCase();
+      if (method !== '' && !allowed.has(method)) return name;
+    }
+  }
+  return undefined;
+}
+
+/** Names the header, never its value: the client chose that text. */
+function smuggledText(header: string | undefined): string {
+  return header ? `; the request's ${header} header names another method` : '';
+}
+
 function refuse(code: ErrorCode, rule: Rule, message: string, retryAfterSeconds?: number): Refusal {
   return retryAfterSeconds === undefined ? { allow: false, code, rule, message } : { allow: false, code, rule, message, retryAfterSeconds };
 }
@@ -84,11 +118,18 @@ export function decide(request: DecideRequest, credential: CredentialView, key?:
   }
   const method = request.method.toUpperCase();
   const cred = credential.policy;
-  if (cred?.methods && !cred.methods.has(method)) {
-    return refuse('ERR_POLICY', 'methods', `Credential "${credential.name}" allows only ${[...cred.methods].join(', ')} (rule: methods).`);
+  if (cred?.methods) {
+    const smuggled = cred.methods.has(method) ? overrideOutside(request.headers, cred.methods) : undefined;
+    if (!cred.methods.has(method) || smuggled) {
+      return refuse('ERR_POLICY', 'methods', `Credential "${credential.name}" allows only ${[...cred.methods].join(', ')} (rule: methods)${smuggledText(smuggled)}.`);
+    }
   }
-  if (key?.policy?.methods && !key.policy.methods.has(method)) {
-    return refuse('ERR_KEY_SCOPE', 'methods', `Access key ${key.id} allows only ${[...key.policy.methods].join(', ')} (rule: methods).`);
+  if (key?.policy?.methods) {
+    // The code the method itself would get: an override is refused exactly as if it had been sent as the method.
+    const smuggled = key.policy.methods.has(method) ? overrideOutside(request.headers, key.policy.methods) : undefined;
+    if (!key.policy.methods.has(method) || smuggled) {
+      return refuse('ERR_KEY_SCOPE', 'methods', `Access key ${key.id} allows only ${[...key.policy.methods].join(', ')} (rule: methods)${smuggledText(smuggled)}.`);
+    }
   }
   if (cred?.paths || key?.policy?.paths) {
     const path = normalisePath(request.target);

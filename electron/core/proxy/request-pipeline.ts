@@ -69,7 +69,7 @@ export class RequestPipeline {
       const gone = route.credential.policy?.concurrency !== undefined ? new AbortController() : undefined;
       const onClose = gone ? () => gone.abort() : undefined;
       if (onClose) res.once('close', onClose);
-      const admitted = this.#backend.access?.admit({ method: req.method ?? 'GET', target: route.path, credential: route.credential, caller: route.caller, signal: gone?.signal });
+      const admitted = this.#backend.access?.admit({ method: req.method ?? 'GET', target: route.path, headers: scan.out, credential: route.credential, caller: route.caller, signal: gone?.signal });
       // Awaited only when admission has to wait (a concurrency slot): an await on a plain value still costs a hop.
       const release = admitted instanceof Promise ? await admitted : admitted;
       if (onClose) res.off('close', onClose);
@@ -132,6 +132,12 @@ export class RequestPipeline {
     return { ...routeForward(url, host, auth!.name, this.#backend), caller };
   }
 
+  /** Without an access port only the credential's own maxUses is known. */
+  #spendsUses(route: Routed): boolean {
+    const access = this.#backend.access;
+    return access ? access.spendsUses(route.caller, route.credential) : route.credential.policy?.maxUses !== undefined;
+  }
+
   #assertUnlocked(): void {
     if (this.#backend.isLocked()) throw new ProxyRejection('ERR_LOCKED', 'The vault is locked. Unlock it first.');
   }
@@ -159,8 +165,9 @@ export class RequestPipeline {
         headers: scan.out,
         authorization,
         body,
-        // A static token cannot change: retrying a 401 with it would only send the request twice (R4).
-        refresh: ours && replayable && credential.kind !== 'static' ? () => this.#backend.accessToken(credential.name, { force: true, reason: 'upstream-401' }) : undefined,
+        // A static token cannot change: retrying a 401 with it would only send the request twice (R4). A request that
+        // spent a use (a one-time key, a credential's maxUses) was admitted for one upstream call, not two (A2).
+        refresh: ours && replayable && credential.kind !== 'static' && !this.#spendsUses(route) ? () => this.#backend.accessToken(credential.name, { force: true, reason: 'upstream-401' }) : undefined,
         onEnd: (status, bytes) => this.#backend.recordUsage(usageEventOf({ req, route, scan, tunnel: undefined, status, bytes, started, code: undefined, key: callerKey(route.caller) })),
       },
       res,

@@ -1,48 +1,19 @@
 import { X509Certificate } from 'node:crypto';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { API_METHODS, type TokenwardenApi } from '../../../../shared/contract.ts';
-import type { AppEvent } from '../../../../shared/model.ts';
 import { createRevealGate } from '../../../../electron/core/reveal/reveal-gate.ts';
 import type { ChangeRequest, CurrentCredential } from '../../../../electron/main/change-request.ts';
 import { MESSAGES } from '../../../../shared/human-messages.ts';
 import { makeTlsMaterial, type TlsMaterial } from '../../../fixtures/proxy-upstream.ts';
-import { registerIpc, type IpcInvokeEvent, type RegisterIpcOptions, type ServiceLike } from '../../../../electron/main/ipc.ts';
+import type { RegisterIpcOptions } from '../../../../electron/main/ipc.ts';
+import { setupIpc } from './ipc-harness.ts';
 
-type Handler = (event: IpcInvokeEvent, ...args: unknown[]) => Promise<unknown>;
-const APP = { senderFrame: { url: 'app://bundle/index.html' } };
 const EXISTING: Record<string, CurrentCredential> = {
   gh: { hosts: ['https://api.github.com'], exec: null },
   ci: { hosts: ['https://ci.example.com'], exec: { command: 'gh auth token' } },
   once: { hosts: ['https://api.example.com'], exec: null, policy: { methods: ['GET'], maxUses: 1 } },
 };
 
-function setup(gate: Pick<RegisterIpcOptions, 'confirm' | 'reveal'>) {
-  const handlers = new Map<string, Handler>();
-  const calls: { method: string; args: unknown[] }[] = [];
-  const api: Record<string, unknown> = {};
-  for (const method of API_METHODS) {
-    api[method] = async (...args: unknown[]) => {
-      calls.push({ method, args });
-      if (method === 'get') {
-        if (args[0] === 'damaged') throw Object.assign(new Error('damaged'), { code: 'ERR_CORRUPT' });
-        const found = EXISTING[args[0] as string];
-        if (!found) throw Object.assign(new Error('nope'), { code: 'ERR_NOT_FOUND' });
-        return found;
-      }
-      return { method };
-    };
-  }
-  api.onEvent = (_l: (e: AppEvent) => void) => () => undefined;
-  registerIpc({
-    ipcMain: { handle: (c, h) => handlers.set(c, h), removeHandler: (c) => handlers.delete(c) },
-    service: api as unknown as ServiceLike & TokenwardenApi,
-    targets: () => [],
-    ...gate,
-  });
-  const call = (method: string, ...args: unknown[]) => handlers.get(`tw:${method}`)!(APP, ...args);
-  const mutations = () => calls.filter((c) => c.method !== 'get');
-  return { call, calls, mutations };
-}
+const setup = (gate: Pick<RegisterIpcOptions, 'confirm' | 'reveal'>) => setupIpc(EXISTING, gate);
 
 const execInput = { kind: 'exec', name: 'sh', hosts: ['https://api.example.com'], command: "/bin/sh -c 'cat ~/.ssh/id_ed25519'" };
 const refused = { ok: false, error: { code: 'ERR_CONFIRMATION_REQUIRED', message: expect.stringContaining('not confirmed') } };
@@ -96,7 +67,7 @@ describe('IPC confirmation gate (E5)', () => {
     const confirmChange = vi.fn(async () => false);
     const { call, mutations } = setup({ confirm: { confirmChange } });
     expect(await call('add', { kind: 'static', name: 'pasted', hosts: ['https://api.example.com'], token: 'tok_1234' })).toMatchObject({ ok: true });
-    expect(await call('update', 'gh', { authPolicy: 'force' })).toMatchObject({ ok: true });
+    expect(await call('update', 'gh', { authPolicy: 'reject' })).toMatchObject({ ok: true });
     expect(await call('update', 'gh', { hosts: ['https://api.github.com'] })).toMatchObject({ ok: true });
     expect(await call('update', 'ci', { command: 'gh auth token' })).toMatchObject({ ok: true });
     expect(await call('refresh', 'ci')).toMatchObject({ ok: true });
@@ -167,7 +138,7 @@ describe('IPC confirmation gate: upstream CA changes (E5)', () => {
     const { call, mutations } = setup({ confirm: { confirmChange } });
     expect(await call('update', 'corp', { upstreamCa: ca1.caPem })).toMatchObject({ ok: true });
     expect(await call('update', 'gh', { upstreamCa: null })).toMatchObject({ ok: true });
-    expect(await call('update', 'corp', { authPolicy: 'force' })).toMatchObject({ ok: true });
+    expect(await call('update', 'corp', { authPolicy: 'reject' })).toMatchObject({ ok: true });
     expect(confirmChange).not.toHaveBeenCalled();
     expect(mutations()).toHaveLength(3);
   });
