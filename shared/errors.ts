@@ -54,8 +54,10 @@ export const ERROR_SPECS = {
   ERR_KEY_SCOPE: { http: 403, exit: 30, ui: 'This access key does not cover that credential or request.' },
   ERR_ROLLBACK: { http: 500, exit: 31, ui: 'The vault file is older than the last one this machine saw.' },
   ERR_AUDIT_TAMPERED: { http: 500, exit: 32, ui: 'The audit log was changed, reordered or cut.' },
+  ERR_OVERLOADED: { http: 503, exit: 28, ui: 'The proxy has every connection busy; retry shortly.' },
   ERR_UNSUPPORTED_NODE: { http: 500, exit: 33, ui: 'This Node.js is too old for what was asked; Node 24 LTS runs everything.' },
   ERR_NO_OWNER: { http: 503, exit: 22, ui: 'No Tokenwarden daemon or app is running.' },
+  ERR_SANDBOX_UNAVAILABLE: { http: 501, exit: 34, ui: 'No sandbox is available here, so the command was not run.' },
   ERR_INTERNAL: { http: 500, exit: 70, ui: 'Something went wrong inside Tokenwarden.' },
 } as const satisfies Record<string, ErrorSpec>;
 

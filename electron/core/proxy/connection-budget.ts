@@ -2,6 +2,12 @@
  * The proxy's socket budget (SECURITY P10): a short deadline for a connection's first request, a cap per peer
  * address, and eviction of idle sockets before a new connection is ever refused, so idle local sockets cannot starve
  * a client that holds the key.
+ *
+ * Two caps. Past the soft ones (maxSockets, maxPerPeer) only idle keep-alive sockets are evicted: on loopback every
+ * client is the one peer 127.0.0.1, and a burst of new sockets is requests still being read, not a hoard, so it is
+ * admitted rather than reset. Past the hard caps (twice the soft ones) a socket that has sent nothing at all is
+ * evicted, which is what a hoarder holds; when every socket is busy, the newcomer is shed: its request is answered
+ * 503 with Retry-After (ERR_OVERLOADED) before any policy, key or use is looked at.
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
@@ -28,6 +34,8 @@ interface Entry {
   state: State;
   /** Set once a response on this socket was not an authentication refusal. */
   proven: boolean;
+  /** Admitted past the hard caps with nothing to evict: its requests are answered 503 and it is closed. */
+  shed: boolean;
   /** Requests being answered; more than one only when a client pipelines. */
   active: number;
   timer: NodeJS.Timeout | undefined;
@@ -43,9 +51,13 @@ export interface BudgetStats {
   idle: number;
   tunnel: number;
   evicted: number;
-  refused: number;
   timedOut: number;
+  /** Connections answered 503 because every socket was busy. */
+  shed: number;
 }
+
+/** What a burst may add past the soft caps before a socket is evicted for silence or shed. */
+const HARD_CAP_FACTOR = 2;
 
 export class ConnectionBudget {
   readonly #options: BudgetOptions;
@@ -55,8 +67,8 @@ export class ConnectionBudget {
   readonly #idle = new Set<Entry>();
   readonly #perPeer = new Map<string, number>();
   #evicted = 0;
-  #refused = 0;
   #timedOut = 0;
+  #shed = 0;
 
   constructor(options: BudgetOptions) {
     if (options.maxSockets < 1 || options.maxPerPeer < 1) throw new RangeError('The socket budget needs at least one socket.');
@@ -80,18 +92,34 @@ export class ConnectionBudget {
     }
     return {
       open: this.#entries.size, fresh: this.#fresh.size, busy, idle: this.#idle.size, tunnel,
-      evicted: this.#evicted, refused: this.#refused, timedOut: this.#timedOut,
+      evicted: this.#evicted, timedOut: this.#timedOut, shed: this.#shed,
     };
   }
 
-  /** Makes room for `socket` by evicting the longest-waiting fresh or idle socket, or refuses it when all are busy. */
+  /** Node's own connection cap must sit above the hard cap, or it refuses (a reset) before the budget can answer. */
+  get hardMaxSockets(): number {
+    return this.#options.maxSockets * HARD_CAP_FACTOR;
+  }
+
+  /** Whether requests on this socket are to be answered 503 ERR_OVERLOADED (and the socket closed). */
+  isShed(socket: Socket): boolean {
+    return this.#entries.get(socket)?.shed === true;
+  }
+
+  /** Makes room for `socket` (evicting idle, then silent sockets as the caps require), or sheds it when all are busy. */
   admit(socket: Socket): void {
     // TLS sockets inside a CONNECT tunnel ride on a socket that is already counted.
     if (socket.destroyed || 'encrypted' in socket || this.#entries.has(socket)) return;
     const peer = socket.remoteAddress ?? 'unknown';
-    if ((this.#perPeer.get(peer) ?? 0) >= this.#options.maxPerPeer && !this.#evictOne(peer)) return this.#refuse(socket, `peer ${peer} holds ${this.#options.maxPerPeer} busy sockets`);
-    if (this.#entries.size >= this.#options.maxSockets && !this.#evictOne()) return this.#refuse(socket, `all ${this.#options.maxSockets} sockets are busy`);
-    const entry: Entry = { socket, peer, state: 'fresh', proven: false, active: 0, timer: undefined };
+    const { maxPerPeer, maxSockets } = this.#options;
+    const peerCount = (): number => this.#perPeer.get(peer) ?? 0;
+    if (peerCount() >= maxPerPeer) this.#evictOne({ peer, idleOnly: true });
+    if (this.#entries.size >= maxSockets) this.#evictOne({ idleOnly: true });
+    let shed = false;
+    if (peerCount() >= maxPerPeer * HARD_CAP_FACTOR && !this.#evictOne({ peer })) shed = true;
+    if (this.#entries.size >= maxSockets * HARD_CAP_FACTOR && !this.#evictOne({})) shed = true;
+    if (shed) this.#noteShed(peer);
+    const entry: Entry = { socket, peer, state: 'fresh', proven: false, shed, active: 0, timer: undefined };
     this.#entries.set(socket, entry);
     this.#perPeer.set(peer, (this.#perPeer.get(peer) ?? 0) + 1);
     this.#enter(entry, 'fresh');
@@ -143,11 +171,16 @@ export class ConnectionBudget {
     } else if (state === 'idle') this.#idle.add(entry);
   }
 
-  /** Destroys the longest-waiting unproven socket, else the longest-idle keep-alive socket; never a busy one. */
-  #evictOne(peer?: string): boolean {
-    for (const pool of [this.#fresh, this.#idle]) {
+  /**
+   * Destroys the longest-idle keep-alive socket, or (unless `idleOnly`) the longest-waiting socket that has not sent
+   * a byte; never a busy one, and never a fresh socket whose request is being read.
+   */
+  #evictOne(from: { peer?: string; idleOnly?: boolean }): boolean {
+    const pools = from.idleOnly ? [this.#idle] : [this.#fresh, this.#idle];
+    for (const pool of pools) {
       for (const entry of pool) {
-        if (peer !== undefined && entry.peer !== peer) continue;
+        if (from.peer !== undefined && entry.peer !== from.peer) continue;
+        if (pool === this.#fresh && entry.socket.bytesRead > 0) continue;
         this.#evicted++;
         this.#forget(entry);
         entry.socket.destroy();
@@ -157,10 +190,9 @@ export class ConnectionBudget {
     return false;
   }
 
-  #refuse(socket: Socket, why: string): void {
-    this.#refused++;
-    if (this.#refused === 1 || this.#refused % 1000 === 0) this.#options.log?.(`proxy refused a connection: ${why} (${this.#refused} refused so far)`);
-    socket.destroy();
+  #noteShed(peer: string): void {
+    this.#shed++;
+    if (this.#shed === 1 || this.#shed % 1000 === 0) this.#options.log?.(`proxy answered 503 to a connection: every socket is busy (peer ${peer}; ${this.#shed} so far)`);
   }
 
   #forget(entry: Entry): void {

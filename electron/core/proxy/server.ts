@@ -7,7 +7,7 @@ import { CertificateAuthority } from './certificate-authority.ts';
 import { ConnectionBudget, type BudgetStats } from './connection-budget.ts';
 import { handleConnect } from './connect.ts';
 import { gatewayHosts, isLoopbackAddress } from './guards.ts';
-import { ProxyRejection, toErrorAnswer, writeRawError } from './proxy-error.ts';
+import { ProxyRejection, sendError, toErrorAnswer, writeRawError } from './proxy-error.ts';
 import { RequestPipeline, type TunnelContext } from './request-pipeline.ts';
 import { Upstreams } from './upstreams.ts';
 
@@ -50,6 +50,8 @@ export interface ProxyServer {
 
 const MAX_HEADER_BYTES = 16 * 1024;
 
+const OVERLOADED = new ProxyRejection('ERR_OVERLOADED', 'The proxy has every connection busy; retry in a second.', { close: true, headers: { 'retry-after': '1' } });
+
 export async function startProxy(options: ProxyOptions): Promise<ProxyServer> {
   const headersTimeout = Math.min(options.headersTimeoutMs ?? 10_000, 10_000);
   const requestTimeout = Math.max(options.requestTimeoutMs ?? 300_000, headersTimeout);
@@ -81,12 +83,13 @@ export async function startProxy(options: ProxyOptions): Promise<ProxyServer> {
       connectionsCheckingInterval: Math.max(10, Math.min(1_000, Math.floor(headersTimeout / 4))),
     },
     (req: IncomingMessage, res: ServerResponse) => {
+      // P10: a connection the budget could not make room for is answered before the pipeline sees it, so nothing
+      // is decided, refreshed or spent for it; the client is told when to come back.
+      if (budget.isShed(req.socket)) return sendError(res, toErrorAnswer(OVERLOADED));
       void pipeline.handle(req, res, tunnels.get(req.socket));
     },
   );
-  // P10: the budget evicts idle sockets before refusing; Node's own cap (which refuses before we can evict) is only a backstop.
   const maxSockets = options.maxSockets ?? 1_024;
-  server.maxConnections = maxSockets + 64;
 
   // P1: the listener is loopback-only; a peer that is not loopback is dropped without a byte.
   server.on('connection', (socket: Socket) => {
@@ -104,6 +107,8 @@ export async function startProxy(options: ProxyOptions): Promise<ProxyServer> {
     firstRequestTimeoutMs: Math.min(options.firstRequestTimeoutMs ?? 3_000, headersTimeout),
     log,
   });
+  // Node's own cap refuses with a reset before the budget can evict or answer: it is only a backstop above the hard cap.
+  server.maxConnections = budget.hardMaxSockets + 64;
   budget.attach(server);
 
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
@@ -122,6 +127,7 @@ export async function startProxy(options: ProxyOptions): Promise<ProxyServer> {
   });
 
   server.on('connect', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    if (budget.isShed(socket)) return writeRawError(socket, toErrorAnswer(OVERLOADED));
     void handleConnect(
       {
         backend: options.backend,

@@ -67,7 +67,9 @@ describe('P10 starvation: idle sockets cannot lock out a client with the key', (
     try {
       const hog = await startHog(proxy.port, 2_000, 'fresh');
       expect(hog.opened).toBe(2_000);
-      // The proxy held at most its budget; the rest were evicted oldest-first, not left to starve the listener.
+      // The listener may still be accepting what the hog opened; count once it has seen all of them.
+      await expect.poll(() => proxy.connections().open + proxy.connections().evicted, { timeout: 10_000 }).toBeGreaterThanOrEqual(2_000);
+      // The proxy held at most its hard per-peer cap (twice 512); the rest, silent, were evicted oldest-first.
       expect(proxy.connections().open).toBeLessThanOrEqual(1_024);
       expect(proxy.connections().evicted).toBeGreaterThanOrEqual(2_000 - 1_024);
       expect(await legitimateRequests(proxy.port, 20)).toEqual(Array(20).fill(200));
@@ -100,7 +102,8 @@ describe('P10 starvation: idle sockets cannot lock out a client with the key', (
     try {
       const hog = await startHog(proxy.port, 1_000, 'fresh', '127.0.0.2');
       expect(hog.opened).toBe(1_000);
-      expect(proxy.connections().open).toBeLessThanOrEqual(100);
+      // A burst may take up to twice the per-peer cap before silent sockets are evicted; the rest were.
+      expect(proxy.connections().open).toBeLessThanOrEqual(200);
       expect(await legitimateRequests(proxy.port, 10)).toEqual(Array(10).fill(200));
     } finally {
       await proxy.close();
@@ -159,21 +162,24 @@ describe('P10 unauthenticated connections are closed quickly', () => {
   });
 });
 
-describe('P10 the socket cap refuses only when every socket is busy', () => {
-  it('P10 with maxSockets busy requests in flight a new connection is refused, and accepted again once one ends', async () => {
+describe('P10 the socket cap sheds only when every socket is busy', () => {
+  it('P10 with every socket busy up to the hard cap (twice maxSockets), a newcomer gets 503 ERR_OVERLOADED with Retry-After and no upstream call, and is served once one ends', async () => {
     const release: (() => void)[] = [];
     h.upstream.handler = (_req, res) => release.push(() => res.end('late'));
     const proxy = await startProxy({ backend: h.backend, port: 0, maxSockets: 2, maxSocketsPerPeer: 2 });
     try {
-      const inflight = [0, 1].map((i) => send(proxy.port, { path: `/api/busy-${i}`, headers: { 'x-tokenwarden-key': key } }));
-      await expect.poll(() => release.length, { timeout: 5_000 }).toBe(2);
-      const refused = await send(proxy.port, { path: '/api/third', headers: { 'x-tokenwarden-key': key } }).then(
-        (r) => r.status,
-        (err: NodeJS.ErrnoException) => err.code,
-      );
-      expect(refused).toMatch(/ECONNRESET|EPIPE/);
+      // A burst past the soft cap is admitted, not reset: four requests are in flight at once.
+      const inflight = [0, 1, 2, 3].map((i) => send(proxy.port, { path: `/api/busy-${i}`, headers: { 'x-tokenwarden-key': key } }));
+      await expect.poll(() => release.length, { timeout: 5_000 }).toBe(4);
+      const calls = h.upstream.calls.length;
+      const shed = await send(proxy.port, { path: '/api/fifth', headers: { 'x-tokenwarden-key': key } });
+      expect(shed.status).toBe(503);
+      expect(shed.headers['retry-after']).toBe('1');
+      expect(JSON.parse(shed.body)).toMatchObject({ error: { code: 'ERR_OVERLOADED' } });
+      expect(h.upstream.calls.length).toBe(calls);
+      expect(proxy.connections().shed).toBe(1);
       for (const r of release) r();
-      expect((await Promise.all(inflight)).map((r) => r.status)).toEqual([200, 200]);
+      expect((await Promise.all(inflight)).map((r) => r.status)).toEqual([200, 200, 200, 200]);
       h.upstream.handler = (_req, res) => res.end('upstream ok');
       expect((await send(proxy.port, { path: '/api/after', headers: { 'x-tokenwarden-key': key } })).status).toBe(200);
     } finally {
@@ -197,9 +203,11 @@ describe('P10 pipelined requests keep their socket busy until the last answer', 
       const head = (path: string) => `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${proxy.port}\r\nX-Tokenwarden-Key: ${key}\r\n\r\n`;
       socket.write(head('/api/quick') + head('/api/slow'));
       await expect.poll(() => release.length, { timeout: 5_000 }).toBe(1);
-      // The first answer went out; the second is in flight, so a newcomer must be refused, not the busy socket evicted.
-      const newcomer = await send(proxy.port, { path: '/api/new', headers: { 'x-tokenwarden-key': key } }).then((r) => r.status, (err: NodeJS.ErrnoException) => err.code);
-      expect(newcomer).toMatch(/ECONNRESET|EPIPE/);
+      // The first answer went out; the second is in flight: a newcomer is admitted past the soft cap, and the busy
+      // socket is not evicted to make room for it.
+      const newcomer = await send(proxy.port, { path: '/api/new', headers: { 'x-tokenwarden-key': key } });
+      expect(newcomer.status).toBe(200);
+      expect(proxy.connections().evicted).toBe(0);
       release[0]!();
       await expect.poll(() => (received.match(/HTTP\/1\.1 200/g) ?? []).length, { timeout: 5_000 }).toBe(2);
       expect(socket.destroyed).toBe(false);
