@@ -107,6 +107,8 @@ export const AuditVerifyResult = z
       .object({ file: z.string(), line: z.number().int(), seq: z.number().int().nullable(), reason: z.enum(['changed', 'removed', 'reordered', 'unreadable', 'missing-start']), message: z.string() })
       .strict()
       .nullable(),
+    /** Oldest segments retention deleted, as its limit allows (SECURITY L5): expected, not a problem. */
+    dropped: z.object({ from: z.number().int(), to: z.number().int() }).strict().optional(),
   })
   .strict();
 export type AuditVerifyResult = z.infer<typeof AuditVerifyResult>;

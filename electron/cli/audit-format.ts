@@ -1,6 +1,10 @@
-/** Human output for `audit`, `stats` and `alerts`: aligned tables, secret-free by construction. */
+/**
+ * Human output for `audit`, `stats` and `alerts`: aligned tables, secret-free by construction, with every cell's
+ * control and bidi characters escaped by formatTable.
+ */
 import type { AlertItem, AuditEntry, StatsReport, TokenHealth } from '../../shared/audit-model.ts';
 import { relativeText } from '../../shared/relative-time.ts';
+import { visible } from '../../shared/visible-text.ts';
 import { formatTable, paint } from './format.ts';
 
 function statusColour(status: number | null): number {
@@ -68,5 +72,6 @@ const SIGNATURE_WORDS: Record<TokenHealth['signature'], string> = {
 };
 
 export function formatHealth(health: TokenHealth): string {
-  return `signature      ${SIGNATURE_WORDS[health.signature]}: ${health.detail}`;
+  // The detail can quote the error from fetching the issuer's keys, which names the issuer's URL: escaped like a cell.
+  return `signature      ${SIGNATURE_WORDS[health.signature]}: ${visible(health.detail)}`;
 }

@@ -2,6 +2,7 @@
 import { describePolicy } from '../../shared/policy.ts';
 import { expiryText, relativeText } from '../../shared/relative-time.ts';
 import type { CredentialDetail, CredentialStatus, CredentialSummary, IntrospectionView, UpstreamCaCertificate, VaultStatus } from '../../shared/model.ts';
+import { visible } from '../../shared/visible-text.ts';
 
 const STATUS_COLOURS: Record<CredentialStatus, number> = {
   valid: 32,
@@ -18,15 +19,20 @@ export function paint(text: string, code: number, color: boolean): string {
   return color ? `\x1b[${code}m${text}\x1b[0m` : text;
 }
 
-
+/**
+ * Aligned columns. Every cell has its control and bidi characters escaped (shared/visible-text.ts) before it is
+ * measured or coloured: cells carry text others chose (a client's name, its program path, an alert about it), and
+ * a raw C1 CSI or a right-to-left override there would let it rewrite or hide rows on the terminal.
+ */
 export function formatTable(rows: string[][], colourCells?: (row: number, col: number, cell: string) => string): string {
-  const widths = rows[0]?.map((_, col) => Math.max(...rows.map((r) => (r[col] ?? '').length))) ?? [];
-  return rows
+  const shown = rows.map((row) => row.map((cell) => visible(cell)));
+  const widths = shown[0]?.map((_, col) => Math.max(...shown.map((r) => (r[col] ?? '').length))) ?? [];
+  return shown
     .map((row, r) =>
       row
         .map((cell, c) => {
-          const padded = c === row.length - 1 ? cell : cell.padEnd(widths[c] ?? 0);
-          return colourCells ? padded.replace(cell, colourCells(r, c, cell)) : padded;
+          const padding = c === row.length - 1 ? '' : ' '.repeat(Math.max(0, (widths[c] ?? 0) - cell.length));
+          return `${colourCells ? colourCells(r, c, cell) : cell}${padding}`;
         })
         .join('  ')
         .trimEnd(),

@@ -1,6 +1,7 @@
 /** The MCP server: three tools over the owner's API and proxy. There is deliberately no tool that returns a token. */
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { clientNameLabel } from '../../shared/visible-text.ts';
 import type { ToolContext } from './tool-context.ts';
 import { registerDescribeCredential } from './tools/describe-credential.ts';
 import { registerHttpRequest } from './tools/http-request.ts';
@@ -42,6 +43,6 @@ export function codedSdkMessage(message: string): string {
 /** The audit `client` value: `mcp/<clientInfo.name>`, printable and short whatever the client claims. */
 export function clientLabel(server: McpServer): string {
   const name = server.server.getClientVersion()?.name ?? 'unknown';
-  const safe = name.replace(/[^\x21-\x7e]/g, '_').slice(0, 64) || 'unknown';
+  const safe = clientNameLabel(name, 64) || 'unknown';
   return `mcp/${safe}`;
 }

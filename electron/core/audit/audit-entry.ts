@@ -14,9 +14,24 @@ export interface SegmentHeader {
   prev: string;
   /** Written by a writer that keeps the anchor file (audit-anchor.ts), so a missing anchor is evidence. */
   anchored?: true;
+  /**
+   * The lowest segment number that must still be on disk: retention (max files) may have deleted only older ones
+   * (L5). Absent in headers written before it existed; such logs are checked without it.
+   */
+  retainFrom?: number;
   /** Entries the writer found removed when it reopened the log. */
   gap?: AuditGap;
+  /** Oldest segments the writer found deleted, though retention had to keep them, when it reopened the log. */
+  deleted?: SegmentGap;
   mac: string;
+}
+
+/** Segments `from` to `to` are gone though the newest header's `retainFrom` says they must exist (L5). */
+export interface SegmentGap {
+  from: number;
+  to: number;
+  /** seq of the first entry left after them (null when the oldest remaining segment has no readable header). */
+  before: number | null;
 }
 
 /** Entries after `after` are gone: up to `upTo` by the anchor, or an unknown number when the anchor was deleted (L2). */
@@ -27,8 +42,23 @@ export interface AuditGap {
   running?: true;
 }
 
+/** A segment's file name (audit-files.ts lists them); here because gaps name segments too. */
+export function segmentName(n: number): string {
+  return `audit-${String(n).padStart(6, '0')}.jsonl`;
+}
+
+/** `audit-000001.jsonl`, or `audit-000001.jsonl to audit-000003.jsonl`. */
+export function segmentRange(from: number, to: number): string {
+  return from === to ? segmentName(from) : `${segmentName(from)} to ${segmentName(to)}`;
+}
+
 /** One wording for a gap, used by the alert the owner raises and by `audit verify` naming the sealed header. */
-export function describeGap(gap: AuditGap): string {
+export function describeGap(gap: AuditGap | SegmentGap): string {
+  if ('from' in gap) {
+    const one = gap.from === gap.to;
+    const lost = gap.before === null ? '' : ` (entries before #${gap.before} are gone)`;
+    return `Audit ${one ? 'segment' : 'segments'} ${segmentRange(gap.from, gap.to)} ${one ? 'was' : 'were'} deleted, though retention had to keep ${one ? 'it' : 'them'}${lost}`;
+  }
   if (gap.upTo === null) return `The audit anchor was deleted while Tokenwarden was not running, so entries after #${gap.after} may have been removed`;
   const range = gap.upTo === gap.after + 1 ? `Audit entry #${gap.upTo} was` : `Audit entries #${gap.after + 1} to #${gap.upTo} were`;
   // A running owner knows what it wrote itself, so no crash explains it: the file changed under it.
@@ -110,9 +140,20 @@ export function unsealLine(line: string): { body: string; mac: string } | undefi
   return { body: `${line.slice(0, match.index)}}`, mac: match[1]! };
 }
 
-/** `gap`: entries found removed when the writer reopened the log (L2), sealed here so `verify` keeps naming them. */
-export function headerBody(segment: number, next: number, prev: string, gap?: AuditGap): string {
-  return JSON.stringify({ segment, next, prev, anchored: true, ...(gap ? { gap } : {}) });
+/** What a header seals besides its chain position. */
+export interface HeaderSeal {
+  retainFrom: number;
+  gap?: AuditGap | undefined;
+  deleted?: SegmentGap | undefined;
+}
+
+/**
+ * `gap` and `deleted`: entries and segments found removed when the writer reopened the log (L2, L5), sealed here
+ * so `verify` keeps naming them.
+ */
+export function headerBody(segment: number, next: number, prev: string, seal: HeaderSeal): string {
+  const { retainFrom, gap, deleted } = seal;
+  return JSON.stringify({ segment, next, prev, anchored: true, retainFrom, ...(gap ? { gap } : {}), ...(deleted ? { deleted } : {}) });
 }
 
 /** A header line's fields, or undefined when `line` is not a segment header. */
@@ -121,7 +162,10 @@ export function parseHeader(line: string): Omit<SegmentHeader, 'mac'> | undefine
   if (!sealed) return undefined;
   try {
     const value = JSON.parse(sealed.body) as Partial<SegmentHeader>;
-    return typeof value.next === 'number' && typeof value.prev === 'string' && typeof value.segment === 'number' ? (value as SegmentHeader) : undefined;
+    if (typeof value.next !== 'number' || typeof value.prev !== 'string' || typeof value.segment !== 'number') return undefined;
+    // Read before its MAC is checked (the writer has no key at that point): a malformed claim counts as none.
+    if (value.retainFrom !== undefined && !(Number.isInteger(value.retainFrom) && value.retainFrom >= 1)) delete value.retainFrom;
+    return value as SegmentHeader;
   } catch {
     return undefined;
   }

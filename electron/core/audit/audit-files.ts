@@ -3,15 +3,14 @@ import { mkdirSync, readdirSync } from 'node:fs';
 import { open, readdir, readFile, stat, truncate, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ANCHOR_FILE } from './audit-anchor.ts';
+import { segmentName } from './audit-entry.ts';
+
+export { segmentName };
 
 const SEGMENT = /^audit-(\d{6,})\.jsonl$/;
 
 export function auditDir(home: string): string {
   return join(home, 'audit');
-}
-
-export function segmentName(n: number): string {
-  return `audit-${String(n).padStart(6, '0')}.jsonl`;
 }
 
 /** Segment numbers in the order they were written (oldest first). */
@@ -116,6 +115,11 @@ export function fileAuditStorage(dir: string): AuditStorage {
 
 export async function readAnchorFile(dir: string): Promise<string | undefined> {
   return readFile(join(dir, ANCHOR_FILE), 'utf8').catch(() => undefined);
+}
+
+/** Segment `n`'s first line (its header), or '' when unreadable: what `verify` reads before walking the chain (L5). */
+export function readSegmentFirstLine(dir: string, n: number): Promise<string> {
+  return readFirstLine(join(dir, segmentName(n)));
 }
 
 /** A segment's header line: the first line, read without loading a 10 MB file. */

@@ -4,9 +4,10 @@
  */
 import type { AuditEntry } from '../../../shared/audit-model.ts';
 import { sealAnchor, type Anchor } from './audit-anchor.ts';
-import { entryBody, headerBody, MacKey, recordTail, sealLine, toEntry, type AuditGap, type AuditRecord } from './audit-entry.ts';
+import { entryBody, headerBody, MacKey, recordTail, sealLine, toEntry, type AuditGap, type AuditRecord, type SegmentGap } from './audit-entry.ts';
 import { segmentName, type AuditStorage, type SegmentWriter } from './audit-files.ts';
 import { findResumePoint } from './audit-resume.ts';
+import { retainFromFor } from './audit-retention.ts';
 
 export interface AuditLogOptions {
   storage: AuditStorage;
@@ -28,8 +29,9 @@ export interface AuditLogOptions {
   /**
    * L2, on opening an existing log: the anchor says entries after `after` were written, up to `upTo` (null when the
    * anchor itself is missing), but the segments end at `after`. Numbering continues past the gap, so it stays visible.
+   * L5: or the oldest segments were deleted though retention had to keep them (a `SegmentGap`).
    */
-  onGap?: (gap: AuditGap) => void;
+  onGap?: (gap: AuditGap | SegmentGap) => void;
   /**
    * L2, while running: the open segment `file` was replaced, deleted or rewritten under this writer, though nothing
    * is missing from its end (else `onGap`, with `running`). The writer goes on from the file as it now is.
@@ -67,6 +69,8 @@ export class AuditLog {
   #seq = 0;
   #prev = '';
   #entriesInSegment = 0;
+  /** The last header's `retainFrom`, which the next one may not go below (audit-retention.ts). */
+  #retainFrom = 1;
   #ready = false;
   #lastSync = 0;
   #failing = false;
@@ -236,20 +240,23 @@ export class AuditLog {
     this.#prev = point.prev;
     this.#lastEntryMac = point.entryMac;
     this.#entriesInSegment = point.entriesInSegment;
+    this.#retainFrom = point.retainFrom;
     const gap = point.gap && committed !== undefined ? { ...point.gap, running: true as const } : point.gap;
-    if (gap) {
-      // L2: appending right after the cut would hide it for good. A new segment whose sealed header records the
+    const { deleted } = point;
+    if (gap || deleted) {
+      // L2, L5: appending right after the cut would hide it for good. A new segment whose sealed header records the
       // gap, numbered past the anchor's entry, keeps `audit verify` naming it; `onGap` reports it now.
-      if (gap.upTo !== null) this.#seq = gap.upTo;
-      await this.#rotate(gap);
-      this.#options.onGap?.(gap);
+      if (gap && gap.upTo !== null) this.#seq = gap.upTo;
+      await this.#rotate({ gap, deleted });
+      if (deleted) this.#options.onGap?.(deleted);
+      if (gap) this.#options.onGap?.(gap);
     } else if (point.append) {
       this.#writer = await this.#storage.open(point.segment);
     } else {
       await this.#rotate();
     }
     this.#ready = true;
-    if (replaced && !gap) this.#options.onReplaced?.(replaced);
+    if (replaced && !gap && !deleted) this.#options.onReplaced?.(replaced);
   }
 
   /** Overwrites the anchor with the last committed entry; best effort (verify tolerates one that lags). */
@@ -259,8 +266,11 @@ export class AuditLog {
     this.#anchoredSeq = this.#seq;
   }
 
-  /** Starts the next segment with a sealed header (recording `gap`, if any) and applies retention. */
-  async #rotate(gap?: AuditGap): Promise<void> {
+  /**
+   * Starts the next segment with a sealed header (recording `found` gaps, if any) and applies retention. The header
+   * names the oldest segment retention keeps, so deleting older files than retention would is evident (L5).
+   */
+  async #rotate(found: { gap?: AuditGap | undefined; deleted?: SegmentGap | undefined } = {}): Promise<void> {
     const old = this.#writer;
     this.#writer = undefined;
     await old?.sync().catch(() => undefined);
@@ -269,13 +279,14 @@ export class AuditLog {
     await this.#writeAnchor();
     this.#segment += 1;
     const writer = await this.#storage.open(this.#segment);
-    const sealed = sealLine(this.#key!, this.#prev, headerBody(this.#segment, this.#seq + 1, this.#prev, gap));
+    this.#retainFrom = retainFromFor(this.#segment, this.#maxFiles, this.#retainFrom);
+    const sealed = sealLine(this.#key!, this.#prev, headerBody(this.#segment, this.#seq + 1, this.#prev, { retainFrom: this.#retainFrom, ...found }));
     await writer.write(Buffer.from(`${sealed.line}\n`));
     this.#prev = sealed.mac;
     this.#entriesInSegment = 0;
     this.#writer = writer;
     for (const n of await this.#storage.list()) {
-      if (n <= this.#segment - this.#maxFiles) await this.#storage.remove(n);
+      if (n < this.#retainFrom) await this.#storage.remove(n);
     }
   }
 }

@@ -10,7 +10,7 @@ import type { CredentialRecord } from '../credentials/credential-record.ts';
 import { TokenwardenError } from '../errors.ts';
 import { TcpPeerResolver, type PeerProcess } from '../peer/tcp-peer.ts';
 import type { UsageEvent } from '../proxy/backend.ts';
-import { describeGap, EMPTY, pathWithQueryNames, type AuditGap, type AuditRecord } from './audit-entry.ts';
+import { describeGap, EMPTY, pathWithQueryNames, type AuditGap, type AuditRecord, type SegmentGap } from './audit-entry.ts';
 import { AuditBus } from './audit-bus.ts';
 import { auditDir, fileAuditStorage, type AuditStorage } from './audit-files.ts';
 import { auditSettingsFromEnv, type AuditSettings } from './audit-settings.ts';
@@ -210,11 +210,15 @@ export class AuditMonitor {
     }
   }
 
-  /** L2: the newest entries were removed (while no owner ran, or under this one); said in the log itself, and as an alert. */
-  #tampered(gap: AuditGap): void {
+  /**
+   * L2: the newest entries were removed (while no owner ran, or under this one); L5: or the oldest segments that
+   * retention had to keep. Said in the log itself, and as an alert.
+   */
+  #tampered(gap: AuditGap | SegmentGap): void {
     const message = `${describeGap(gap)}.`;
     this.event('audit-gap', null, 'failed', { detail: message });
-    this.#raise({ kind: 'audit-tampered', level: 'error', credential: null, message, dedupKey: `audit-tampered:${gap.after}` });
+    const dedupKey = 'from' in gap ? `audit-deleted:${gap.from}-${gap.to}` : `audit-tampered:${gap.after}`;
+    this.#raise({ kind: 'audit-tampered', level: 'error', credential: null, message, dedupKey });
   }
 
   /** L2: the open segment was swapped or rewritten under this owner, its end intact; the rest is for verify to judge. */

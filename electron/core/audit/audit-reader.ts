@@ -3,8 +3,9 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AuditEntry, AuditKind, AuditQuery, AuditQueryResult, AuditVerifyResult } from '../../../shared/audit-model.ts';
 import { ANCHOR_FILE, anchorMatches, readAnchorText, type Anchor } from './audit-anchor.ts';
-import { describeGap, MacKey, toEntry, unsealLine, type SegmentHeader } from './audit-entry.ts';
-import { listSegments, readAnchorFile, segmentName } from './audit-files.ts';
+import { describeGap, MacKey, parseHeader, toEntry, unsealLine, type SegmentHeader } from './audit-entry.ts';
+import { listSegments, readAnchorFile, readSegmentFirstLine, segmentName } from './audit-files.ts';
+import { describeDropped, retentionState, type RetentionState } from './audit-retention.ts';
 import { parseSince } from './since.ts';
 import type { StatsAccumulator } from './stats.ts';
 
@@ -161,10 +162,30 @@ export async function queryAudit(dir: string, query: AuditQuery = {}, now = Date
 }
 
 /**
- * Recomputes the chain. Each segment starts with a sealed header naming the MAC it continues from, so files
- * dropped by retention are fine, but a changed byte, a removed line or two swapped lines stop verification.
- * The end is checked against `running` (the owner's own last commit) or else the anchor file, so removing the
- * newest lines is evident too.
+ * L5: the newest segment's header names the oldest segment retention keeps. A header seals its own `prev`, so its
+ * MAC is checked here on its own; one that fails is left for the chain walk to name. Empty for older logs.
+ */
+async function retentionOf(dir: string, key: MacKey, segments: number[]): Promise<RetentionState & { by?: number }> {
+  const oldest = segments[0];
+  if (oldest === undefined) return {};
+  // An empty newest file (a kill inside a rotation) has no header yet: the one before it speaks.
+  let line = '';
+  let by = segments.length;
+  while (line === '' && by > 0) line = await readSegmentFirstLine(dir, segments[--by]!);
+  const header = parseHeader(line);
+  const sealed = unsealLine(line);
+  if (!header || !sealed || key.mac(header.prev, sealed.body) !== sealed.mac) return {};
+  const state = retentionState(oldest, header.retainFrom, null);
+  if (!state.deleted) return state;
+  const first = parseHeader(await readSegmentFirstLine(dir, oldest));
+  return { ...state, deleted: { ...state.deleted, before: first?.next ?? null }, by: segments[by]! };
+}
+
+/**
+ * Recomputes the chain. Each segment starts with a sealed header naming the MAC it continues from and the oldest
+ * segment retention keeps, so files dropped by retention are fine, but older files deleted early, a changed byte,
+ * a removed line or two swapped lines stop verification. The end is checked against `running` (the owner's own
+ * last commit) or else the anchor file, so removing the newest lines is evident too.
  */
 export async function verifyAudit(dir: string, secret: Buffer, running?: Anchor): Promise<AuditVerifyResult> {
   const key = new MacKey(secret);
@@ -189,7 +210,16 @@ export async function verifyAudit(dir: string, secret: Buffer, running?: Anchor)
     entries,
     problem: { file, line, seq, reason, message },
   });
-  for (const n of await listSegments(dir)) {
+  const segments = await listSegments(dir);
+  const retention = await retentionOf(dir, key, segments);
+  if (retention.deleted) {
+    const { from } = retention.deleted;
+    return {
+      ...fail(segmentName(from), 1, null, 'removed', `${describeGap(retention.deleted)}: ${segmentName(retention.by!)} keeps every segment from ${segmentName(from)} on, but the oldest left is ${segmentName(segments[0]!)}; ${describeDropped(retention.dropped)}.`),
+      ...(retention.dropped ? { dropped: retention.dropped } : {}),
+    };
+  }
+  for (const n of segments) {
     const file = segmentName(n);
     const text = await readFile(join(dir, file), 'utf8');
     const lines = text.split('\n');
@@ -216,6 +246,7 @@ export async function verifyAudit(dir: string, secret: Buffer, running?: Anchor)
         }
         if (key.mac(value.prev, body) !== mac) return fail(file, at, null, 'changed', `The segment header at ${where} was changed.`);
         newest = { anchored: value.anchored === true, next: value.next };
+        if (value.deleted) return fail(file, at, null, 'removed', `${describeGap(value.deleted)}; found when the log was reopened at ${where}.`);
         if (value.gap) return fail(file, at, value.gap.after + 1, 'removed', `${describeGap(value.gap)}; found when the log was reopened at ${where}.`);
         if (prev !== undefined && (value.prev !== prev || value.next !== expected)) {
           const missing = expected ?? value.next;
@@ -258,5 +289,5 @@ export async function verifyAudit(dir: string, secret: Buffer, running?: Anchor)
   if (!running && anchorText === undefined && newest?.anchored) {
     return fail(ANCHOR_FILE, 1, null, 'removed', `The audit anchor is missing, so entries after #${lastSeq} may have been removed.`);
   }
-  return { intact: true, entries, problem: null };
+  return { intact: true, entries, problem: null, ...(retention.dropped ? { dropped: retention.dropped } : {}) };
 }

@@ -1,4 +1,5 @@
 /** Request guards P1-P4 and P9: loopback peers, Host allow-list, proxy key, browser headers and framing. */
+import { clientNameLabel } from '../../../shared/visible-text.ts';
 import { ProxyRejection } from './proxy-error.ts';
 
 /** P1: the listener is bound to loopback, and every accepted peer is checked again. */
@@ -109,7 +110,7 @@ export function scanRequestHeaders(raw: string[]): HeaderScan {
         upgrade = true;
         continue;
       case 'x-tokenwarden-client':
-        client = value.slice(0, 128);
+        client = clientNameLabel(value, 128);
         continue;
       case 'origin':
         throw new ProxyRejection('ERR_FORBIDDEN', 'Requests from web pages (Origin header) are refused.');
