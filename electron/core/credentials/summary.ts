@@ -2,7 +2,7 @@
 import type { CredentialDetail, CredentialStatus, CredentialSummary } from '../../../shared/model.ts';
 import type { CredentialRecord } from './credential-record.ts';
 import { inspectJwt } from './jwt-inspect.ts';
-import { registrableRedirectUri } from '../oauth/loopback-redirect.ts';
+import { registrableRedirectUri } from './redirect-uri.ts';
 import { describeUpstreamCa } from './upstream-ca.ts';
 
 /** At most the last 4 characters, and none at all for short tokens where 4 would be most of it (S7). */

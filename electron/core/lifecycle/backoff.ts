@@ -60,12 +60,3 @@ export class Backoff {
     if (issuer) this.#issuers.delete(issuer);
   }
 }
-
-/** Parses Retry-After (delta-seconds or an HTTP date) into milliseconds from now. */
-export function retryAfterMs(value: string | null | undefined, now: number): number | undefined {
-  if (!value) return undefined;
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-  const date = Date.parse(trimmed);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}

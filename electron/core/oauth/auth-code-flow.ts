@@ -1,6 +1,7 @@
 /** Authorization code + PKCE S256 in the system browser with a loopback redirect (SECURITY O1-O3). */
 import * as client from 'openid-client';
-import { callbackPathFor, startLoopbackRedirect } from './loopback-redirect.ts';
+import { callbackPathFor } from '../credentials/redirect-uri.ts';
+import { startLoopbackRedirect } from './loopback-redirect.ts';
 
 /** What the user must open to log in; handed to whoever can reach the user's browser (see GrantRunner). */
 export interface AuthorizationRequest {

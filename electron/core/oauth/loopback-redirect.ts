@@ -1,7 +1,8 @@
 /** The one-shot loopback redirect listener for the system-browser login (RFC 8252; SECURITY O2, O3). */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { callbackPathFor } from '../credentials/redirect-uri.ts';
 import { TokenwardenError } from '../errors.ts';
 
 export const REDIRECT_TIMEOUT_MS = 5 * 60_000;
@@ -9,11 +10,6 @@ export const REDIRECT_TIMEOUT_MS = 5 * 60_000;
 const DONE_PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>Tokenwarden</title></head>
 <body style="font-family:system-ui;margin:3rem"><h1>Login received</h1>
 <p>You can close this tab and return to Tokenwarden.</p></body></html>`;
-
-/** Each issuer gets its own path, so a code from IdP A arriving at B's callback is refused (mix-up, O3). */
-export function callbackPathFor(issuer: string): string {
-  return `/callback/${createHash('sha256').update(issuer).digest('base64url').slice(0, 16)}`;
-}
 
 const BAD_STATE_PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>Tokenwarden</title></head>
 <body style="font-family:system-ui;margin:3rem"><h1>Not this login</h1>
@@ -32,14 +28,6 @@ function sameState(received: string | null, expected: string): boolean {
   const a = Buffer.from(received);
   const b = Buffer.from(expected);
   return a.length === b.length && timingSafeEqual(a, b);
-}
-
-/**
- * What to register at the IdP: the loopback IP literal and the stable path, with no port. RFC 8252 §7.3 has
- * IdPs accept any port on a loopback redirect, so only the port differs from one login to the next.
- */
-export function registrableRedirectUri(issuer: string): string {
-  return `http://127.0.0.1${callbackPathFor(issuer)}`;
 }
 
 /**

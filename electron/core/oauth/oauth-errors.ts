@@ -4,7 +4,7 @@
  */
 import * as client from 'openid-client';
 import { TokenwardenError } from '../errors.ts';
-import { retryAfterMs } from '../lifecycle/backoff.ts';
+import { retryAfterMs } from './retry-after.ts';
 
 export type OAuthFailure =
   /** The grant is dead (RFC 6749 §5.2): re-read the store once, then ask for a login. */

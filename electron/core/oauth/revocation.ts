@@ -1,7 +1,7 @@
 /** RFC 7009 revocation that reports honestly what the IdP confirmed (SECURITY O11). */
 import * as client from 'openid-client';
 import type { RevokeOutcome } from '../../../shared/model.ts';
-import { retryAfterMs } from '../lifecycle/backoff.ts';
+import { retryAfterMs } from './retry-after.ts';
 
 export interface RevokeTokensInput {
   config: client.Configuration;

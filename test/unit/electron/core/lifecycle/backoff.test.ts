@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Backoff, retryAfterMs } from '../../../../../electron/core/lifecycle/backoff.ts';
+import { Backoff } from '../../../../../electron/core/lifecycle/backoff.ts';
+import { retryAfterMs } from '../../../../../electron/core/oauth/retry-after.ts';
 
 describe('R5 backoff', () => {
   it('R5 uses full jitter: the wait is random in [0, base * 2^(n-1)] capped', () => {

@@ -2,7 +2,8 @@ import { request } from 'node:http';
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { TokenwardenError } from '../../../../../electron/core/errors.ts';
-import { callbackPathFor, REDIRECT_TIMEOUT_MS, startLoopbackRedirect } from '../../../../../electron/core/oauth/loopback-redirect.ts';
+import { callbackPathFor } from '../../../../../electron/core/credentials/redirect-uri.ts';
+import { REDIRECT_TIMEOUT_MS, startLoopbackRedirect } from '../../../../../electron/core/oauth/loopback-redirect.ts';
 import { ManualClock } from '../../../../fixtures/idp-clock.ts';
 
 function hit(port: number, path: string, options: { host?: string; method?: string } = {}): Promise<{ status: number; body: string } | { error: string }> {
