@@ -5,7 +5,7 @@
  * it and escaped when printed.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { linkSync, mkdirSync, realpathSync } from 'node:fs';
+import { chmodSync, copyFileSync, linkSync, mkdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -47,12 +47,21 @@ lines.on('line', (path) => {
 lines.on('close', () => agent.destroy());
 `;
 
-/** The node binary under a path holding the CSI and an override (a hard link: /proc/PID/exe names the link). */
+/**
+ * The node binary under a path holding the CSI and an override: a hard link, since /proc/PID/exe names the link
+ * (a symlink would resolve to the real path), or a copy where the temp dir is on another filesystem.
+ */
 function trickyNode(cli: CliEnv): string {
   const dir = join(cli.home, `bin${TRICK}`);
   mkdirSync(dir);
   const path = join(dir, `node${TRICK}`);
-  linkSync(realpathSync(process.execPath), path);
+  try {
+    linkSync(realpathSync(process.execPath), path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
+    copyFileSync(realpathSync(process.execPath), path);
+    chmodSync(path, 0o755);
+  }
   return path;
 }
 
