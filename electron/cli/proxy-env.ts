@@ -66,6 +66,20 @@ export function proxyEnv(input: ProxyEnvInput): Record<string, string> {
   return env;
 }
 
+/** The one setting of ours the child reads itself: the Node preload's switch (node-env-proxy.cjs). */
+const CHILD_SETTINGS = new Set(['TOKENWARDEN_ENV_PROXY_PRELOAD']);
+
+/**
+ * X1: what an exec child inherits from tkw's environment. No TOKENWARDEN_* setting but the preload's: not the
+ * passphrase (it opens the whole vault, S7), and not TOKENWARDEN_HOME, so a child that runs tkw is not led
+ * to this data dir. That keeps a well-behaved child out; a hostile one can still find the data dir and the
+ * socket by itself, which only `tkw exec --sandbox` prevents (X2).
+ */
+export function childBaseEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  // Windows names are case-insensitive, so `Tokenwarden_Home` is the same variable.
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !name.toUpperCase().startsWith('TOKENWARDEN_') || CHILD_SETTINGS.has(name)));
+}
+
 export type Shell = 'sh' | 'fish' | 'powershell';
 
 const singleQuote = (v: string): string => `'${v.replaceAll("'", `'\\''`)}'`;

@@ -1,12 +1,14 @@
 /** Proxy-facing commands: exec, proxy-env, ca, proxy-key. They need a running owner (the proxy lives there). */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { basename } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { CommandContext } from '../context.ts';
 import { printJson } from '../context.ts';
 import { formatFailure, usageError, warnLine } from '../fail.ts';
-import { proxyEnv, renderEnv, type Shell } from '../proxy-env.ts';
+import { childBaseEnv, proxyEnv, renderEnv, type Shell } from '../proxy-env.ts';
+import { checkSandbox, locateBwrap, sandboxOutcome, spawnSandboxed, type SandboxPlan } from '../exec-sandbox.ts';
+import { findProgram } from '../which.ts';
 import { requireDaemon, type Session } from '../session.ts';
 import { caFilePaths } from '../../core/proxy/ca-file.ts';
 import { resolveDataDir } from '../../core/data-dir.ts';
@@ -45,8 +47,9 @@ export function registerProxy(program: Command, ctx: CommandContext): void {
     .argument('[command...]', 'the command and its arguments, after --')
     .option('--env-token <var>', 'put the access token in this env var instead of using the proxy')
     .option('--ttl <duration>', 'also let the child\'s access key expire after 90s, 10m, 2h or 7d')
+    .option('--sandbox', 'Linux, with bubblewrap: hide the data dir, the control socket and other processes from the command')
     .allowUnknownOption()
-    .action(async (name: string, command: string[], opts: { envToken?: string; ttl?: string }, cmd: Command) => {
+    .action(async (name: string, command: string[], opts: { envToken?: string; ttl?: string; sandbox?: boolean }, cmd: Command) => {
       const [file, ...args] = command;
       if (!file) throw usageError('Give the command to run after --, e.g. tkw exec github -- curl https://api.github.com/user');
       if (!rawArgs(cmd).includes('--') && command.some((a) => a.startsWith('-'))) {
@@ -54,19 +57,27 @@ export function registerProxy(program: Command, ctx: CommandContext): void {
       }
       if (opts.envToken !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(opts.envToken)) throw usageError('--env-token needs an environment variable name.');
       const ttlSeconds = ttlFlag(opts.ttl);
-      // The passphrase opens the whole vault; the child gets one credential's access, never that (S7).
-      const { TOKENWARDEN_PASSPHRASE: _passphrase, ...inherited } = io.env;
+      // X3: refused before anything is asked of the owner, and never run without the sandbox instead.
+      const bwrap = opts.sandbox ? locateBwrap(io.env) : undefined;
+      // X1, S7: no passphrase, no TOKENWARDEN_HOME; the child gets one credential's access, never the vault's.
+      const inherited = childBaseEnv(io.env);
       const { envToken } = opts;
       const outcome = envToken
-        ? await runChild(file, args, { ...inherited, [envToken]: await ctx.withSession((session) => session.api.token(name)) }, io)
+        ? await ctx.withSession(async (session) => {
+            // Checked before the token is read, so a refusal reads none.
+            const sandbox = bwrap ? sandboxFor(bwrap, session.home, [], io.env) : undefined;
+            return { sandbox, token: await session.api.token(name) };
+          }).then(({ token, sandbox }) => runChild(file, args, { ...inherited, [envToken]: token }, io, sandbox))
         : await ctx.withSession(async (session) => {
             // A6: the child gets a fresh key for NAME alone, never the master key. The key lives only while this
             // control connection is open, so the owner revokes it however tkw ends: child exit, Ctrl-C or SIGKILL.
             requireDaemon(session, 'The proxy');
+            // Checked before the key exists, so a refusal leaves none behind; the CA files it binds back must exist.
+            const sandbox = bwrap ? sandboxFor(bwrap, session.home, Object.values(await caFiles(session)), io.env) : undefined;
             const label = `exec ${basename(file)}`.slice(0, 100);
             const scoped = await session.api.createAccessKey({ for: [name], label, whileConnected: true, ...(ttlSeconds ? { ttlSeconds } : {}) });
             try {
-              return await runChild(file, args, { ...inherited, ...(await envFor(session, name, io.env.NODE_OPTIONS, scoped.key)) }, io);
+              return await runChild(file, args, { ...inherited, ...(await envFor(session, name, io.env.NODE_OPTIONS, scoped.key)) }, io, sandbox);
             } finally {
               // Revoked before we exit, not a moment after: closing the connection would also do it, asynchronously.
               await session.api.revokeAccessKey(scoped.id).catch(() => undefined);
@@ -155,27 +166,57 @@ interface ChildOutcome {
   signal: NodeJS.Signals | null;
 }
 
+interface Sandbox {
+  bwrap: string;
+  plan: SandboxPlan;
+}
+
+/** X2: what the child must not see (the data dir, wherever the owner's socket is) and the CA files it must read. */
+function sandboxFor(bwrap: string, home: string, readable: string[], env: NodeJS.ProcessEnv): Sandbox {
+  const real = (path: string) => (existsSync(path) ? realpathSync(path) : path);
+  const socketPath = readOwnerLock(home)?.socketPath;
+  const plan: SandboxPlan = {
+    dataDir: realpathSync(home),
+    socketPaths: socketPath && existsSync(socketPath) ? [real(socketPath)] : [],
+    readable: readable.filter((path) => existsSync(path)).map(real),
+  };
+  checkSandbox(bwrap, plan, env);
+  return { bwrap, plan };
+}
+
 /**
  * Runs the child with inherited stdio; the caller turns its exit code or signal into ours (after revoking its key).
  * A program that cannot be found exits 127 and one that cannot be run 126, as shells do.
  */
-function runChild(file: string, args: string[], env: NodeJS.ProcessEnv, io: CommandContext['io']): Promise<ChildOutcome> {
+function runChild(file: string, args: string[], env: NodeJS.ProcessEnv, io: CommandContext['io'], sandbox?: Sandbox): Promise<ChildOutcome> {
+  // bwrap would report a missing program as its own exit 1; found first, it exits 127 as without the sandbox.
+  if (sandbox && !findProgram(file, env)) return Promise.resolve(missingProgram(file, io));
   return new Promise((resolve) => {
-    const child = spawn(file, args, { stdio: 'inherit', env });
-    const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
+    const sandboxed = sandbox ? spawnSandboxed(sandbox.bwrap, sandbox.plan, [file, ...args], env) : undefined;
+    const child = sandboxed?.child ?? spawn(file, args, { stdio: 'inherit', env });
+    let forwarded: NodeJS.Signals | undefined;
+    const forward = (signal: NodeJS.Signals) => () => {
+      forwarded = signal;
+      if (sandboxed) sandboxed.signal(signal);
+      else child.kill(signal);
+    };
     const handlers = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((s) => [s, forward(s)] as const);
     for (const [s, h] of handlers) process.on(s, h);
     const cleanup = () => handlers.forEach(([s, h]) => process.off(s, h));
     child.on('error', (err: NodeJS.ErrnoException) => {
       cleanup();
-      const missing = err.code === 'ENOENT';
-      const why = missing ? 'was not found (check the name and PATH)' : `cannot be run (${err.code ?? 'spawn failed'})`;
-      io.err(`${formatFailure(new TokenwardenError('ERR_USAGE', `"${file}" ${why}.`)).line}\n`);
-      resolve({ code: missing ? 127 : 126, signal: null });
+      if (err.code === 'ENOENT') return resolve(missingProgram(sandbox ? sandbox.bwrap : file, io));
+      io.err(`${formatFailure(new TokenwardenError('ERR_USAGE', `"${sandbox ? sandbox.bwrap : file}" cannot be run (${err.code ?? 'spawn failed'}).`)).line}\n`);
+      resolve({ code: 126, signal: null });
     });
     child.on('exit', (code, signal) => {
       cleanup();
-      resolve({ code: code ?? 1, signal });
+      resolve(sandbox ? sandboxOutcome(code, signal, forwarded) : { code: code ?? 1, signal });
     });
   });
+}
+
+function missingProgram(file: string, io: CommandContext['io']): ChildOutcome {
+  io.err(`${formatFailure(new TokenwardenError('ERR_USAGE', `"${file}" was not found (check the name and PATH).`)).line}\n`);
+  return { code: 127, signal: null };
 }
