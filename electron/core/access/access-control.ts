@@ -4,11 +4,11 @@
  * never reaches the upstream (SECURITY A1). Rate and uses are taken in the same tick as the decision (A2).
  */
 import { TokenwardenError } from '../errors.ts';
-import { ProxyRejection } from '../proxy/proxy-error.ts';
+import { AccessRefused } from './access-refused.ts';
 import { ACCESS_KEY_PREFIX, compiledKeyPolicy, hashKey, usesLeft, type StoredKey } from './access-keys.ts';
 import type { AccessStore } from './access-store.ts';
 import { ConcurrencyGate } from './concurrency-gate.ts';
-import { decide, keyStatus, type CredentialView, type KeyView, type Refusal } from './decide.ts';
+import { decide, keyRefusal, keyStatus, missingKeyRefusal, type CredentialView, type KeyView } from './decide.ts';
 import { compilePolicy, type CompiledPolicy } from './policy.ts';
 import type { Policy } from '../../../shared/policy.ts';
 import { TokenBucket } from './token-bucket.ts';
@@ -90,29 +90,29 @@ export class AccessControl implements ProxyAccess {
     if (!presented.startsWith(ACCESS_KEY_PREFIX)) return undefined;
     const key = this.#store.byHash(hashKey(presented));
     if (!key) return undefined;
-    const status = keyStatus({ revokedAt: key.revokedAt, usesLeft: usesLeft(key), expiresAt: key.expiresAt }, this.#now());
-    if (status !== 'active') throw rejection(decide({ method: 'GET', target: '/' }, { name: '', policy: undefined, usesLeft: null, rateWaitMs: 0 }, this.#keyView(key, 0)) as Refusal);
+    const refused = keyRefusal(this.#keyView(key, 0));
+    if (refused) throw new AccessRefused(refused);
     return { kind: 'key', id: key.id };
   }
 
   checkScope(caller: ProxyCaller, credentialName: string): void {
     if (caller.kind === 'owner') return;
     const key = this.#store.byId(caller.id);
-    if (!key) throw new ProxyRejection('ERR_KEY_REVOKED', `Access key ${caller.id} was revoked.`, { rule: 'key' });
-    if (!key.for.includes(credentialName)) {
-      throw new ProxyRejection('ERR_KEY_SCOPE', `Access key ${key.id} is not for credential "${credentialName}" (rule: scope).`, { rule: 'scope' });
-    }
+    if (!key) throw new AccessRefused(missingKeyRefusal(caller.id));
+    // Scope only: at CONNECT time the key's status is checked by identify, as for every mode.
+    const refused = keyRefusal({ id: key.id, for: key.for, status: 'active' }, credentialName);
+    if (refused) throw new AccessRefused(refused);
   }
 
   admit(request: AdmitRequest): Release | Promise<Release> {
     const policy = compilePolicy(request.credential.policy);
     const key = request.caller.kind === 'key' ? this.#store.byId(request.caller.id) : undefined;
     if (!policy && request.caller.kind === 'owner') return NOOP;
-    if (request.caller.kind === 'key' && !key) throw new ProxyRejection('ERR_KEY_REVOKED', `Access key ${request.caller.id} was revoked.`, { rule: 'key' });
+    if (request.caller.kind === 'key' && !key) throw new AccessRefused(missingKeyRefusal(request.caller.id));
     const state = this.#state(request.credential.name, policy);
     const keyBucket = key ? this.#keyBucket(key) : undefined;
     const decision = this.#decide(request, policy, state, key, keyBucket, true);
-    if (!decision.allow) throw rejection(decision);
+    if (!decision.allow) throw new AccessRefused(decision);
     state?.bucket?.take();
     keyBucket?.take();
     const acquired = state?.gate?.acquire(`Credential "${request.credential.name}"`, request.signal);
@@ -123,7 +123,7 @@ export class AccessControl implements ProxyAccess {
       const again = this.#decide(request, policy, state, key, keyBucket, false);
       if (!again.allow) {
         release();
-        throw rejection(again);
+        throw new AccessRefused(again);
       }
       return this.#takeUses(request, policy, key, release);
     }, concurrencyRefusal);
@@ -212,13 +212,6 @@ function useId(credential: { name: string; id?: string | undefined }): string {
 
 /** The gate's timeout, as a refusal that names its rule. */
 function concurrencyRefusal(err: unknown): never {
-  if (err instanceof TokenwardenError && err.code === 'ERR_CONCURRENCY') throw new ProxyRejection(err.code, err.message, { rule: 'concurrency' });
+  if (err instanceof TokenwardenError && err.code === 'ERR_CONCURRENCY') throw new AccessRefused({ code: err.code, rule: 'concurrency', message: err.message });
   throw err;
-}
-
-function rejection(refusal: Refusal): ProxyRejection {
-  return new ProxyRejection(refusal.code, refusal.message, {
-    rule: refusal.rule,
-    ...(refusal.retryAfterSeconds !== undefined ? { headers: { 'retry-after': String(refusal.retryAfterSeconds) } } : {}),
-  });
 }

@@ -106,16 +106,29 @@ export function keyStatus(key: { revokedAt: string | null; usesLeft: number | nu
   return 'active';
 }
 
-export function decide(request: DecideRequest, credential: CredentialView, key?: KeyView): Decision {
-  if (key) {
-    if (key.status !== 'active') {
-      const dead = KEY_DEAD[key.status];
-      return refuse(dead.code, 'key', `Access key ${key.id} ${dead.text}.`);
-    }
-    if (!key.for.includes(credential.name)) {
-      return refuse('ERR_KEY_SCOPE', 'scope', `Access key ${key.id} is not for credential "${credential.name}" (rule: scope).`);
-    }
+/**
+ * What is wrong with the key itself, before any request is looked at: expired, used up or revoked, or (given a
+ * credential) not for that credential. Undefined when the key may go on to the request's own rules.
+ */
+export function keyRefusal(key: Pick<KeyView, 'id' | 'for' | 'status'>, credentialName?: string): Refusal | undefined {
+  if (key.status !== 'active') {
+    const dead = KEY_DEAD[key.status];
+    return refuse(dead.code, 'key', `Access key ${key.id} ${dead.text}.`);
   }
+  if (credentialName !== undefined && !key.for.includes(credentialName)) {
+    return refuse('ERR_KEY_SCOPE', 'scope', `Access key ${key.id} is not for credential "${credentialName}" (rule: scope).`);
+  }
+  return undefined;
+}
+
+/** A key id the store no longer has: revoked and forgotten. */
+export function missingKeyRefusal(id: string): Refusal {
+  return refuse('ERR_KEY_REVOKED', 'key', `Access key ${id} was revoked.`);
+}
+
+export function decide(request: DecideRequest, credential: CredentialView, key?: KeyView): Decision {
+  const refusedKey = key && keyRefusal(key, credential.name);
+  if (refusedKey) return refusedKey;
   const method = request.method.toUpperCase();
   const cred = credential.policy;
   if (cred?.methods) {

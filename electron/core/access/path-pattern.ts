@@ -85,7 +85,7 @@ function isDotSegment(segment: string): boolean {
  * segment that no reading here shows.
  */
 function hasLookalikeSeparator(segment: string): boolean {
-  if (!/[^\x00-\x7f]/.test(segment)) return false;
+  if (!/[\u0080-\uffff]/.test(segment)) return false;
   for (const ch of segment) if (ch.charCodeAt(0) > 0x7f && /[./\\]/.test(ch.normalize('NFKC'))) return true;
   return false;
 }

@@ -2,6 +2,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { ERROR_SPECS, toErrorPayload, type ErrorCode } from '../../../shared/errors.ts';
+import { AccessRefused } from '../access/access-refused.ts';
 
 const STATUS_TEXT: Record<number, string> = {
   400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 407: 'Proxy Authentication Required',
@@ -42,6 +43,10 @@ export interface ErrorAnswer {
 export function toErrorAnswer(err: unknown): ErrorAnswer {
   if (err instanceof ProxyRejection) {
     return { status: err.status, code: err.code, body: errorBody(err.code, err.message, err.rule), close: err.close, headers: err.headers };
+  }
+  if (err instanceof AccessRefused) {
+    const headers = err.retryAfterSeconds === undefined ? undefined : { 'retry-after': String(err.retryAfterSeconds) };
+    return { status: ERROR_SPECS[err.code].http, code: err.code, body: errorBody(err.code, err.message, err.rule), close: false, headers };
   }
   const payload = toErrorPayload(err);
   return { status: ERROR_SPECS[payload.code].http, code: payload.code, body: errorBody(payload.code, payload.message), close: false };
