@@ -4,6 +4,7 @@
  * anything. Under `--sandbox` (bubblewrap) the data dir, the control socket and the owner's /proc are gone
  * while its own requests still go through the proxy (X2); with no usable bubblewrap nothing runs (X3).
  */
+import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +17,9 @@ import { authorizationsOf, makeTlsMaterial, startUpstream, type TestUpstream } f
 
 const MINE = 'tkwcanary_sandbox_mine_4f8e2a61';
 const OTHER = 'tkwcanary_sandbox_other_9b3c7d05';
-const HAS_BWRAP = hasProgram('bwrap');
+// Installed is not enough: where user namespaces are blocked (some CI runners), bwrap is there but cannot run, and
+// --sandbox then refuses, which the X3 tests below cover.
+const HAS_BWRAP = hasProgram('bwrap') && spawnSync('bwrap', ['--dev-bind', '/', '/', '--unshare-pid', '--proc', '/proc', 'true']).status === 0;
 let cli: CliEnv;
 let daemon: DaemonHandle;
 let mine: TestUpstream;
