@@ -2,6 +2,7 @@
 import { Option, type Command } from 'commander';
 import { AuditQuery, SinceInput, type AuditEntry, type AuditVerifyResult } from '../../../shared/audit-model.ts';
 import { auditDir } from '../../core/audit/audit-files.ts';
+import { segmentRange } from '../../core/audit/audit-entry.ts';
 import { addRequestStats, filterOf, forEachEntry, queryAudit } from '../../core/audit/audit-reader.ts';
 import { parseSince } from '../../core/audit/since.ts';
 import { StatsAccumulator } from '../../core/audit/stats.ts';
@@ -86,7 +87,7 @@ export function registerAudit(program: Command, ctx: CommandContext): void {
           const result = session.mode === 'daemon' ? await session.api.auditVerify() : await verifyWithoutOwner(ctx, session.home);
           if (opts.json) printJson(io, result);
           if (!result.intact) throw new TokenwardenError('ERR_AUDIT_TAMPERED', result.problem?.message ?? 'The audit log was changed.');
-          if (!opts.json) io.out(`intact (${result.entries} entries)\n`);
+          if (!opts.json) io.out(`intact (${result.entries} entries)${result.dropped ? `; retention dropped ${segmentRange(result.dropped.from, result.dropped.to)}` : ''}\n`);
         },
         { unlock: false },
       ),

@@ -94,4 +94,14 @@ describe('tkw audit verify and deleted segments (L5)', () => {
     expect(sealed.code).toBe(exitCodeFor('ERR_AUDIT_TAMPERED'));
     expect(sealed.result.problem).toMatchObject({ reason: 'removed', file: 'audit-000006.jsonl', message: expect.stringContaining('found when the log was reopened') });
   }, 90_000);
+
+  it('L5 files retention dropped itself (three kept) leave verify intact, and it says which were dropped', async () => {
+    const cli = setup({ TOKENWARDEN_AUDIT_MAX_BYTES: String(64 * 1024), TOKENWARDEN_AUDIT_MAX_FILES: '3' });
+    expect((await cli.run(['add', 'api', '--host', upstream.origin, '--allow-insecure-loopback', '--token-stdin'], { input: 'tkw-l5-token' })).code).toBe(0);
+    await fillFiveSegments(cli);
+    expect(segmentsOf(cli)).toEqual(['audit-000003.jsonl', 'audit-000004.jsonl', 'audit-000005.jsonl']);
+    const intact = await cli.run(['audit', 'verify']);
+    expect(intact.code).toBe(0);
+    expect(intact.stdout).toMatch(/^intact \(\d+ entries\); retention dropped audit-000001\.jsonl\b.*audit-000002\.jsonl\n$/);
+  }, 180_000);
 });
