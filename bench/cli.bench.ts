@@ -1,11 +1,12 @@
 /**
  * bench:cli — start-up of `tkw token NAME` and `tkw list` (bundled, TypeScript source, npx; with and without a
  * running owner), the daemon's time to ready, idle RSS and RSS under c=200, and the cost of each large module.
- * Every figure is a ratio against a reference measured in the same run (`node -e 0`, a bare http server, scrypt).
+ * Every figure is a ratio against a reference measured in the same run (`node -e 0`, a bare http server, scrypt);
+ * CLI starts are paired with a `node -e 0` round by round, so load that drifts during the run cancels out.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { scryptSync } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -15,6 +16,8 @@ import { DAEMON_ENV, DAEMON_NODE_FLAGS } from '../electron/cli/daemon-node-flags
 import { createService } from '../electron/core/create-service.ts';
 import { has, load } from '../test/fixtures/proxy-load.ts';
 import { median, round, writeResults } from './bench-kit.ts';
+// @ts-expect-error -- plain JS script without types (it must run on old Nodes)
+import { isCurrent } from '../scripts/build-cli.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const BIN = join(ROOT, 'bin/tokenwarden.js');
@@ -45,6 +48,42 @@ const medianOf = (runs: number, fn: () => number): number => {
   return round(median(Array.from({ length: runs }, fn)));
 };
 
+/** A command's median wall time, the median `node -e 0` of the same rounds, and the median of the per-round ratios. */
+interface Paired {
+  ms: number;
+  refMs: number;
+  ratio: number;
+  /** Without an owner: the per-round ratio after taking the measured KDF off the command's time. */
+  ratioLessKdf: number;
+}
+
+/** Each round times `node -e 0` and then the command, so both see the same machine load. */
+function paired(runs: number, fn: () => number, kdf: number): Paired {
+  fn(); // warm the compile cache and the page cache; not counted
+  const rounds = Array.from({ length: runs }, () => {
+    const ref = timeCommand(process.execPath, ['-e', '0']);
+    return { ref, ms: fn() };
+  });
+  return {
+    ms: round(median(rounds.map((r) => r.ms))),
+    refMs: round(median(rounds.map((r) => r.ref))),
+    ratio: round(median(rounds.map((r) => r.ms / r.ref)), 2),
+    ratioLessKdf: round(median(rounds.map((r) => (r.ms - kdf) / r.ref)), 2),
+  };
+}
+
+/**
+ * Other work in the checkout can change a bundled source mid-run, and bin/ then runs the TypeScript source
+ * instead: a bundle cell is measured again (rebuilt first) until the bundle stayed current all through it.
+ */
+function onCurrentBundle(measure: () => Paired): Paired & { rebuilds: number } {
+  for (let rebuilds = 0; ; rebuilds++) {
+    if (spawnSync(process.execPath, [join(ROOT, 'scripts/build-cli.js')], { stdio: 'ignore' }).status !== 0) throw new Error('build-cli failed');
+    const result = measure();
+    if ((isCurrent as () => boolean)() || rebuilds === 3) return { ...result, rebuilds };
+  }
+}
+
 function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN) / 1024;
@@ -72,6 +111,51 @@ async function stop(child: ChildProcess): Promise<void> {
 }
 
 const settle = () => new Promise((r) => setTimeout(r, 1500));
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string };
+  children?: number[];
+}
+
+/**
+ * Where one `node <argv>` start spends its time (0.1 ms sampling), by phase: each sample goes to the innermost
+ * of node:net's loading, dist/cli/fast.cjs, dist/cli/tkw.js and bin/ on its stack, else to Node itself (start-up,
+ * module loader, compiling, exit, native time V8 does not attribute) or to waiting (idle: the owner's answers).
+ * The profiler slows a start down, so compare these with a profiled `node -e 0`, not with the timings above.
+ */
+function profileStart(argv: string[]): { totalMs: number; phases: Record<string, number> } {
+  const dir = mkdtempSync(join(tmpdir(), 'tkw-bench-prof-'));
+  try {
+    const profiled = spawnSync(process.execPath, ['--cpu-prof', '--cpu-prof-interval', '100', '--cpu-prof-dir', dir, ...argv], { env, stdio: 'ignore' });
+    if (profiled.status !== 0) throw new Error(`profiled ${argv.join(' ')} exited ${profiled.status}`);
+    const profile = JSON.parse(readFileSync(join(dir, readdirSync(dir)[0]!), 'utf8')) as { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
+    const parent = new Map<number, ProfileNode>();
+    for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node);
+    const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+    const phaseOf = (node: ProfileNode | undefined): string => {
+      if (node?.callFrame.functionName === '(idle)') return 'waiting (idle)';
+      if (node?.callFrame.functionName === '(garbage collector)') return 'garbage collection';
+      for (let at = node; at; at = parent.get(at.id)) {
+        const { url, functionName } = at.callFrame;
+        if (url === 'node:net' && functionName === '') return 'loading node:net and streams';
+        if (url.endsWith('/dist/cli/fast.cjs')) return 'dist/cli/fast.cjs';
+        if (url.endsWith('/dist/cli/tkw.js') || /\/dist\/cli\/chunk-/.test(url)) return 'dist/cli/tkw.js';
+        if (url.endsWith('/bin/tokenwarden.js')) return 'bin/tokenwarden.js';
+      }
+      return 'Node itself';
+    };
+    const phases: Record<string, number> = {};
+    profile.samples.forEach((id, i) => {
+      const phase = phaseOf(byId.get(id));
+      phases[phase] = (phases[phase] ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000;
+    });
+    for (const phase of Object.keys(phases)) phases[phase] = round(phases[phase]!);
+    return { totalMs: round(Object.values(phases).reduce((a, b) => a + b, 0)), phases };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 /** Import time and RSS growth of one module in a fresh process (after `node -e 0`'s own baseline). */
 function moduleCost(specifier: string): { ms: number; rssMb: number } {
@@ -113,12 +197,13 @@ const WAYS: Record<Way, { command: string; args: string[]; env: NodeJS.ProcessEn
   npx: { command: 'npx', args: ['tkw'], env: {}, runs: NPX_RUNS },
 };
 const COMMANDS: [string, string[]][] = [['token NAME', ['token', 'local']], ['list', ['list']]];
-function startTimes(): Record<string, Record<Way, number>> {
-  const out: Record<string, Record<Way, number>> = {};
+function startTimes(): Record<string, Record<Way, Paired>> {
+  const out: Record<string, Record<Way, Paired>> = {};
   for (const [label, args] of COMMANDS) {
-    out[label] = {} as Record<Way, number>;
+    out[label] = {} as Record<Way, Paired>;
     for (const [way, w] of Object.entries(WAYS) as [Way, (typeof WAYS)[Way]][]) {
-      out[label][way] = medianOf(w.runs, () => timeCommand(w.command, [...w.args, ...args], w.env));
+      const measure = () => paired(w.runs, () => timeCommand(w.command, [...w.args, ...args], w.env), kdfMs);
+      out[label][way] = way === 'bundle' ? onCurrentBundle(measure) : measure();
     }
   }
   return out;
@@ -153,6 +238,9 @@ for (let i = 0; i < 5; i++) {
 const daemon = await startUntil(DAEMON, /ready proxy=/, daemonEnv);
 const proxyUrl = /ready proxy=(\S+)/.exec(daemon.out())![1]!;
 const withOwner = startTimes();
+spawnSync(process.execPath, [join(ROOT, 'scripts/build-cli.js')], { stdio: 'ignore' });
+const tokenProfile = profileStart([BIN, 'token', 'local']);
+const nodeProfile = profileStart(['-e', '0']);
 const proxyEnv = JSON.parse(spawnSync(process.execPath, [BIN, 'proxy-env', 'local', '--json'], { env, encoding: 'utf8' }).stdout) as Record<string, string>;
 const key = decodeURIComponent(new URL(proxyEnv.HTTP_PROXY!).password);
 await settle();
@@ -182,23 +270,24 @@ const MODULES: [string, string][] = [
 const modules = MODULES.map(([label, spec]) => ({ label, ...moduleCost(spec) }));
 
 // ---- results ----
-const ratio = (ms: number) => round(ms / nodeCold, 2);
 const goalRows: (string | number)[][] = [];
 const goals: Record<string, { value: number; goal: string; met: boolean }> = {};
+/** With an owner, the bundle takes the fast path (no commander, no zod): `token` as fast as `gh auth token`. */
+const OWNER_GOALS: Record<string, Record<'bundle' | 'source', number>> = { 'token NAME': { bundle: 1.5, source: 3 }, list: { bundle: 2, source: 3 } };
 for (const [label] of COMMANDS) {
   for (const way of ['bundle', 'source', 'npx'] as Way[]) {
     const owner = withOwner[label]![way];
-    const ownerRatio = ratio(owner);
     const alone = withoutOwner[label]![way];
-    const aloneRatio = ratio(alone - kdfMs);
-    const gated = way !== 'npx';
-    if (gated) {
-      goals[`${label}_${way}_with_owner`] = { value: ownerRatio, goal: '<= 3x', met: ownerRatio <= 3 };
-      goals[`${label}_${way}_without_owner`] = { value: aloneRatio, goal: '<= 6x + KDF', met: aloneRatio <= 6 };
+    const ownerGoal = way === 'npx' ? undefined : OWNER_GOALS[label]![way];
+    const aloneMet = alone.ratioLessKdf <= 6;
+    if (ownerGoal !== undefined) {
+      goals[`${label}_${way}_with_owner`] = { value: owner.ratio, goal: `<= ${ownerGoal}x`, met: owner.ratio <= ownerGoal };
+      goals[`${label}_${way}_without_owner`] = { value: alone.ratioLessKdf, goal: '<= 6x + KDF', met: aloneMet };
     }
-    const mark = (met: boolean) => (gated ? (met ? 'met' : 'missed') : 'reported');
-    goalRows.push([`\`tkw ${label}\`, ${way}, running owner`, `${owner} ms`, `\`node -e 0\`: ${nodeCold} ms`, `${ownerRatio}×`, '≤ 3×', mark(ownerRatio <= 3)]);
-    goalRows.push([`\`tkw ${label}\`, ${way}, no owner (opens the vault)`, `${alone} ms`, `\`node -e 0\` ${nodeCold} ms + scrypt ${kdfMs} ms`, `${aloneRatio}× + KDF`, '≤ 6× + KDF', mark(aloneRatio <= 6)]);
+    const mark = (met: boolean) => (ownerGoal !== undefined ? (met ? 'met' : 'missed') : 'reported');
+    const ownerMet = ownerGoal !== undefined && owner.ratio <= ownerGoal;
+    goalRows.push([`\`tkw ${label}\`, ${way}, running owner`, `${owner.ms} ms`, `\`node -e 0\`: ${owner.refMs} ms`, `${owner.ratio}×`, ownerGoal ? `≤ ${ownerGoal}×` : '—', mark(ownerMet)]);
+    goalRows.push([`\`tkw ${label}\`, ${way}, no owner (opens the vault)`, `${alone.ms} ms`, `\`node -e 0\` ${alone.refMs} ms + scrypt ${kdfMs} ms`, `${alone.ratioLessKdf}× + KDF`, '≤ 6× + KDF', mark(aloneMet)]);
   }
 }
 const daemonReady = round(median(daemons.map((d) => d.readyMs)));
@@ -218,12 +307,16 @@ goalRows.push(
   [`daemon peak RSS under c=200 (gateway, ${LOAD_S} s${loaded ? `, ${Math.round(loaded.rps)} req/s, ${loaded.errors} errors` : ''})`, `${peakRss} MB`, `idle before: ${round(idleBeforeLoad)} MB`, `${perConnectionKb} KB per connection`, '≤ 150 MB', peakRss <= 150 ? 'met' : 'missed'],
 );
 const loadAfter = loadavg()[0]!;
-const best = (label: string) => (withOwner[label]!.bundle <= withOwner[label]!.source ? 'bundle' : 'source');
+const best = (label: string) => (withOwner[label]!.bundle.ms <= withOwner[label]!.source.ms ? 'bundle' : 'source');
+const rebuilt = [...Object.values(withOwner), ...Object.values(withoutOwner)].reduce((n, cells) => n + ((cells.bundle as Paired & { rebuilds?: number }).rebuilds ?? 0), 0);
 const results = {
   nodeColdMs: nodeCold,
   scryptMs: kdfMs,
   withOwner,
   withoutOwner,
+  tokenProfile,
+  nodeProfile,
+  bundleRebuildsDuringRun: rebuilt,
   daemon: { readyMs: daemonReady, readyUnlockedMs: daemonUnlocked, idleRssMb: daemonRss, bareReadyMs: bareReady, bareIdleRssMb: bareRss, idleBeforeLoadMb: round(idleBeforeLoad), peakRssC200Mb: peakRss, rssAtEndOfLoadMb: round(underLoad), rssSettledAfterLoadMb: round(afterLoad), perConnectionKb, load: loaded },
   modules,
   goals,
@@ -237,7 +330,8 @@ const file = writeResults('cli', results, {
     ...modules.map((m) => [`module: ${m.label}`, `${m.ms} ms`, '—', `+${m.rssMb} MB RSS`, '—', 'cost']),
   ],
   notes: [
-    `Median of ${RUNS} starts per cell (${NPX_RUNS} for npx), after one discarded warm-up; wall time of the whole process, as a user sees it. "bundle" is bin/tokenwarden.js running dist/cli (esbuild, built by \`prepare\`), "source" the same bin with TOKENWARDEN_CLI_SOURCE=1 (TypeScript through type stripping, with the same lazy imports), "npx" is \`npx tkw\` in the checkout.`,
+    `Paired rounds: each of ${RUNS} rounds per cell (${NPX_RUNS} for npx), after one discarded warm-up, times \`node -e 0\` and then the command; the ratio is the median of the per-round ratios, the times are medians of wall time of the whole process, as a user sees it (the reference column is that cell's own \`node -e 0\`). "bundle" is bin/tokenwarden.js running dist/cli (esbuild, built by \`prepare\`), "source" the same bin with TOKENWARDEN_CLI_SOURCE=1 (TypeScript through type stripping, with the same lazy imports), "npx" is \`npx tkw\` in the checkout. A bundle cell is measured again, after a rebuild, when a source changed during it (other work in the checkout): ${rebuilt} time(s) in this run.`,
+    `With an owner, \`token\`, \`list\` and \`status\` take the fast path (electron/cli/fast/, bundled apart as dist/cli/fast.cjs): one request on the control socket after the ping handshake, without commander or the zod contract; the source way runs the same fast entry from TypeScript, but its \`list\` still loads zod, through format.ts's import of shared/policy.ts (tree shaking drops it from the bundle only). Where a profiled fast \`tkw token\` spends its ${tokenProfile.totalMs} ms (bundle, --cpu-prof at 0.1 ms, which slows every start; a profiled \`node -e 0\` took ${nodeProfile.totalMs} ms): ${Object.entries(tokenProfile.phases).sort((a, b) => b[1] - a[1]).map(([phase, ms]) => `${phase} ${ms} ms`).join(', ')}. "Node itself" is start-up, the module loader, compiling, exit and native time V8 does not attribute; the rest of a fast start is node:net (the socket client needs it) and the fast entry's own code.`,
     `Kept: the bundle, the default whenever it is current (with an owner it is the faster of the two for \`token\`: ${best('token NAME')}; for \`list\`: ${best('list')}); the source is the fallback in a checkout with edited files. A socket client never loads the core: \`tkw daemon\` imports the owner on demand, and the bundle is split at every dynamic import.`,
     `Without an owner the command opens the vault itself and derives the passphrase key (scrypt N=2^15, r=8, p=1: ${kdfMs} ms in this run), so that goal is "≤ 6× \`node -e 0\` plus the KDF"; the ratio shown excludes the measured KDF.`,
     `Daemon: median of 5 starts of \`${Object.entries(DAEMON_ENV).map(([k, v]) => `${k}=${v}`).join(' ')} node ${DAEMON_NODE_FLAGS.join(' ')} bin/tokenwarden.js daemon --foreground\` (the bundle, started the way every Tokenwarden start of a daemon does it) until it logs ready; RSS read from /proc 1.5 s after ready. The goal row starts without a passphrase (serving, vault locked); the row after it unlocks with TOKENWARDEN_PASSPHRASE first. The c=200 load is wrk through the gateway to a local http upstream; peak RSS sampled every 100 ms. Per-connection memory = (peak − idle) / 200.`,

@@ -2,10 +2,10 @@
 // Bundles the CLI with esbuild into dist/cli/ (ESM, code-split at every dynamic import), so that
 //  - an installed package runs plain JavaScript: Node refuses to strip types under node_modules;
 //  - a start loads one small entry chunk and only the chunks its command needs.
-// dist/cli/fast.js is a second, self-contained entry: `tkw token`/`list`/`status` against a running owner.
+// dist/cli/fast.cjs is a second, self-contained entry: `tkw token`/`list`/`status` against a running owner.
 // Run by `prepare` (npm ci / npm install in a checkout, git installs) and `prepack` (npm pack / publish).
 // dist/cli/inputs.json records every project source of both entries with its mtime and size, and which of them
-// fast.js holds: bin/tokenwarden.js runs a bundle only while its sources are unchanged, and the TypeScript source
+// fast.cjs holds: bin/tokenwarden.js runs a bundle only while its sources are unchanged, and the TypeScript source
 // otherwise, so a checkout never runs a stale bundle. The same record lets a second build in one `npm pack`
 // (prepack, then prepare) skip.
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -21,29 +21,24 @@ const NATIVE_EXTERNALS = ['@napi-rs/keyring', '@napi-rs/keyring-*'];
  * Node built-ins are loaded with require() instead of `import`: an ESM import of a built-in builds a facade that
  * reads every export, and node:http's lazy getters then load Node's internal undici (~40 ms) on every start.
  */
-const builtinsByRequire = builtinsPlugin({ sideEffects: undefined });
-
-/** `sideEffects: false` lets esbuild drop the require() of a built-in that no kept code uses. */
-function builtinsPlugin({ sideEffects }) {
-  return {
-    name: 'builtins-by-require',
-    setup(build) {
-      const names = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
-      build.onResolve({ filter: /^[a-z_:/]+$/ }, (args) => {
-        if (!names.has(args.path)) return undefined;
-        // The shim's own require() stays a real require of the built-in.
-        return args.namespace === 'builtin' ? { path: args.path, external: true } : { path: args.path, namespace: 'builtin', sideEffects };
-      });
-      build.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js' }));
-    },
-  };
-}
+const builtinsByRequire = {
+  name: 'builtins-by-require',
+  setup(build) {
+    const names = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
+    build.onResolve({ filter: /^[a-z_:/]+$/ }, (args) => {
+      if (!names.has(args.path)) return undefined;
+      // The shim's own require() stays a real require of the built-in.
+      return args.namespace === 'builtin' ? { path: args.path, external: true } : { path: args.path, namespace: 'builtin' };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js' }));
+  },
+};
 
 /**
  * For the fast entry only: every project module it reaches is taken as free of import-time side effects (they
  * declare functions, constants and zod schemas), so esbuild keeps only what `token`, `list` and `status` call.
  * Without it, format.ts's import of shared/policy.ts (for `show`) would bring zod along. A test checks that
- * dist/cli/fast.js holds neither zod nor commander.
+ * dist/cli/fast.cjs holds neither zod nor commander.
  */
 const sourcesWithoutSideEffects = {
   name: 'sources-without-side-effects',
@@ -85,7 +80,6 @@ export async function buildCli({ out = outdir } = {}) {
       absWorkingDir: root,
       outdir: staging,
       bundle: true,
-      format: 'esm',
       platform: 'node',
       target: 'node22',
       // Whitespace and syntax only: identifiers stay readable in TOKENWARDEN_DEBUG stack traces.
@@ -94,25 +88,28 @@ export async function buildCli({ out = outdir } = {}) {
       legalComments: 'none',
       logLevel: 'warning',
       external: NATIVE_EXTERNALS,
-      // Bundled CommonJS dependencies call require() for Node built-ins; ESM has none, so give each chunk one.
-      banner: { js: "import { createRequire as __tkwRequire } from 'node:module'; const require = __tkwRequire(import.meta.url);" },
       metafile: true,
     };
     const full = await build({
       ...common,
       entryPoints: { tkw: 'electron/cli/main.ts' },
+      format: 'esm',
       splitting: true,
+      // Bundled CommonJS dependencies call require() for Node built-ins; ESM has none, so give each chunk one.
+      banner: { js: "import { createRequire as __tkwRequire } from 'node:module'; const require = __tkwRequire(import.meta.url);" },
       plugins: [builtinsByRequire],
       // Chunks sit next to the entry: import.meta.url-relative paths (the daemon finds bin/ by one) keep their depth.
       chunkNames: '[name]-[hash]',
     });
     // `tkw token`/`list`/`status` with a running owner (electron/cli/fast/fast-main.ts): one file of its own,
     // built apart, because code splitting shares whole modules, and the full CLI's shared chunks hold zod.
+    // CommonJS, which bin/ require()s: a few ms less than an ESM import, and its built-ins are plain require()s.
     const fast = await build({
       ...common,
       entryPoints: { fast: 'electron/cli/fast/fast-main.ts' },
-      splitting: false,
-      plugins: [builtinsPlugin({ sideEffects: false }), sourcesWithoutSideEffects],
+      format: 'cjs',
+      outExtension: { '.js': '.cjs' },
+      plugins: [sourcesWithoutSideEffects],
     });
     // Files the CLI opens by a path relative to its own module (e.g. the Node preload that proxy-env names in
     // NODE_OPTIONS): dist/cli sits at the depth of electron/cli, so they keep their place relative to it.
@@ -129,8 +126,8 @@ export async function buildCli({ out = outdir } = {}) {
         const st = statSync(path.join(root, file));
         return [file, st.mtimeMs, st.size];
       });
-    // bin/tokenwarden.js checks only these before it runs fast.js, and all of `inputs` before tkw.js: the
-    // sources fast.js holds code of, so an edit to one that tree shaking left out (shared/policy.ts) does not
+    // bin/tokenwarden.js checks only these before it runs fast.cjs, and all of `inputs` before tkw.js: the
+    // sources fast.cjs holds code of, so an edit to one that tree shaking left out (shared/policy.ts) does not
     // send `tkw token` to the TypeScript source.
     const fastOutput = Object.values(fast.metafile.outputs).find((output) => output.entryPoint === 'electron/cli/fast/fast-main.ts');
     const fastInputs = inputs.map(([file]) => file).filter((file) => Object.hasOwn(fastOutput.inputs, file));

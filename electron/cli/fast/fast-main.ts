@@ -1,5 +1,5 @@
 /**
- * Entry of dist/cli/fast.js: `tkw token NAME`, `tkw list` and `tkw status` against a running owner without
+ * Entry of dist/cli/fast.cjs: `tkw token NAME`, `tkw list` and `tkw status` against a running owner without
  * commander or the zod contract, which cost most of a start (docs/PERFORMANCE.md). bin/tokenwarden.js calls
  * runFast first for those words; undefined means "not mine", and it then runs the full CLI, which also handles
  * every unusual case (no owner, an owner starting, a CLI holding the lock, an unreadable data dir).

@@ -68,7 +68,7 @@ const steady = (text: string): string =>
   text.replace(/^memory {6}.*$/m, 'memory      (varies)').replace(/"(rssBytes|heapUsedBytes|heapTotalBytes)": \d+/g, '"$1": 0');
 
 const WAYS = {
-  bundle: { bin: () => packagedBin, env: {}, fastModule: '/dist/cli/fast.js', fullModule: '/dist/cli/tkw.js' },
+  bundle: { bin: () => packagedBin, env: {}, fastModule: '/dist/cli/fast.cjs', fullModule: '/dist/cli/tkw.js' },
   source: { bin: () => BIN, env: { TOKENWARDEN_CLI_SOURCE: '1' }, fastModule: '/electron/cli/fast/fast-main.ts', fullModule: '/electron/cli/program.ts' },
 } as const;
 

@@ -45,7 +45,7 @@ function fakePackage(options: { sources: boolean; manifest: boolean; fast?: 'ans
   const fastList: string[] = [];
   if (options.fast) {
     const answer = options.fast === 'answers' ? 3 : 'undefined';
-    writeFileSync(join(root, 'dist/cli/fast.js'), `export async function runFast(argv) { console.log('fast bundle ' + argv.join(' ')); return ${answer}; }\n`);
+    writeFileSync(join(root, 'dist/cli/fast.cjs'), `exports.runFast = async (argv) => { console.log('fast bundle ' + argv.join(' ')); return ${answer}; };\n`);
     if (options.sources) {
       mkdirSync(join(root, 'electron/cli/fast'));
       writeFileSync(

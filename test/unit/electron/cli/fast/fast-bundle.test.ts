@@ -1,5 +1,5 @@
 /**
- * scripts/build-cli.js builds dist/cli/fast.js as one file of its own, holding neither zod nor commander, and
+ * scripts/build-cli.js builds dist/cli/fast.cjs as one file of its own, holding neither zod nor commander, and
  * records in dist/cli/inputs.json every source of both entries, with the fast entry's own list.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -43,9 +43,9 @@ function sourcesOf(entry: string): Set<string> {
 
 describe('the fast bundle', () => {
   it('is one file that holds neither zod nor commander, nor loads the built-ins only other commands need', () => {
-    const fast = readFileSync(join(out, 'fast.js'), 'utf8');
-    expect(fast).not.toMatch(/from\s*"\.\//);
-    expect(fast).not.toMatch(/import\(\s*"\.\//);
+    const fast = readFileSync(join(out, 'fast.cjs'), 'utf8');
+    expect(fast).not.toMatch(/require\(\s*"\.\.?\//);
+    expect(fast).not.toMatch(/import\(\s*"\.\.?\//);
     expect(fast).not.toMatch(/ZodError|\$ZodType|zod/);
     expect(fast).not.toMatch(/CommanderError|commander/);
     for (const builtin of ['node:tls', 'node:http', 'node:https', 'node:readline', 'node:child_process', 'node:fs/promises']) {
@@ -64,7 +64,7 @@ describe('the fast bundle', () => {
     expect(manifest.fast).toEqual(expect.arrayContaining(fastSources));
     expect(manifest.fast).toEqual(expect.arrayContaining(['electron/cli/format.ts', 'electron/core/vault/owner-lock.ts', 'shared/errors.ts']));
     expect(manifest.fast.filter((file) => !recorded.has(file))).toEqual([]);
-    // Tree shaking left it out of fast.js, so an edit to it must not send `tkw token` to the TypeScript source.
+    // Tree shaking left it out of fast.cjs, so an edit to it must not send `tkw token` to the TypeScript source.
     expect(manifest.fast).not.toContain('shared/policy.ts');
   });
 });
