@@ -1,10 +1,11 @@
 /**
- * Turns a proxied response into what the agent sees: headers and body redacted first (on the whole bytes
- * read, with the cut end treated as open), then decoded as text or base64. A proxy refusal becomes an error.
+ * Turns a proxied response into what the agent sees: every compression layer undone (declared or not), then
+ * headers and body redacted (on the whole bytes read, with the cut end treated as open), then shown as text or
+ * base64. A proxy refusal becomes an error.
  */
 import { isUtf8 } from 'node:buffer';
 import { isErrorCode, type ErrorCode } from '../../shared/errors.ts';
-import { contentEncodingOf, decodeContent } from './content-decoding.ts';
+import { declaredCodings, decodeBodyLayers } from '../core/redaction/body-layers.ts';
 import type { RawResponse } from './proxy-sender.ts';
 
 export interface HttpResultView extends Record<string, unknown> {
@@ -14,6 +15,8 @@ export interface HttpResultView extends Record<string, unknown> {
   body_encoding: 'text' | 'base64';
   /** The body was longer than the cap and was cut. */
   truncated: boolean;
+  /** The compressions undone before redaction, outermost first; absent when the body was plain. */
+  body_decoded?: string[];
 }
 
 export type Redact = (texts: string[], openEnd: boolean) => Promise<string[]>;
@@ -36,15 +39,20 @@ function textLength(body: Buffer, truncated: boolean, contentType: string | unde
 /** They describe the encoded bytes, which the agent does not get once the body is decoded. */
 const ENCODED_BODY_HEADERS = new Set(['content-encoding', 'content-length']);
 
-/** A compressed body is decoded first (at most `maxBodyBytes`), since redaction can only search plain bytes. */
+/**
+ * A compressed body is decoded first, each layer to at most `maxBodyBytes`, since redaction can only search
+ * plain bytes; the agent gets the decoded body, never bytes that were not searched (SECURITY M1).
+ */
 export async function viewResponse(received: RawResponse, redact: Redact, maxBodyBytes: number): Promise<HttpResultView> {
-  const coding = contentEncodingOf(received.headers);
-  let raw = received;
-  if (coding !== undefined) {
-    const decoded = await decodeContent(coding, received.body, received.truncated, maxBodyBytes);
-    raw = { status: received.status, headers: received.headers.filter(([name]) => !ENCODED_BODY_HEADERS.has(name)), ...decoded };
-  }
-  const contentType = raw.headers.find(([name]) => name === 'content-type')?.[1];
+  const contentEncoding = received.headers.filter(([name]) => name === 'content-encoding').map(([, value]) => value);
+  const layers = await decodeBodyLayers(received.body, { contentEncoding, truncated: received.truncated, maxBytes: maxBodyBytes });
+  const raw: RawResponse =
+    layers.decoded.length === 0
+      ? received
+      : { status: received.status, headers: received.headers.filter(([name]) => !ENCODED_BODY_HEADERS.has(name)), body: layers.body, truncated: layers.truncated };
+  // A type that named compressed bytes the upstream did not declare (application/gzip) says nothing of the decoded ones.
+  const sniffed = layers.decoded.length > declaredCodings(contentEncoding).length;
+  const contentType = sniffed ? undefined : raw.headers.find(([name]) => name === 'content-type')?.[1];
   const length = textLength(raw.body, raw.truncated, contentType);
   // Binary bytes map 1:1 onto latin1 characters, so a token that appears raw inside them is found and replaced.
   const bodyText = length === undefined ? raw.body.toString('latin1') : raw.body.subarray(0, length).toString('utf8');
@@ -64,6 +72,7 @@ export async function viewResponse(received: RawResponse, redact: Redact, maxBod
     body: length === undefined ? Buffer.from(body, 'latin1').toString('base64') : body,
     body_encoding: length === undefined ? 'base64' : 'text',
     truncated: raw.truncated,
+    ...(layers.decoded.length > 0 ? { body_decoded: layers.decoded } : {}),
   };
 }
 
@@ -88,7 +97,8 @@ export function proxyRefusal(view: HttpResultView): { code: ErrorCode; message: 
 /** The text a model reads: a status line, the headers, then the body. */
 export function renderHttpText(view: HttpResultView): string {
   const head = [`HTTP ${view.status}`, ...Object.entries(view.headers).map(([n, v]) => `${n}: ${v}`)].join('\n');
-  const note = view.truncated ? '\n[body truncated by tokenwarden]' : '';
+  const decoded = view.body_decoded ? `\n[body decoded by tokenwarden from ${[...view.body_decoded].reverse().join(' in ')}]` : '';
+  const note = `${decoded}${view.truncated ? '\n[body truncated by tokenwarden]' : ''}`;
   const encoding = view.body_encoding === 'base64' ? '\n[body is base64: binary content]' : '';
   return `${head}\n\n${view.body}${note}${encoding}`;
 }

@@ -12,8 +12,23 @@ export function recordSecrets(record: CredentialRecord): string[] {
   return [t?.accessToken, t?.refreshToken, t?.idToken, record.oauth?.clientSecret].filter((s): s is string => Boolean(s));
 }
 
-export function credentialSecretSpans(record: CredentialRecord, extraSecrets: readonly string[], texts: readonly string[], options: SecretSpansOptions = {}): SecretSpans {
+/**
+ * The forms of a record's secrets, kept while the record object lives: records are replaced, never mutated, so
+ * every check of one response (and of the next, until a refresh) reuses one forms array and so one matcher
+ * (see matcherFor). Keyed weakly: when the vault drops its records (lock), this goes with them (S6).
+ */
+const formsByRecord = new WeakMap<CredentialRecord, { extras: readonly string[]; forms: string[] }>();
+
+function formsOf(record: CredentialRecord, extraSecrets: readonly string[]): string[] {
+  const cached = formsByRecord.get(record);
+  if (cached && cached.extras.length === extraSecrets.length && cached.extras.every((s, i) => s === extraSecrets[i])) return cached.forms;
   const forms = [...recordSecrets(record), ...extraSecrets].flatMap(secretForms);
+  formsByRecord.set(record, { extras: [...extraSecrets], forms });
+  return forms;
+}
+
+export function credentialSecretSpans(record: CredentialRecord, extraSecrets: readonly string[], texts: readonly string[], options: SecretSpansOptions = {}): SecretSpans {
+  const forms = formsOf(record, extraSecrets);
   const last = texts.length - 1;
   return {
     spans: texts.map((text, i) => findSecretSpans(text, forms, { openEnd: Boolean(options.openEnd) && i === last })),

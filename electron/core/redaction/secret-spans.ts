@@ -1,11 +1,15 @@
 /**
- * Finds where secrets occur in text, in every form an upstream can echo them plainly (raw, JSON-escaped,
- * percent-encoded), so a face such as MCP can replace them before anything leaves the machine (SECURITY M1).
+ * Finds where secrets occur in text, so a face such as MCP can replace them before anything leaves the machine
+ * (SECURITY M1). The plain forms listed here (raw, JSON-escaped, percent-encoded) are what a caller passes
+ * around; each is searched with the SecretMatcher, which also finds its encodings, other letter cases, escaped
+ * and spaced-out spellings, and any run of MIN_RUN of its characters.
  */
+import { encodedForms } from './encoded-forms.ts';
+import { SecretMatcher } from './secret-matcher.ts';
 
 export const REDACTION_MARKER = '[redacted by tokenwarden]';
 
-/** The distinct plain forms of one secret, longest first so overlapping matches cover the most text. */
+/** The distinct plain forms of one secret, longest first; the longest bounds the tail a cut text loses. */
 export function secretForms(secret: string): string[] {
   if (!secret) return [];
   const json = JSON.stringify(secret).slice(1, -1);
@@ -18,13 +22,27 @@ export interface SpanOptions {
   openEnd?: boolean;
 }
 
-/** Flat, sorted, merged [start, end) pairs of every occurrence of every form in `text`. */
-export function findSecretSpans(text: string, forms: readonly string[], options: SpanOptions = {}): number[] {
-  const spans: [number, number][] = [];
-  for (const form of forms) {
-    if (!form) continue;
-    for (let at = text.indexOf(form); at >= 0; at = text.indexOf(form, at + 1)) spans.push([at, at + form.length]);
+/**
+ * Callers search many texts with one forms array (a response's headers and body): its matcher is built once.
+ * Keyed weakly by the array, so it goes when the caller lets the forms go (on lock, with the records).
+ */
+const matchers = new WeakMap<readonly string[], SecretMatcher>();
+
+/** The matcher for `forms`, built on first use; the array must not be changed afterwards. */
+export function matcherFor(forms: readonly string[]): SecretMatcher {
+  let matcher = matchers.get(forms);
+  if (!matcher) {
+    matcher = new SecretMatcher(forms.flatMap(encodedForms));
+    matchers.set(forms, matcher);
   }
+  return matcher;
+}
+
+/** Flat, sorted, merged [start, end) pairs of every match of every form in `text` (see SecretMatcher). */
+export function findSecretSpans(text: string, forms: readonly string[], options: SpanOptions = {}): number[] {
+  const flat = matcherFor(forms).spans(text);
+  const spans: [number, number][] = [];
+  for (let i = 0; i < flat.length; i += 2) spans.push([flat[i]!, flat[i + 1]!]);
   const tail = options.openEnd ? openEndSpan(text.length, forms) : undefined;
   if (tail) spans.push(tail);
   return mergeSpans(spans);

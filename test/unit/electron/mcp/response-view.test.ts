@@ -1,7 +1,7 @@
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { applySpans, findSecretSpans, REDACTION_MARKER, secretForms } from '../../../../electron/core/redaction/secret-spans.ts';
-import { viewResponse, type Redact } from '../../../../electron/mcp/response-view.ts';
+import { renderHttpText, viewResponse, type Redact } from '../../../../electron/mcp/response-view.ts';
 
 const TOKEN = 'ghp_CANARYCANARYCANARY1234567890';
 const redact: Redact = async (texts, openEnd) => texts.map((t, i) => applySpans(t, findSecretSpans(t, secretForms(TOKEN), { openEnd: openEnd && i === texts.length - 1 })));
@@ -12,6 +12,13 @@ const raw = (encoding: string, body: Buffer, truncated = false) => ({
   body,
   truncated,
 });
+
+const SNIFFED: [string, ReturnType<typeof raw>, string[]][] = [
+  ['gzip inside gzip', raw('gzip', gzipSync(gzipSync(json))), ['gzip', 'gzip']],
+  ['gzip with no Content-Encoding', { ...raw('', gzipSync(json)), headers: [['content-type', 'application/octet-stream']] as [string, string][] }, ['gzip']],
+  ['zlib deflate labelled identity', raw('identity', deflateSync(json)), ['zlib']],
+  ['stacked encodings', raw('gzip, br', brotliCompressSync(gzipSync(json))), ['br', 'gzip']],
+];
 
 describe('viewResponse', () => {
   it.each([
@@ -45,7 +52,10 @@ describe('viewResponse', () => {
 
   it.each([
     ['an unknown encoding', raw('zstd', Buffer.from(`(zstd) ${TOKEN}`))],
-    ['stacked encodings', raw('gzip, br', gzipSync(json))],
+    ['stacked encodings that do not match the bytes', raw('gzip, br', gzipSync(json))],
+    ['gzip nested deeper than the bound', raw('gzip', [1, 2, 3, 4, 5].reduce((b) => gzipSync(b), json))],
+    ['unlabelled gzip that does not decode', raw('identity', Buffer.concat([gzipSync(json).subarray(0, 20), Buffer.from(TOKEN)]))],
+    ['unlabelled xz', raw('identity', Buffer.concat([Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]), Buffer.from(TOKEN)]))],
     ['a damaged stream', raw('gzip', Buffer.concat([gzipSync(json).subarray(0, 20), Buffer.from(TOKEN)]))],
   ])('M1 fails closed on %s: a coded error that quotes nothing of the body', async (_what, response) => {
     const err = await viewResponse(response, redact, 1024).then(() => undefined, (e: unknown) => e);
@@ -57,5 +67,42 @@ describe('viewResponse', () => {
     const view = await viewResponse(raw('identity', Buffer.from(`t ${TOKEN}`)), redact, 1024);
     expect(view.body).toBe(`t ${REDACTION_MARKER}`);
     expect(view.headers['content-encoding']).toBe('identity');
+  });
+
+  it.each(SNIFFED)('M1 decodes %s by its magic bytes before redacting, and says so', async (_what, response, decoded) => {
+    const view = await viewResponse(response, redact, 1024);
+    expect(JSON.parse(view.body)).toEqual({ headers: { authorization: `Bearer ${REDACTION_MARKER}` } });
+    expect(view.body_decoded).toEqual(decoded);
+    expect(view.headers['content-encoding']).toBeUndefined();
+    expect(view.headers['content-length']).toBeUndefined();
+    expect(renderHttpText(view)).toContain(`[body decoded by tokenwarden from ${[...decoded].reverse().join(' in ')}]`);
+  });
+
+  it('M1 a body that decodes past the bound is cut, never returned compressed', async () => {
+    const bomb = gzipSync(gzipSync(Buffer.concat([Buffer.alloc(4 * 1024 * 1024, 'a'), Buffer.from(TOKEN)])));
+    const view = await viewResponse({ ...raw('', bomb), headers: [['content-type', 'text/plain']] }, redact, 2048);
+    expect(view.truncated).toBe(true);
+    expect(view.body_encoding).toBe('text');
+    expect(view.body).toMatch(/^a+\[redacted by tokenwarden\]$/);
+  });
+
+  it('M1 an encoded echo in a header name, a header value and a binary body is redacted', async () => {
+    const response = {
+      status: 302,
+      headers: [
+        ['location', `https://other.example/cb?t=${Buffer.from(TOKEN).toString('base64url')}`],
+        [TOKEN.toLowerCase(), '1'],
+        ['content-type', 'application/octet-stream'],
+      ] as [string, string][],
+      body: Buffer.concat([Buffer.from([0, 0xff]), Buffer.from(TOKEN, 'utf16le')]),
+      truncated: false,
+    };
+    const view = await viewResponse(response, redact, 1024);
+    // The last base64 character mixes the token's final bits with padding: at most that one is left.
+    expect(view.headers.location).toMatch(/^https:\/\/other\.example\/cb\?t=\[redacted by tokenwarden\].?$/);
+    expect(view.headers[REDACTION_MARKER]).toBe('1');
+    const bytes = Buffer.from(view.body, 'base64');
+    expect(bytes.includes(Buffer.from(TOKEN, 'utf16le').subarray(0, 32))).toBe(false);
+    expect(bytes.includes(Buffer.from(REDACTION_MARKER))).toBe(true);
   });
 });

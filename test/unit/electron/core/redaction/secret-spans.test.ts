@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { applySpans, findSecretSpans, mergeSpans, REDACTION_MARKER, secretForms } from '../../../../../electron/core/redaction/secret-spans.ts';
+import type { CredentialRecord } from '../../../../../electron/core/credentials/credential-record.ts';
+import { credentialSecretSpans } from '../../../../../electron/core/redaction/credential-secret-spans.ts';
+import { applySpans, findSecretSpans, matcherFor, mergeSpans, REDACTION_MARKER, secretForms } from '../../../../../electron/core/redaction/secret-spans.ts';
 
 const TOKEN = 'ghp_a/b+c=d"e\\f';
 
@@ -55,5 +57,33 @@ describe('secret spans', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('M1 each plain form is searched in its encodings, in any case and escaped, as the owner and the MCP key check do', () => {
+    const key = 'twk_0123456789abcdefghijklmnopqrstuv';
+    const forms = secretForms(key);
+    const text = [
+      Buffer.from(`Bearer ${key}`).toString('base64'),
+      Buffer.from(key).toString('hex').toUpperCase(),
+      key.toUpperCase(),
+      [...key].map((c) => `&#${c.charCodeAt(0)};`).join(''),
+      `invalid key: ${key.slice(0, -2)}`,
+    ].join('\n');
+    const out = applySpans(text, findSecretSpans(text, forms));
+    const marker = '\\[redacted by tokenwarden\\]';
+    // The base64 keeps "Bearer " and the few characters that mix its bits with the key's first and last bits.
+    const expected = [`^QmVhcmVyI.?${marker}.{0,3}$`, `^${marker}$`, `^${marker}$`, `^${marker}$`, `^invalid key: ${marker}$`];
+    out.split('\n').forEach((line, i) => expect(line).toMatch(new RegExp(expected[i]!)));
+    expect(matcherFor(forms)).toBe(matcherFor(forms));
+  });
+
+  it('M1 the owner check covers every secret of the record and the extra ones, and reports the longest plain form', () => {
+    const record = { name: 'api', tokens: { accessToken: 'access-token-0123456789abcdef', refreshToken: 'refresh/token+0123456789==' } } as unknown as CredentialRecord;
+    const proxyKey = 'proxy-key-material-0123456789';
+    const texts = [Buffer.from(`Bearer ${record.tokens!.accessToken}`).toString('base64url'), Buffer.from(record.tokens!.refreshToken!).toString('hex'), proxyKey.toUpperCase()];
+    const result = credentialSecretSpans(record, [proxyKey], texts);
+    expect(result.spans.every((spans) => spans.length === 2)).toBe(true);
+    // Percent-encoding is the longest plain form of the refresh token: "/", "+" and "=" take 3 characters each.
+    expect(result.longestForm).toBe(encodeURIComponent(record.tokens!.refreshToken!).length);
   });
 });
