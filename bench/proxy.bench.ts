@@ -45,7 +45,7 @@ const BENCH_POLICY = { methods: ['GET', 'HEAD'], paths: ['/**'], rate: '1000000/
 
 /** A lean in-memory backend: one static credential, usage counted, nothing retained per request. */
 function benchBackend(origin: string, key: Buffer, policy = false): ProxyBackend {
-  const cred: ProxyCredential = { name: 'bench', kind: 'static', hosts: [origin], authPolicy: 'force', allowInsecureLoopback: true, ...(policy ? { policy: Policy.parse(BENCH_POLICY) } : {}) };
+  const cred: ProxyCredential = { id: 'bench-id', name: 'bench', kind: 'static', hosts: [origin], authPolicy: 'force', allowInsecureLoopback: true, ...(policy ? { policy: Policy.parse(BENCH_POLICY) } : {}) };
   let ca: { certPem: string; keyPem: string; hostnames: string[] } | undefined;
   return {
     credential: (name) => (name === 'bench' ? cred : undefined),
@@ -59,6 +59,11 @@ function benchBackend(origin: string, key: Buffer, policy = false): ProxyBackend
       ca = next;
     },
     recordUsage: () => undefined,
+    peerConnected: () => undefined,
+    onLock: () => () => undefined,
+    proxyKeyDigest: () => undefined,
+    // No keys and no policies unless the run turns access control on (below).
+    access: { identify: () => undefined, checkScope: () => undefined, admit: () => () => undefined, spendsUses: () => false },
   };
 }
 

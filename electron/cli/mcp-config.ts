@@ -5,7 +5,7 @@
  * client shows only "Connection closed".
  */
 import { existsSync, realpathSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { dataDirEnv } from '../core/data-dir.ts';
 import { fileURLToPath } from 'node:url';
 
 export const MCP_HOSTS = ['claude', 'cursor', 'vscode', 'codex'] as const;
@@ -63,12 +63,8 @@ export function mcpLaunch(context: LaunchContext, mcpArgs: readonly string[]): {
   if (checkout && !stripsTypes(context.nodeVersion)) {
     warnings.push(`Node ${context.nodeVersion} runs this checkout's built bundle but not its sources: after a source change the server will not start until \`npm run build:cli\`. Generating this under Node 22.18 or later avoids that.`);
   }
-  const env: Record<string, string> = {};
-  const home = context.env.TOKENWARDEN_HOME?.trim();
   // The server must open the same data dir; an agent host does not read the shell's profile.
-  if (home) env.TOKENWARDEN_HOME = resolve(home);
-  const xdg = context.env.XDG_CONFIG_HOME?.trim();
-  if (!home && xdg && isAbsolute(xdg)) env.XDG_CONFIG_HOME = xdg;
+  const env = dataDirEnv(context.env);
   if (context.env.TOKENWARDEN_PASSPHRASE) {
     warnings.push('TOKENWARDEN_PASSPHRASE is not copied into the configuration: the server uses the running daemon or app, or, when none runs, unlocks from the OS keyring or a TOKENWARDEN_PASSPHRASE set in the agent host\'s own environment.');
   }

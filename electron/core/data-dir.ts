@@ -1,7 +1,7 @@
 /** Where Tokenwarden keeps its data: TOKENWARDEN_HOME or the platform config dir, always mode 0700 (SECURITY S4). */
 import { mkdirSync, statSync, chmodSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join, win32, posix } from 'node:path';
+import { isAbsolute, join, posix, resolve as resolvePath, win32 } from 'node:path';
 import { TokenwardenError } from './errors.ts';
 
 export const APP_DIR_NAME = 'tokenwarden';
@@ -26,6 +26,17 @@ export function resolveDataDir(env: NodeJS.ProcessEnv = process.env, context: Da
   // XDG says relative values are invalid and must be ignored.
   const base = xdg && xdg.startsWith('/') ? xdg : join(home, '.config');
   return posix.join(base, APP_DIR_NAME);
+}
+
+/**
+ * The variables that choose the data dir, made absolute, for a process started elsewhere (an agent host's MCP
+ * server) that must open the same one: TOKENWARDEN_HOME when set, else an absolute XDG_CONFIG_HOME.
+ */
+export function dataDirEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const explicit = env.TOKENWARDEN_HOME?.trim();
+  if (explicit) return { TOKENWARDEN_HOME: resolvePath(explicit) };
+  const xdg = env.XDG_CONFIG_HOME?.trim();
+  return xdg && isAbsolute(xdg) ? { XDG_CONFIG_HOME: xdg } : {};
 }
 
 /** Creates the dir (and parents) 0700, tightens an existing one, and refuses a path that is a file. */

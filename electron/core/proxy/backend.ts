@@ -11,12 +11,12 @@ export interface ProxyCredential {
   allowInsecureLoopback: boolean;
   /** PEM of a private CA trusted for this credential's upstreams (`--upstream-ca`), added to the owner's roots. */
   upstreamCa?: string | undefined;
-  /** Only oauth and exec credentials can refresh, so only they get the R4 retry after a 401. Absent: treated as refreshable. */
-  kind?: CredentialKind;
-  /** Issue 11: the credential's access policy, enforced before ensureFresh. */
+  /** Only oauth and exec credentials can refresh, so only they get the R4 retry after a 401. */
+  kind: CredentialKind;
+  /** The credential's access policy (A1), enforced before ensureFresh. */
   policy?: Policy | undefined;
   /** Stable record id: use counts follow the record, not a name that can be reused. */
-  id?: string;
+  id: string;
 }
 
 export interface AccessTokenOptions {
@@ -32,13 +32,12 @@ export interface UsageEvent {
   /** Path without the query string: queries may carry secrets. */
   path: string;
   status: number;
-  /** Response body bytes relayed to the client (0 for proxy errors). Optional so older backends keep compiling. */
+  /** Response body bytes relayed to the client (0 for proxy errors). */
   bytes?: number;
   durationMs: number;
   mode: 'gateway' | 'forward' | 'connect';
-  /** The access key that made the request (issue 11); absent for the master key. Never the key itself. */
+  /** The access key that made the request; absent for the master key. Never the key itself. */
   keyId?: string;
-  /** Audit fields (issue 12); all optional so older backends and fakes keep compiling. */
   /** Query parameter names only (`a&b`), never their values. */
   query?: string;
   /** The refusal code when the proxy answered itself (before or after routing). */
@@ -76,14 +75,14 @@ export interface ProxyBackend {
   saveCa(ca: { certPem: string; keyPem: string; hostnames: string[] }): Promise<void>;
   recordUsage(event: UsageEvent): void;
   /** A loopback client connected: lets the owner start finding its process while the socket still exists (audit). */
-  peerConnected?(peer: { port: number; localPort: number }): (() => void) | undefined;
+  peerConnected(peer: { port: number; localPort: number }): (() => void) | undefined;
   /**
    * Calls `listener` each time the vault locks, so the proxy drops the CA key, its leaf contexts and the
-   * proxy key it holds (S6). Returns the unsubscribe. Optional: a backend without it never locks.
+   * proxy key it holds (S6). Returns the unsubscribe.
    */
-  onLock?(listener: () => void): () => void;
+  onLock(listener: () => void): () => void;
   /** P1: SHA-256 of the presented form of the proxy key, known across a lock; undefined when never unlocked. */
-  proxyKeyDigest?(): Buffer | undefined;
-  /** Issue 11: access keys and policies. Absent: only the master key, no policies. */
-  access?: ProxyAccess;
+  proxyKeyDigest(): Buffer | undefined;
+  /** Access keys and policies (A1–A6). */
+  access: ProxyAccess;
 }

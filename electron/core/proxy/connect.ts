@@ -51,7 +51,7 @@ export async function handleConnect(options: ConnectOptions, req: IncomingMessag
     const plain = credential ? undefined : credentialFor(options.backend, auth!.name, target.httpOrigin);
     if (plain) {
       // A3/A6: the plain tunnel is scoped like the TLS one; P5: a remote http origin never gets the token.
-      options.backend.access?.checkScope(caller, plain.name);
+      options.backend.access.checkScope(caller, plain.name);
       assertTransport(plain, target.httpOrigin);
       socket.write(ESTABLISHED);
       options.adopt(socket, { credential: plain, origin: target.httpOrigin, authority: target.httpAuthority, caller });
@@ -63,8 +63,8 @@ export async function handleConnect(options: ConnectOptions, req: IncomingMessag
       blindTunnel(options, socket, target);
       return;
     }
-    // Issue 11: a key that does not cover this credential gets no interception at all.
-    options.backend.access?.checkScope(caller, credential.name);
+    // a key that does not cover this credential gets no interception at all.
+    options.backend.access.checkScope(caller, credential.name);
     const context = await options.ca.secureContext(target.hostname);
     if (socket.destroyed) return;
     socket.write(ESTABLISHED);

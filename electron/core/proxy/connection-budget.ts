@@ -38,6 +38,8 @@ interface Entry {
   shed: boolean;
   /** Requests being answered; more than one only when a client pipelines. */
   active: number;
+  /** Set at the first request head: from then on a return to `fresh` (after a refusal) is timed out however it ends. */
+  answered: boolean;
   timer: NodeJS.Timeout | undefined;
 }
 
@@ -119,7 +121,7 @@ export class ConnectionBudget {
     if (peerCount() >= maxPerPeer * HARD_CAP_FACTOR && !this.#evictOne({ peer })) shed = true;
     if (this.#entries.size >= maxSockets * HARD_CAP_FACTOR && !this.#evictOne({})) shed = true;
     if (shed) this.#noteShed(peer);
-    const entry: Entry = { socket, peer, state: 'fresh', proven: false, shed, active: 0, timer: undefined };
+    const entry: Entry = { socket, peer, state: 'fresh', proven: false, shed, active: 0, answered: false, timer: undefined };
     this.#entries.set(socket, entry);
     this.#perPeer.set(peer, (this.#perPeer.get(peer) ?? 0) + 1);
     this.#enter(entry, 'fresh');
@@ -129,6 +131,7 @@ export class ConnectionBudget {
   #onRequest(req: IncomingMessage, res: ServerResponse): void {
     const entry = this.#entries.get(req.socket);
     if (!entry) return;
+    entry.answered = true;
     entry.active++;
     this.#enter(entry, 'busy');
     let done = false;
@@ -164,6 +167,9 @@ export class ConnectionBudget {
     if (state === 'fresh') {
       this.#fresh.add(entry);
       entry.timer = setTimeout(() => {
+        // A socket whose request head is still arriving (a busy client, a slow link) is left to the server's
+        // headersTimeout; only one that has sent nothing at all is a hoard.
+        if (!entry.answered && entry.socket.bytesRead > 0) return;
         this.#timedOut++;
         entry.socket.destroy();
       }, this.#options.firstRequestTimeoutMs);

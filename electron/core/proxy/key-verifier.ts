@@ -38,7 +38,7 @@ export class KeyVerifier {
   }
 
   #refresh(): void {
-    const known = this.#backend.proxyKeyDigest?.();
+    const known = this.#backend.proxyKeyDigest();
     if (known) {
       this.#digest = known;
       return;

@@ -19,7 +19,7 @@ export interface TunnelContext {
   origin: string;
   /** Lower-case host[:port] without the default port: the only Host accepted inside the tunnel. */
   authority: string;
-  /** Who authenticated at CONNECT time; every request inside is admitted for this caller (issue 11). */
+  /** Who authenticated at CONNECT time; every request inside is admitted for this caller. */
   caller: ProxyCaller;
 }
 
@@ -69,7 +69,7 @@ export class RequestPipeline {
       const gone = route.credential.policy?.concurrency !== undefined ? new AbortController() : undefined;
       const onClose = gone ? () => gone.abort() : undefined;
       if (onClose) res.once('close', onClose);
-      const admitted = this.#backend.access?.admit({ method: req.method ?? 'GET', target: route.path, headers: scan.out, credential: route.credential, caller: route.caller, signal: gone?.signal });
+      const admitted = this.#backend.access.admit({ method: req.method ?? 'GET', target: route.path, headers: scan.out, credential: route.credential, caller: route.caller, signal: gone?.signal });
       // Awaited only when admission has to wait (a concurrency slot): an await on a plain value still costs a hop.
       const release = admitted instanceof Promise ? await admitted : admitted;
       if (onClose) res.off('close', onClose);
@@ -132,10 +132,8 @@ export class RequestPipeline {
     return { ...routeForward(url, host, auth!.name, this.#backend), caller };
   }
 
-  /** Without an access port only the credential's own maxUses is known. */
   #spendsUses(route: Routed): boolean {
-    const access = this.#backend.access;
-    return access ? access.spendsUses(route.caller, route.credential) : route.credential.policy?.maxUses !== undefined;
+    return this.#backend.access.spendsUses(route.caller, route.credential);
   }
 
   #assertUnlocked(): void {

@@ -33,7 +33,7 @@ export interface ProxyOptions {
   now?: () => Date;
   /**
    * Linux SO_REUSEPORT on a fixed port: several processes each accept their share of new connections. Only
-   * `bench:proxy` uses it, to measure what a multi-process gateway would gain (issue 14's `--workers` stretch).
+   * `bench:proxy` uses it, to measure what a multi-process gateway would gain (the `--workers` stretch in docs/PERFORMANCE.md).
    */
   reusePort?: boolean;
 }
@@ -95,7 +95,7 @@ export async function startProxy(options: ProxyOptions): Promise<ProxyServer> {
   server.on('connection', (socket: Socket) => {
     if (!tunnels.has(socket) && !isLoopbackAddress(socket.remoteAddress)) socket.destroy();
     else if (socket.remotePort) {
-      const closed = options.backend.peerConnected?.({ port: socket.remotePort, localPort: socket.localPort ?? 0 });
+      const closed = options.backend.peerConnected({ port: socket.remotePort, localPort: socket.localPort ?? 0 });
       if (closed) socket.once('close', closed);
     }
   });
@@ -158,7 +158,7 @@ export async function startProxy(options: ProxyOptions): Promise<ProxyServer> {
   const port = (server.address() as AddressInfo).port;
   for (const host of gatewayHosts(port)) hosts.add(host);
   // S6: nothing the vault protects outlives a lock in the proxy's memory.
-  const stopForgetting = options.backend.onLock?.(() => {
+  const stopForgetting = options.backend.onLock(() => {
     ca.forget();
     pipeline.keys.forget();
   });

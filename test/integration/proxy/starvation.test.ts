@@ -160,6 +160,21 @@ describe('P10 unauthenticated connections are closed quickly', () => {
     expect(await exchange('/api/two')).toMatch(/^HTTP\/1\.1 200 /);
     socket.destroy();
   });
+
+  it('P10 a request head still arriving at the first-request deadline (a busy client) is not cut off; a silent socket is', async () => {
+    const socket = connect(proxy.port, '127.0.0.1');
+    socket.on('error', () => undefined);
+    await once(socket, 'connect');
+    socket.write(`GET /api/slow-head HTTP/1.1\r\nHost: 127.0.0.1:${proxy.port}\r\n`);
+    const silent = connect(proxy.port, '127.0.0.1');
+    silent.on('error', () => undefined);
+    await once(silent, 'close');
+    expect(socket.destroyed).toBe(false);
+    socket.write(`X-Tokenwarden-Key: ${key}\r\n\r\n`);
+    const [chunk] = (await once(socket, 'data')) as [Buffer];
+    expect(chunk.toString()).toMatch(/^HTTP\/1\.1 200 /);
+    socket.destroy();
+  });
 });
 
 describe('P10 the socket cap sheds only when every socket is busy', () => {

@@ -78,12 +78,12 @@ describe('P5 assertTransport', () => {
     ['http://127.0.0.1:1', false, false],
     ['http://example.test', true, false],
   ])('P5 %s with allowInsecureLoopback=%s -> allowed %s', (origin, allow, ok) => {
-    const outcome = code(() => assertTransport({ name: 'n', hosts: [origin], authPolicy: 'reject', allowInsecureLoopback: allow }, origin));
+    const outcome = code(() => assertTransport({ id: 'n-id', name: 'n', kind: 'static' as const, hosts: [origin], authPolicy: 'reject', allowInsecureLoopback: allow }, origin));
     expect(outcome === 'none').toBe(ok);
   });
 
   it('P5 turning allowInsecureLoopback off on the same object takes effect at once', () => {
-    const cred = { name: 'n', hosts: ['http://127.0.0.1:9'], authPolicy: 'reject' as const, allowInsecureLoopback: true };
+    const cred = { id: 'n-id', name: 'n', kind: 'static' as const, hosts: ['http://127.0.0.1:9'], authPolicy: 'reject' as const, allowInsecureLoopback: true };
     expect(code(() => assertTransport(cred, 'http://127.0.0.1:9'))).toBe('none');
     cred.allowInsecureLoopback = false;
     expect(code(() => assertTransport(cred, 'http://127.0.0.1:9'))).toBe('ERR_HOST_NOT_BOUND');
