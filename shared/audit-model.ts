@@ -1,4 +1,4 @@
-/** The secret-free audit, stats and alert model shared by the owner, the CLI and the Activity view (issue 12). */
+/** The secret-free audit, stats and alert model shared by the owner, the CLI and the Activity view. */
 import { z } from 'zod';
 
 const isoDate = z.string().datetime({ offset: true });
@@ -8,7 +8,7 @@ export const AuditKind = z.enum(AUDIT_KINDS);
 export type AuditKind = z.infer<typeof AuditKind>;
 
 /**
- * The seven rule kinds of issue 12 §3, plus the two the writer raises about itself: when it must drop entries (L3)
+ * The seven rule kinds, plus the two the writer raises about itself: when it must drop entries (L3)
  * and when it finds the newest entries removed while no owner was running (L2).
  */
 export const ALERT_KINDS = [
@@ -177,7 +177,7 @@ export type AckInput = z.input<typeof AckInput>;
 export const AckResult = z.object({ acknowledged: z.number().int() }).strict();
 export type AckResult = z.infer<typeof AckResult>;
 
-/** A pasted JWT's signature checked against its issuer's JWKS (issue 12 §4). */
+/** A pasted JWT's signature checked against its issuer's JWKS. */
 export const TokenHealth = z
   .object({
     signature: z.enum(['verified', 'invalid', 'unreachable', 'not-jwt']),

@@ -54,7 +54,7 @@ export const CredentialSummary = z
     createdAt: isoDate,
     updatedAt: isoDate,
     tokenTail: z.string().max(4).nullable(),
-    /** The access policy (issue 11); absent when the credential has none. */
+    /** The access policy; absent when the credential has none. */
     policy: Policy.optional(),
     /** Uses left under `policy.maxUses`; null when uses are unlimited. */
     usesLeft: z.number().int().nonnegative().nullable().optional(),
@@ -221,7 +221,7 @@ export const AppEvent = z.discriminatedUnion('type', [
       code: z.string(),
       name: z.string().nullable(),
       message: z.string(),
-      /** Rule alerts (issue 12) carry their id, so a client can acknowledge them; `code` is then the alert kind. */
+      /** Rule alerts carry their id, so a client can acknowledge them; `code` is then the alert kind. */
       id: z.string().optional(),
     })
     .strict(),

@@ -1,6 +1,6 @@
 /**
  * Access policies and access-key input: the schemas and the human messages shared by the CLI, the desktop
- * form and the owner, so every face explains a bad value the same way (issue 11).
+ * form and the owner, so every face explains a bad value the same way.
  */
 import { z } from 'zod';
 import { expiryText, formatDuration } from './relative-time.ts';

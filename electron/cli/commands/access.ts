@@ -1,4 +1,4 @@
-/** Issue 11 commands: `policy` and `key`, registered together. */
+/** Access-control commands: `policy` and `key`, registered together. */
 import type { Command } from 'commander';
 import type { CommandContext } from '../context.ts';
 import { registerKey } from './key.ts';

@@ -1,4 +1,4 @@
-/** `audit`, `audit verify`, `stats` and `alerts`: the audit trail and alerts from the terminal (issue 12). */
+/** `audit`, `audit verify`, `stats` and `alerts`: the audit trail and alerts from the terminal. */
 import { Option, type Command } from 'commander';
 import { AuditQuery, SinceInput, type AuditEntry, type AuditVerifyResult } from '../../../shared/audit-model.ts';
 import { auditDir } from '../../core/audit/audit-files.ts';

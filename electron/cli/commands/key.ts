@@ -1,4 +1,4 @@
-/** `tokenwarden key create|list|revoke`: scoped access keys (`twk_…`) instead of the master proxy key (issue 11). */
+/** `tokenwarden key create|list|revoke`: scoped access keys (`twk_…`) instead of the master proxy key. */
 import type { Command } from 'commander';
 import { AccessKeyId } from '../../../shared/contract.ts';
 import type { AccessKeyCreated, AccessKeySummary } from '../../../shared/model.ts';

@@ -1,4 +1,4 @@
-/** `tokenwarden policy NAME [flags] [--clear]`: show or change a credential's access policy (issue 11). */
+/** `tokenwarden policy NAME [flags] [--clear]`: show or change a credential's access policy. */
 import type { Command } from 'commander';
 import type { CredentialSummary } from '../../../shared/model.ts';
 import { describePolicy, type Policy } from '../../../shared/policy.ts';

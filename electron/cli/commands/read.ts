@@ -36,7 +36,7 @@ export function registerRead(program: Command, ctx: CommandContext): void {
         const detail = await api.get(name);
         // RFC 7662 needs client authentication, so only confidential clients can ask (O12).
         const introspection = detail.oauth?.hasClientSecret && detail.status !== 'revoked' ? await api.introspect(name).catch(() => null) : null;
-        // Pasted JWTs naming an issuer get their signature checked against its JWKS (issue 12).
+        // Pasted JWTs naming an issuer get their signature checked against its JWKS.
         const health = detail.kind === 'static' && typeof detail.claims?.iss === 'string' ? await api.tokenHealth(name).catch(() => null) : null;
         if (opts.json) printJson(io, { ...detail, introspection, ...(health ? { health } : {}) });
         else io.out(`${formatDetail(detail, Date.now(), io.color)}${introspection ? `\n${formatIntrospection(introspection)}` : ''}${health ? `\n${formatHealth(health)}` : ''}\n`);

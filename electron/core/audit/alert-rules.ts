@@ -1,4 +1,4 @@
-/** Pure alert rules over the audit event stream (issue 12 §3): each entry in, zero or more alert candidates out. */
+/** Pure alert rules over the audit event stream: each entry in, zero or more alert candidates out. */
 import type { AlertKind, AlertLevel } from '../../../shared/audit-model.ts';
 import type { AuditRecord } from './audit-entry.ts';
 

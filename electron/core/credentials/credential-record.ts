@@ -58,7 +58,7 @@ export const CredentialRecord = z
     updatedAt: isoDate,
     lastUsedAt: isoDate.optional(),
     lastRefreshAt: isoDate.optional(),
-    /** Issue 11: methods, paths, rate, concurrency and maxUses; use counts live in the access state. */
+    /** methods, paths, rate, concurrency and maxUses; use counts live in the access state. */
     // Stored, not input: a verb an older version accepted must not stop this record from saving a refresh.
     policy: StoredPolicy.optional(),
   })

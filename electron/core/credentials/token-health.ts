@@ -1,5 +1,5 @@
 /**
- * Token health for pasted JWTs (issue 12 §4): discovery -> jwks_uri -> jose's createRemoteJWKSet, on demand and
+ * Token health for pasted JWTs: discovery -> jwks_uri -> jose's createRemoteJWKSet, on demand and
  * cached per issuer. The answer is verified, signature invalid, issuer unreachable or not a JWT; never throws.
  */
 import { createHash } from 'node:crypto';

@@ -16,7 +16,7 @@ export class ProxyRejection extends Error {
   readonly code: ErrorCode;
   readonly close: boolean;
   readonly status: number;
-  /** The access rule that refused the request (issue 11), named in the JSON body. */
+  /** The access rule that refused the request, named in the JSON body. */
   readonly rule: string | undefined;
   /** Extra response headers, e.g. Retry-After on a 429. */
   readonly headers: Record<string, string> | undefined;

@@ -1,5 +1,5 @@
 /**
- * Live checks in the detail pane (issue 12 §4): a pasted JWT's signature against its issuer's JWKS (on demand:
+ * Live checks in the detail pane: a pasted JWT's signature against its issuer's JWKS (on demand:
  * opening a credential never contacts a third-party issuer by itself), and an RFC 7662 introspection where the
  * credential can authenticate. Both load after the pane; neither blocks it.
  */
