@@ -10,7 +10,7 @@ interface ResultFile {
   table: BenchTable;
 }
 
-const ORDER = ['vault', 'cli', 'proxy', 'refresh', 'ui', 'audit', 'soak', 'crash'];
+const ORDER = ['vault', 'cli', 'proxy', 'redaction', 'refresh', 'ui', 'audit', 'soak', 'crash'];
 const dir = join(import.meta.dirname, 'results');
 const files = readdirSync(dir)
   .filter((f) => f.endsWith('.json'))
