@@ -79,7 +79,7 @@ const upstream = createServer((req, res) => {
 });
 const upstreamPort = await listen(upstream);
 try {
-  const vault = await Vault.open({ home: join(base, 'home'), keyring: false, env: { TOKENWARDEN_PASSPHRASE: 'bench' }, scrypt: { N: 2 ** 14, r: 8, p: 1 } });
+  const vault = await Vault.open({ home: join(base, 'home'), keyring: false, passphrase: () => 'bench', scrypt: { N: 2 ** 14, r: 8, p: 1 } });
   await vault.unlock('bench');
   const expired = new Date(Date.now() - 1_000).toISOString();
   await vault.insert({

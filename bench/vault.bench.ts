@@ -64,7 +64,7 @@ async function measure(count: number) {
     const firstPersist: number[] = [];
     for (let run = 0; run < RUNS; run++) {
       let t = performance.now();
-      const vault = await Vault.open({ home, keyring: false, env: {} });
+      const vault = await Vault.open({ home, keyring: false });
       open.push(performance.now() - t);
       t = performance.now();
       await vault.unlock(PASSPHRASE);

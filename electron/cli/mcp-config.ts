@@ -5,6 +5,7 @@
  * client shows only "Connection closed".
  */
 import { existsSync, realpathSync } from 'node:fs';
+import { readConfig } from '../core/config.ts';
 import { dataDirEnv } from '../core/data-dir.ts';
 import { fileURLToPath } from 'node:url';
 
@@ -65,7 +66,7 @@ export function mcpLaunch(context: LaunchContext, mcpArgs: readonly string[]): {
   }
   // The server must open the same data dir; an agent host does not read the shell's profile.
   const env = dataDirEnv(context.env);
-  if (context.env.TOKENWARDEN_PASSPHRASE) {
+  if (readConfig(context.env).passphrase) {
     warnings.push('TOKENWARDEN_PASSPHRASE is not copied into the configuration: the server uses the running daemon or app, or, when none runs, unlocks from the OS keyring or a TOKENWARDEN_PASSPHRASE set in the agent host\'s own environment.');
   }
   return { launch: { command: context.execPath, args: [cliPath(context), 'mcp', ...mcpArgs], env }, warnings };

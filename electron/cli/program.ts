@@ -11,6 +11,7 @@ import { registerProxy } from './commands/proxy.ts';
 import { registerRead } from './commands/read.ts';
 import { registerUpdate } from './commands/update.ts';
 import { registerCompletion } from './commands/completion.ts';
+import { environmentHelp, readConfig } from '../core/config.ts';
 import { createContext } from './context.ts';
 import { formatFailure, usageError } from './fail.ts';
 import type { CliIo } from './io.ts';
@@ -23,9 +24,7 @@ Examples:
   curl -H "X-Tokenwarden-Key: $KEY" http://127.0.0.1:8787/github/user
 
 Environment:
-  TOKENWARDEN_HOME        data directory (default: the platform config dir)
-  TOKENWARDEN_PASSPHRASE  vault passphrase for headless use (else keyring or prompt)
-  NO_COLOR                disable colour
+${environmentHelp()}
 `;
 
 export function buildProgram(io: CliIo): { program: Command; exitCode: () => number } {
@@ -77,6 +76,6 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 function report(io: CliIo, err: unknown): number {
   const failure = formatFailure(err);
   io.err(`${failure.line}\n`);
-  if (failure.code === 'ERR_INTERNAL' && io.env.TOKENWARDEN_DEBUG) io.err(`${(err as Error)?.stack ?? ''}\n`);
+  if (failure.code === 'ERR_INTERNAL' && readConfig(io.env).debug) io.err(`${(err as Error)?.stack ?? ''}\n`);
   return failure.exitCode;
 }

@@ -6,6 +6,7 @@
  * the caller's choice (`key`), so a narrower key is a one-line change at the call site.
  */
 import { fileURLToPath } from 'node:url';
+import { SETTINGS } from '../core/config.ts';
 
 export interface ProxyEnvInput {
   name: string;
@@ -67,7 +68,7 @@ export function proxyEnv(input: ProxyEnvInput): Record<string, string> {
 }
 
 /** The one setting of ours the child reads itself: the Node preload's switch (node-env-proxy.cjs). */
-const CHILD_SETTINGS = new Set(['TOKENWARDEN_ENV_PROXY_PRELOAD']);
+const CHILD_SETTINGS = new Set<string>([SETTINGS.envProxyPreload.name]);
 
 /**
  * X1: what an exec child inherits from tkw's environment. No TOKENWARDEN_* setting but the preload's: not the

@@ -6,10 +6,10 @@
 import { AppEventBus } from './app-events.ts';
 import type { ClipboardPort } from './clipboard/clipboard-guard.ts';
 import { AuditMonitor } from './audit/audit-monitor.ts';
-import { auditSettingsFromEnv } from './audit/audit-settings.ts';
 import type { AuditStorage } from './audit/audit-files.ts';
 import { auditOperations } from './audit/audit-operations.ts';
 import { ClipboardGuard } from './clipboard/clipboard-guard.ts';
+import { readConfig, type EnvPassphraseRule } from './config.ts';
 import { ensureDataDir } from './data-dir.ts';
 import { TokenwardenError } from './errors.ts';
 import { TokenManager } from './lifecycle/token-manager.ts';
@@ -33,21 +33,18 @@ export interface CreateServiceOptions {
   openBrowser?: (url: string) => Promise<void>;
   ownerPid?: number;
   log?: (line: string) => void;
-  /** Audit log settings; default from TOKENWARDEN_AUDIT* in `env`. */
+  /** Audit log settings; default from the environment (config.ts). */
   audit?: { requests?: boolean; maxFileBytes?: number; maxFiles?: number; flushMs?: number; storage?: AuditStorage };
-  /** Try to unlock at start from TOKENWARDEN_PASSPHRASE / keyring / safe-storage (default true). */
+  /** Try to unlock at start from the environment's passphrase / keyring / safe-storage (default true). */
   autoUnlock?: boolean;
   /** Wall clock for the service (key expiry, timestamps); tests pass a fake one. */
   now?: () => Date;
-  /** S-rollback: open a vault older than the recorded generation (`--accept-rollback`, TOKENWARDEN_ACCEPT_ROLLBACK=1). */
+  /** S-rollback: open a vault older than the recorded generation (`--accept-rollback`; default from the environment). */
   acceptRollback?: boolean;
   /** R2: told about every fall-back to `.bak` (stderr in the CLI, a notification in the app, a log line in the daemon). */
   onVaultRecovery?: (recovery: VaultRecovery) => void;
-  /**
-   * 'startup': TOKENWARDEN_PASSPHRASE opens the vault at start-up only, so a later `unlock` without a secret
-   * cannot undo an explicit `lock` (owners; S6). 'always' (default): a one-shot CLI process may use it any time.
-   */
-  envPassphrase?: 'startup' | 'always';
+  /** When the environment's passphrase counts: owners pass `startupOnly` (S6); default any time (a one-shot CLI). */
+  envPassphrase?: EnvPassphraseRule;
 }
 
 /** The wired parts; tests and benches that need to look inside use these instead of service getters. */
@@ -63,22 +60,23 @@ export async function createService(options: CreateServiceOptions): Promise<Toke
 }
 
 export async function composeService(options: CreateServiceOptions): Promise<ServiceGraph> {
-  // A copy the vault reads at each unlock; an owner drops the passphrase from it once started (S6).
-  const env = { ...(options.env ?? process.env) };
+  const config = readConfig(options.env ?? process.env);
+  const passphraseCounts = options.envPassphrase ?? (() => true);
+  let moment: 'start' | 'later' = 'start';
   await ensureDataDir(options.home);
   // Created before the vault so a quarantine while opening it is audited (R2); entries wait for the chain key.
   const audit = new AuditMonitor({
     home: options.home,
-    settings: { ...auditSettingsFromEnv(env), ...options.audit },
+    settings: { ...config.audit, ...options.audit },
     ...(options.audit?.flushMs !== undefined ? { flushMs: options.audit.flushMs } : {}),
     ...(options.audit?.storage ? { storage: options.audit.storage } : {}),
   });
   const vault = await Vault.open({
     home: options.home,
-    env,
+    passphrase: () => (passphraseCounts(moment) ? config.passphrase : undefined),
     keyring: options.keyring,
     safeStorage: options.safeStorage,
-    acceptRollback: options.acceptRollback ?? env.TOKENWARDEN_ACCEPT_ROLLBACK === '1',
+    acceptRollback: options.acceptRollback ?? config.acceptRollback,
     onRecovery: (recovery) => {
       audit.vaultRecovered(recovery);
       options.onVaultRecovery?.(recovery);
@@ -123,11 +121,11 @@ export async function composeService(options: CreateServiceOptions): Promise<Ser
     // A vault that cannot be unlocked silently stays locked: the owner still starts and answers 423.
     await service.unlock().catch((err: unknown) => {
       // "Nothing could open it" is the ordinary first run or keyring-less start, which the caller explains in
-      // one line; anything else (a wrong TOKENWARDEN_PASSPHRASE, a damaged file) is logged as it is.
+      // one line; anything else (a wrong environment passphrase, a damaged file) is logged as it is.
       if (!(err instanceof TokenwardenError && err.code === 'ERR_LOCKED')) options.log?.(`vault stays locked: ${(err as Error).message}`);
     });
   }
-  if (options.envPassphrase === 'startup') delete env.TOKENWARDEN_PASSPHRASE;
+  moment = 'later';
   if (options.proxy) {
     // Loaded on demand: in-process CLI commands never start a proxy and shouldn't pay for TLS/X.509 code.
     const { startProxy } = await import('./proxy/server.ts');

@@ -5,6 +5,7 @@
 import type { ControlMethod } from '../../shared/contract.ts';
 import type { AccessKeyInput } from '../../shared/policy.ts';
 import { controlSocketPath, startControlServer } from './control/index.ts';
+import { startupOnly } from './config.ts';
 import { createService, type CreateServiceOptions } from './create-service.ts';
 import { ensureDataDir } from './data-dir.ts';
 import { isRevealMethod, type RevealGate } from './reveal/reveal-gate.ts';
@@ -39,7 +40,7 @@ export async function startOwner(options: OwnerOptions): Promise<Owner> {
   });
   let service: TokenwardenService | undefined;
   try {
-    service = await createService({ ...options, ownerPid: process.pid, envPassphrase: 'startup' });
+    service = await createService({ ...options, ownerPid: process.pid, envPassphrase: startupOnly });
     const owner = service;
     const server = await startControlServer({
       path: socketPath,

@@ -109,7 +109,7 @@ test('an owner restarted over an hour of audit history charts it (README screens
     for (const name of names) await first.add({ kind: 'static', name, hosts: [`https://api.${name}.example`], token: `tw-e2e-history-${name}-0123456789` });
     await first.close();
     // An hour of traffic, sealed with the vault's chain key like the owner would have written it.
-    const vault = await Vault.open({ home, env, keyring: false });
+    const vault = await Vault.open({ home, passphrase: () => env.TOKENWARDEN_PASSPHRASE, keyring: false });
     await vault.unlock();
     const key = Buffer.from(vault.getSecret(AUDIT_KEY_SECRET)!, 'base64url');
     vault.lock();

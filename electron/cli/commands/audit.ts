@@ -6,6 +6,7 @@ import { segmentRange } from '../../core/audit/audit-entry.ts';
 import { addRequestStats, filterOf, forEachEntry, queryAudit } from '../../core/audit/audit-reader.ts';
 import { parseSince } from '../../core/audit/since.ts';
 import { StatsAccumulator } from '../../core/audit/stats.ts';
+import { readConfig } from '../../core/config.ts';
 import { resolveDataDir } from '../../core/data-dir.ts';
 import { TokenwardenError } from '../../core/errors.ts';
 import { parse } from '../../core/validate.ts';
@@ -152,7 +153,7 @@ async function verifyWithoutOwner(ctx: CommandContext, home: string): Promise<Au
   const { verifyAuditReadOnly } = await import('../../core/audit/audit-verify-readonly.ts');
   return verifyAuditReadOnly({
     home,
-    env: io.env,
+    passphrase: readConfig(io.env).passphrase,
     acceptRollback: ctx.acceptRollback,
     onVaultRecovery: (recovery) => io.err(`tokenwarden: warning: ${recovery.message}\n`),
     askPassphrase: async () => {

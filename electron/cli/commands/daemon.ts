@@ -1,5 +1,6 @@
 /** `tokenwarden daemon [start|stop|restart|status]`: the headless owner for SSH, WSL and CI. */
 import { Argument, Option, type Command } from 'commander';
+import { SETTINGS } from '../../core/config.ts';
 import type { CommandContext } from '../context.ts';
 import { usageError } from '../fail.ts';
 
@@ -11,7 +12,7 @@ export function registerDaemon(program: Command, ctx: CommandContext): void {
     .command('daemon')
     .summary('run the owner headless (vault, proxy, control socket); also stop, restart, status')
     .addArgument(new Argument('[action]', 'what to do').choices(ACTIONS).default('start'))
-    .addOption(new Option('--port <port>', 'proxy port on 127.0.0.1 (0 picks a free one)').default('8787').env('TOKENWARDEN_PORT'))
+    .addOption(new Option('--port <port>', 'proxy port on 127.0.0.1 (0 picks a free one)').default('8787').env(SETTINGS.port.name))
     .option('--strict', 'refuse CONNECT to unbound hosts instead of tunnelling them')
     .option('--foreground', 'stay attached to the terminal and log to stdout')
     .action(async (action: Action, opts: { port: string; strict?: boolean; foreground?: boolean }) => {

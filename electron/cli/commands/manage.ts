@@ -9,6 +9,7 @@ import type { CliIo } from '../io.ts';
 import { isNewVault, promptNewPassphrase, promptPassphrase } from '../passphrase-prompt.ts';
 import { requireOwner } from '../session.ts';
 import type { VaultStatus } from '../../../shared/model.ts';
+import { readConfig } from '../../core/config.ts';
 import { TokenwardenError } from '../../core/errors.ts';
 
 export function registerManage(program: Command, ctx: CommandContext): void {
@@ -128,9 +129,10 @@ export function registerManage(program: Command, ctx: CommandContext): void {
  * passphrase vault needs one from here; a vault with a keyring or safe-storage slot may open without.
  */
 async function unlockSecret(io: CliIo, status: VaultStatus, fromStdin: boolean): Promise<string | undefined> {
+  const fromEnv = readConfig(io.env).passphrase;
   let secret: string | undefined;
   if (fromStdin) secret = (await readStdinLines(io.stdin))[0] ?? '';
-  else if (io.env.TOKENWARDEN_PASSPHRASE) secret = io.env.TOKENWARDEN_PASSPHRASE;
+  else if (fromEnv) secret = fromEnv;
   else if (io.stdin.isTTY) secret = isNewVault(status) ? await promptNewPassphrase(io) : await promptPassphrase(io);
   else if (status.keyslots.some((kind) => kind !== 'passphrase')) return undefined;
   else throw usageError('The passphrase is needed: type it on a terminal, pipe it with --passphrase-stdin, or set TOKENWARDEN_PASSPHRASE.');

@@ -6,6 +6,7 @@ import type { CommandContext } from '../context.ts';
 import { printJson } from '../context.ts';
 import { formatHealth } from '../audit-format.ts';
 import { formatDetail, formatIntrospection, formatList, formatStatus } from '../format.ts';
+import { readConfig } from '../../core/config.ts';
 import { resolveDataDir } from '../../core/data-dir.ts';
 import { readOwnerLock } from '../../core/vault/owner-lock.ts';
 import { TokenwardenError } from '../../core/errors.ts';
@@ -82,7 +83,7 @@ export function registerRead(program: Command, ctx: CommandContext): void {
  * it will open, so a user with TOKENWARDEN_PASSPHRASE set is not told to unlock anything.
  */
 function localOpening(status: VaultStatus, env: NodeJS.ProcessEnv): string {
-  const how = env.TOKENWARDEN_PASSPHRASE
+  const how = readConfig(env).passphrase
     ? 'with TOKENWARDEN_PASSPHRASE'
     : status.keyslots.includes('os-keyring')
       ? 'with the OS keyring'

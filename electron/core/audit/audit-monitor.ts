@@ -13,7 +13,7 @@ import type { UsageEvent } from '../proxy/backend.ts';
 import { describeGap, EMPTY, pathWithQueryNames, type AuditGap, type AuditRecord, type SegmentGap } from './audit-entry.ts';
 import { AuditBus } from './audit-bus.ts';
 import { auditDir, fileAuditStorage, type AuditStorage } from './audit-files.ts';
-import { auditSettingsFromEnv, type AuditSettings } from './audit-settings.ts';
+import { DEFAULT_AUDIT_SETTINGS, type AuditSettings } from './audit-settings.ts';
 import { AuditLog } from './audit-log.ts';
 import { addRequestStats, queryAudit, verifyAudit } from './audit-reader.ts';
 import { AlertRules, NO_KEY_PRESENTED, UNBOUND_DETAIL, type AlertCandidate } from './alert-rules.ts';
@@ -60,7 +60,7 @@ export class AuditMonitor {
 
   constructor(options: AuditMonitorOptions) {
     this.dir = auditDir(options.home);
-    this.#settings = { ...auditSettingsFromEnv({}), ...options.settings };
+    this.#settings = { ...DEFAULT_AUDIT_SETTINGS, ...options.settings };
     this.#now = options.now ?? (() => new Date());
     this.#peers = options.peers === false ? undefined : (options.peers ?? new TcpPeerResolver());
     this.alerts = new AlertStore(this.dir, this.#now);

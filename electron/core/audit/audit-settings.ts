@@ -1,4 +1,4 @@
-/** How much the owner audits, from the environment: TOKENWARDEN_AUDIT, TOKENWARDEN_AUDIT_MAX_BYTES, TOKENWARDEN_AUDIT_MAX_FILES. */
+/** How much the owner audits; read from the environment by core/config.ts. */
 export interface AuditSettings {
   /** false: proxied requests are not audited (benchmarks); operations and alerts still are. */
   requests: boolean;
@@ -6,15 +6,5 @@ export interface AuditSettings {
   maxFiles: number;
 }
 
-/** Unset or unparsable values fall back to the defaults: auditing on, 10 files of 10 MB. */
-export function auditSettingsFromEnv(env: NodeJS.ProcessEnv): AuditSettings {
-  const int = (value: string | undefined, fallback: number, min: number): number => {
-    const n = Number(value);
-    return value && Number.isInteger(n) && n >= min ? n : fallback;
-  };
-  return {
-    requests: !/^(off|0|false|no)$/i.test(env.TOKENWARDEN_AUDIT ?? ''),
-    maxFileBytes: int(env.TOKENWARDEN_AUDIT_MAX_BYTES, 10 * 1024 * 1024, 64 * 1024),
-    maxFiles: int(env.TOKENWARDEN_AUDIT_MAX_FILES, 10, 1),
-  };
-}
+/** Auditing on, 10 files of 10 MB. */
+export const DEFAULT_AUDIT_SETTINGS: AuditSettings = { requests: true, maxFileBytes: 10 * 1024 * 1024, maxFiles: 10 };

@@ -14,13 +14,14 @@ import { verifyAudit } from './audit-reader.ts';
 
 export interface ReadOnlyVerifyOptions {
   home: string;
-  env: NodeJS.ProcessEnv;
+  /** The environment's passphrase (core/config.ts), tried before asking. */
+  passphrase?: string;
   /** `false` skips the OS keyring (tests). */
   keyring?: false;
   acceptRollback?: boolean;
   /** R2: a fall-back to `.bak` while opening; told to the user, since nothing here may write the audit log. */
   onVaultRecovery?: (recovery: VaultRecovery) => void;
-  /** The passphrase, when neither TOKENWARDEN_PASSPHRASE nor a keyring opens the vault; throws to give up. */
+  /** The passphrase, when neither the environment's nor a keyring opens the vault; throws to give up. */
   askPassphrase: () => Promise<string>;
 }
 
@@ -28,7 +29,7 @@ export interface ReadOnlyVerifyOptions {
 export async function verifyAuditReadOnly(options: ReadOnlyVerifyOptions): Promise<AuditVerifyResult> {
   const vault = await Vault.open({
     home: options.home,
-    env: options.env,
+    passphrase: () => options.passphrase,
     keyring: options.keyring,
     acceptRollback: options.acceptRollback,
     ...(options.onVaultRecovery ? { onRecovery: options.onVaultRecovery } : {}),
@@ -48,7 +49,7 @@ async function chainKey(vault: Vault, askPassphrase: () => Promise<string>): Pro
   try {
     await vault.unlock();
   } catch (err) {
-    // Only a missing secret is worth asking for; a wrong TOKENWARDEN_PASSPHRASE must fail loudly.
+    // Only a missing secret is worth asking for; a wrong environment passphrase must fail loudly.
     if (!(err instanceof TokenwardenError) || err.code !== 'ERR_LOCKED') throw err;
     await vault.unlock(await askPassphrase());
   }

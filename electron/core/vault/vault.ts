@@ -31,7 +31,8 @@ export interface VaultOptions {
   /** `false` disables the OS keyring; undefined uses @napi-rs/keyring. */
   keyring?: KeyringPort | false;
   clock?: () => Date;
-  env?: NodeJS.ProcessEnv;
+  /** Asked at each `unlock` without a secret: the environment's passphrase while the owner's rule lets it count (config.ts). */
+  passphrase?: () => string | undefined;
   /** scrypt cost for a new passphrase slot (stored in the file); tests lower it. */
   scrypt?: ScryptParams;
   randomBytes?: RandomBytes;
@@ -367,7 +368,7 @@ export class Vault {
 
   #keys(): { dek: KeyObject; macKey: Buffer } {
     if (!this.#dekKey || !this.#macKey) {
-      // Owners read TOKENWARDEN_PASSPHRASE only at start-up (S6): the way back in is `unlock` with the passphrase.
+      // An owner takes the environment's passphrase only at start-up (S6): the way back in is `unlock` with it.
       throw new TokenwardenError('ERR_LOCKED', 'The vault is locked. Unlock it with `tkw unlock`.');
     }
     return { dek: this.#dekKey, macKey: this.#macKey };
@@ -384,7 +385,7 @@ export class Vault {
     return {
       safeStorage: this.#options.safeStorage,
       keyring: this.#keyring,
-      passphrase: explicit ? secret : (this.#options.env ?? process.env).TOKENWARDEN_PASSPHRASE || undefined,
+      passphrase: explicit ? secret : this.#options.passphrase?.() || undefined,
       passphraseExplicit: explicit,
       scrypt: this.#options.scrypt,
       randomBytes: this.#options.randomBytes,

@@ -85,7 +85,7 @@ describe('safeStorage keyslot with the real vault', () => {
     const home = mkdtempSync(path.join(tmpdir(), 'tw-ss-'));
     try {
       const { s, log } = fakeSafeStorage('basic_text');
-      const vault = await Vault.open({ home, env: { TOKENWARDEN_PASSPHRASE: 'pass phrase for s2' }, keyring: false, safeStorage: createSafeStorageKeyslot(s) });
+      const vault = await Vault.open({ home, passphrase: () => 'pass phrase for s2', keyring: false, safeStorage: createSafeStorageKeyslot(s) });
       await vault.unlock();
       expect(vault.keyslotKinds()).toEqual(['passphrase']);
       expect(vault.warnings().join(' ')).toMatch(/basic_text/);

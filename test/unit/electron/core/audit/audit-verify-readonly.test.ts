@@ -32,12 +32,12 @@ describe('verify without an owner (L4)', () => {
     const dir = home();
     await written(dir, ['one', 'two', 'three']);
     const before = files(auditDir(dir));
-    expect(await verifyAuditReadOnly({ home: dir, env: { TOKENWARDEN_PASSPHRASE: PASSPHRASE }, keyring: false, askPassphrase: never })).toEqual({ intact: true, entries: 3, problem: null });
+    expect(await verifyAuditReadOnly({ home: dir, passphrase: PASSPHRASE, keyring: false, askPassphrase: never })).toEqual({ intact: true, entries: 3, problem: null });
     let asked = 0;
     const ask = async () => (asked++, PASSPHRASE);
     rewriteSegment(auditDir(dir), 1, (lines) => lines.slice(0, -1));
     const cut = files(auditDir(dir));
-    expect((await verifyAuditReadOnly({ home: dir, env: {}, keyring: false, askPassphrase: ask })).problem).toMatchObject({ reason: 'removed', seq: 3 });
+    expect((await verifyAuditReadOnly({ home: dir, keyring: false, askPassphrase: ask })).problem).toMatchObject({ reason: 'removed', seq: 3 });
     expect(asked).toBe(1);
     expect(files(auditDir(dir))).toEqual(cut);
     expect(Object.keys(cut)).toEqual(Object.keys(before));
@@ -45,7 +45,7 @@ describe('verify without an owner (L4)', () => {
 
   it('L4 with no vault there is no key: an empty log is intact, a written one cannot be checked, and no vault is created', async () => {
     const dir = home();
-    expect(await verifyAuditReadOnly({ home: dir, env: { TOKENWARDEN_PASSPHRASE: PASSPHRASE }, keyring: false, askPassphrase: never })).toEqual({ intact: true, entries: 0, problem: null });
+    expect(await verifyAuditReadOnly({ home: dir, passphrase: PASSPHRASE, keyring: false, askPassphrase: never })).toEqual({ intact: true, entries: 0, problem: null });
     expect(existsSync(join(dir, VAULT_FILE_NAME))).toBe(false);
     expect(existsSync(auditDir(dir))).toBe(false);
 
@@ -53,7 +53,7 @@ describe('verify without an owner (L4)', () => {
     log.setKey(AUDIT_KEY);
     log.append(event('orphan'), true);
     await log.close();
-    const result = await verifyAuditReadOnly({ home: dir, env: { TOKENWARDEN_PASSPHRASE: PASSPHRASE }, keyring: false, askPassphrase: never });
+    const result = await verifyAuditReadOnly({ home: dir, passphrase: PASSPHRASE, keyring: false, askPassphrase: never });
     expect(result).toMatchObject({ intact: false, problem: { reason: 'unreadable', file: 'audit-000001.jsonl' } });
     expect(result.problem!.message).toContain('the vault holds no audit key');
     expect(existsSync(join(dir, VAULT_FILE_NAME))).toBe(false);

@@ -41,7 +41,7 @@ describe('vault at rest', () => {
   it('S7 canary: neither the token, the refresh token, the passphrase nor the DEK-wrapped secrets appear in any file, in any common encoding', async () => {
     const h = home();
     const keyring = fakeKeyring();
-    const vault = await openVault(h, { keyring, safeStorage: fakeSafeStorage(), env: { TOKENWARDEN_PASSPHRASE: PASSPHRASE } });
+    const vault = await openVault(h, { keyring, safeStorage: fakeSafeStorage(), passphrase: () => PASSPHRASE });
     await vault.unlock();
     await vault.insert({
       name: 'canary',

@@ -140,7 +140,7 @@ describe('format and keyslot failures never rewrite the file', () => {
     const before = readFileSync(vault.path);
     const backupBefore = readFileSync(`${vault.path}.bak`);
     port.failDecrypt = true;
-    const again = await openVault(t.home, { safeStorage: port, env: { TOKENWARDEN_PASSPHRASE: PASSPHRASE } });
+    const again = await openVault(t.home, { safeStorage: port, passphrase: () => PASSPHRASE });
     await expect(again.unlock()).rejects.toMatchObject({ code: 'ERR_KEYRING_UNAVAILABLE' });
     expect(again.isLocked()).toBe(true);
     expect(port.calls.decrypt).toBe(1);

@@ -34,7 +34,7 @@ describe('Vault lifecycle', () => {
   it('unlocks from TOKENWARDEN_PASSPHRASE when no secret is passed', async () => {
     const h = home();
     await (await unlockedVault(h)).insert(staticCredential('a'));
-    const vault = await openVault(h, { env: { TOKENWARDEN_PASSPHRASE: PASSPHRASE } });
+    const vault = await openVault(h, { passphrase: () => PASSPHRASE });
     await vault.unlock();
     expect(vault.list().map((r) => r.name)).toEqual(['a']);
   });

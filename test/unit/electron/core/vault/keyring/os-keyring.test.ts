@@ -21,7 +21,7 @@ function home(): string {
   return t.home;
 }
 const vaultIdOf = (path: string): string => (JSON.parse(readFileSync(path, 'utf8')) as { vaultId: string }).vaultId;
-const open = (h: string, env: NodeJS.ProcessEnv = {}) => Vault.open({ home: h, scrypt: FAST_SCRYPT, env });
+const open = (h: string, passphrase?: string) => Vault.open({ home: h, scrypt: FAST_SCRYPT, passphrase: () => passphrase });
 
 describe.runIf(expected)('os-keyring keyslot with a running Secret Service', () => {
   it('the napi port round-trips a value in the real keyring', async () => {
@@ -49,10 +49,10 @@ describe.runIf(expected)('os-keyring keyslot with a running Secret Service', () 
 
   it('with a passphrase too, both slots exist and either opens the vault', async () => {
     const h = home();
-    const vault = await open(h, { TOKENWARDEN_PASSPHRASE: PASSPHRASE });
+    const vault = await open(h, PASSPHRASE);
     await vault.unlock();
     expect(vault.keyslotKinds()).toEqual(['os-keyring', 'passphrase']);
-    const byPassphrase = await Vault.open({ home: h, keyring: false, scrypt: FAST_SCRYPT, env: {} });
+    const byPassphrase = await Vault.open({ home: h, keyring: false, scrypt: FAST_SCRYPT });
     await byPassphrase.unlock(PASSPHRASE);
     expect(byPassphrase.isLocked()).toBe(false);
     const id = vaultIdOf(vault.path);
@@ -62,7 +62,7 @@ describe.runIf(expected)('os-keyring keyslot with a running Secret Service', () 
 
 describe.runIf(!expected)('without a Secret Service the passphrase keyslot is used, with a clear reason', () => {
   it('falls back to the passphrase and names why the keyring was not used', async () => {
-    const vault = await open(home(), { TOKENWARDEN_PASSPHRASE: PASSPHRASE });
+    const vault = await open(home(), PASSPHRASE);
     await vault.unlock();
     expect(vault.keyslotKinds()).toEqual(['passphrase']);
     const warning = vault.warnings().join(' ');

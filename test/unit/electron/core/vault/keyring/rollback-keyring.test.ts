@@ -20,7 +20,7 @@ function home(): string {
   return t.home;
 }
 const vaultIdOf = (path: string): string => (JSON.parse(readFileSync(path, 'utf8')) as { vaultId: string }).vaultId;
-const open = (h: string, extra: Partial<Parameters<typeof Vault.open>[0]> = {}) => Vault.open({ home: h, scrypt: FAST_SCRYPT, env: {}, ...extra });
+const open = (h: string, extra: Partial<Parameters<typeof Vault.open>[0]> = {}) => Vault.open({ home: h, scrypt: FAST_SCRYPT, ...extra });
 function forget(path: string): void {
   const id = vaultIdOf(path);
   cleanups.push(() => napiKeyring().deletePassword(id).catch(() => false), () => napiKeyring().deletePassword(generationAccount(id)).catch(() => false));

@@ -24,7 +24,7 @@ describe('os-keyring keyslot (fake port; the real Secret Service is tested under
   it('unreachable keyring at creation: falls back to the passphrase with a warning naming the reason', async () => {
     const keyring = fakeKeyring();
     keyring.reachable = false;
-    const vault = await openVault(home(), { keyring, env: { TOKENWARDEN_PASSPHRASE: PASSPHRASE } });
+    const vault = await openVault(home(), { keyring, passphrase: () => PASSPHRASE });
     await vault.unlock();
     expect(vault.keyslotKinds()).toEqual(['passphrase']);
     // A new vault on a headless machine: the keyring was only an option, so one short line says so and what to run later.
@@ -36,7 +36,7 @@ describe('os-keyring keyslot (fake port; the real Secret Service is tested under
   it('unreachable keyring at creation, no session bus: the one line names the situation, never the raw D-Bus text', async () => {
     const keyring = fakeKeyring();
     keyring.setPassword = () => Promise.reject(new Error('Platform failure: DBus error: Using X11 for dbus-daemon autolaunch was disabled at compile time, set your DBUS_SESSION_BUS_ADDRESS instead'));
-    const vault = await openVault(home(), { keyring, env: { TOKENWARDEN_PASSPHRASE: PASSPHRASE } });
+    const vault = await openVault(home(), { keyring, passphrase: () => PASSPHRASE });
     await vault.unlock();
     const warnings = vault.warnings();
     expect(warnings).toHaveLength(1);
@@ -48,12 +48,12 @@ describe('os-keyring keyslot (fake port; the real Secret Service is tested under
   it('unreachable keyring at unlock: the passphrase slot opens the vault and the reason is reported', async () => {
     const h = home();
     const keyring = fakeKeyring();
-    const first = await openVault(h, { keyring, env: { TOKENWARDEN_PASSPHRASE: PASSPHRASE } });
+    const first = await openVault(h, { keyring, passphrase: () => PASSPHRASE });
     await first.unlock();
     expect(first.keyslotKinds()).toEqual(['os-keyring', 'passphrase']);
     await first.insert(staticCredential('a'));
     keyring.reachable = false;
-    const vault = await openVault(h, { keyring, env: { TOKENWARDEN_PASSPHRASE: PASSPHRASE } });
+    const vault = await openVault(h, { keyring, passphrase: () => PASSPHRASE });
     await vault.unlock();
     expect(vault.list().map((r) => r.name)).toEqual(['a']);
     expect(vault.warnings().join(' ')).toMatch(/OS keyring keyslot not used.*Couldn't access platform storage.*passphrase keyslot instead/);
