@@ -1,6 +1,6 @@
 /**
- * The one API contract. IPC handlers, the preload bridge, the control socket and the renderer
- * test binding are all generated from `API_METHODS` and `ARG_SCHEMAS`, so they cannot drift.
+ * The one API contract. IPC handlers, the preload bridge, the control socket, the in-process API and the
+ * renderer test binding are all generated from one method table (`METHODS`), so they cannot drift.
  */
 import { z } from 'zod';
 import {
@@ -249,92 +249,83 @@ export interface SecretSpans {
 
 export type ControlApi = TokenwardenApi & ControlOnlyApi;
 
-export const API_METHODS = [
-  'list',
-  'get',
-  'add',
-  'update',
-  'remove',
-  'status',
-  'lock',
-  'unlock',
-  'login',
-  'refresh',
-  'rotate',
-  'revoke',
-  'introspect',
-  'copyToken',
-  'copyProxyKey',
-  'proxyInfo',
-  'caPem',
-  'setPolicy',
-  'createAccessKey',
-  'listAccessKeys',
-  'revokeAccessKey',
-  'auditQuery',
-  'auditVerify',
-  'stats',
-  'alerts',
-  'ackAlert',
-  'tokenHealth',
-] as const satisfies readonly (keyof TokenwardenApi)[];
-
-export const CONTROL_ONLY_METHODS = ['token', 'proxyKey', 'rotateProxyKey', 'addKeyslot', 'removeKeyslot', 'secretSpans'] as const satisfies readonly (keyof ControlOnlyApi)[];
-
-export type ApiMethod = (typeof API_METHODS)[number];
-export type ControlMethod = ApiMethod | (typeof CONTROL_ONLY_METHODS)[number];
-
 const none = z.tuple([]);
 /** Access key ids as `tkw key list` prints them. */
 export const AccessKeyId = z.string().regex(/^ak_[A-Za-z0-9_-]{6,40}$/, 'That is not an access key id (they look like ak_3Fq9x2Lm0pQe).');
 const byName = z.tuple([CredentialName]);
 
-/** Argument schemas, one per method; a call whose arguments fail here never reaches the service. */
-export const ARG_SCHEMAS = {
-  list: none,
-  get: byName,
-  add: z.tuple([AddInput]),
-  update: z.tuple([CredentialName, UpdatePatch]),
-  remove: byName,
-  status: none,
-  lock: none,
-  unlock: z.union([none, z.tuple([z.string().max(4096).optional()])]),
-  login: byName,
-  refresh: byName,
-  rotate: z.union([byName, z.tuple([CredentialName, RotateInput.optional()])]),
-  revoke: byName,
-  introspect: byName,
-  copyToken: byName,
-  copyProxyKey: none,
-  proxyInfo: none,
-  caPem: none,
-  setPolicy: z.tuple([CredentialName, Policy.nullable()]),
-  createAccessKey: z.tuple([AccessKeyInput]),
-  listAccessKeys: none,
-  revokeAccessKey: z.tuple([AccessKeyId]),
-  auditQuery: z.union([none, z.tuple([AuditQuery.optional()])]),
-  auditVerify: none,
-  stats: z.union([none, z.tuple([StatsQuery.optional()])]),
-  alerts: z.union([none, z.tuple([AlertsQuery.optional()])]),
-  ackAlert: z.tuple([AckInput]),
-  tokenHealth: byName,
-  token: byName,
-  proxyKey: none,
-  rotateProxyKey: none,
-  addKeyslot: z.union([z.tuple([KeyslotKind]), z.tuple([KeyslotKind, z.string().min(1).max(4096).optional()])]),
-  removeKeyslot: z.tuple([KeyslotKind]),
-  secretSpans: z.union([
-    z.tuple([CredentialName, z.array(z.string()).max(512)]),
-    z.tuple([CredentialName, z.array(z.string()).max(512), SecretSpansOptions.optional()]),
-  ]),
-} as const satisfies Record<ControlMethod, z.ZodType<unknown[]>>;
+/** A method's entry: its arguments as a tuple schema; `controlOnly` for the calls the window must not name (E5). */
+type MethodTable = { [K in keyof TokenwardenApi]: { args: z.ZodType<unknown[], Parameters<TokenwardenApi[K]>>; controlOnly?: never } } & {
+  [K in keyof ControlOnlyApi]: { args: z.ZodType<unknown[], Parameters<ControlOnlyApi[K]>>; controlOnly: true };
+};
+
+/**
+ * Every method, once: its argument schema and whether only the control socket may call it. API_METHODS,
+ * CONTROL_ONLY_METHODS, ControlMethod and ARG_SCHEMAS are derived from it; `satisfies MethodTable` ties it to
+ * the interfaces both ways, so a method missing here, or here and in neither interface, fails to compile.
+ */
+const METHODS = {
+  list: { args: none },
+  get: { args: byName },
+  add: { args: z.tuple([AddInput]) },
+  update: { args: z.tuple([CredentialName, UpdatePatch]) },
+  remove: { args: byName },
+  status: { args: none },
+  lock: { args: none },
+  unlock: { args: z.union([none, z.tuple([z.string().max(4096).optional()])]) },
+  login: { args: byName },
+  refresh: { args: byName },
+  rotate: { args: z.union([byName, z.tuple([CredentialName, RotateInput.optional()])]) },
+  revoke: { args: byName },
+  introspect: { args: byName },
+  copyToken: { args: byName },
+  copyProxyKey: { args: none },
+  proxyInfo: { args: none },
+  caPem: { args: none },
+  setPolicy: { args: z.tuple([CredentialName, Policy.nullable()]) },
+  createAccessKey: { args: z.tuple([AccessKeyInput]) },
+  listAccessKeys: { args: none },
+  revokeAccessKey: { args: z.tuple([AccessKeyId]) },
+  auditQuery: { args: z.union([none, z.tuple([AuditQuery.optional()])]) },
+  auditVerify: { args: none },
+  stats: { args: z.union([none, z.tuple([StatsQuery.optional()])]) },
+  alerts: { args: z.union([none, z.tuple([AlertsQuery.optional()])]) },
+  ackAlert: { args: z.tuple([AckInput]) },
+  tokenHealth: { args: byName },
+  token: { args: byName, controlOnly: true },
+  proxyKey: { args: none, controlOnly: true },
+  rotateProxyKey: { args: none, controlOnly: true },
+  addKeyslot: { args: z.union([z.tuple([KeyslotKind]), z.tuple([KeyslotKind, z.string().min(1).max(4096).optional()])]), controlOnly: true },
+  removeKeyslot: { args: z.tuple([KeyslotKind]), controlOnly: true },
+  secretSpans: {
+    args: z.union([
+      z.tuple([CredentialName, z.array(z.string()).max(512)]),
+      z.tuple([CredentialName, z.array(z.string()).max(512), SecretSpansOptions.optional()]),
+    ]),
+    controlOnly: true,
+  },
+} as const satisfies MethodTable;
+
+type Methods = typeof METHODS;
+export type ControlMethod = keyof Methods;
+export type ApiMethod = { [K in ControlMethod]: Methods[K] extends { controlOnly: true } ? never : K }[ControlMethod];
+type ControlOnlyMethod = Exclude<ControlMethod, ApiMethod>;
+
+const ALL_METHODS = Object.keys(METHODS) as ControlMethod[];
+
+/** What the window may call, in table order; the preload bridge and main's IPC handlers are built from it. */
+export const API_METHODS: readonly ApiMethod[] = ALL_METHODS.filter((m): m is ApiMethod => !('controlOnly' in METHODS[m]));
+export const CONTROL_ONLY_METHODS: readonly ControlOnlyMethod[] = ALL_METHODS.filter((m): m is ControlOnlyMethod => 'controlOnly' in METHODS[m]);
+
+/** Argument schemas by method. */
+export const ARG_SCHEMAS = Object.fromEntries(ALL_METHODS.map((m) => [m, METHODS[m].args])) as { readonly [K in ControlMethod]: Methods[K]['args'] };
 
 export function isApiMethod(value: unknown): value is ApiMethod {
   return typeof value === 'string' && (API_METHODS as readonly string[]).includes(value);
 }
 
 export function isControlMethod(value: unknown): value is ControlMethod {
-  return isApiMethod(value) || (typeof value === 'string' && (CONTROL_ONLY_METHODS as readonly string[]).includes(value));
+  return typeof value === 'string' && (ALL_METHODS as readonly string[]).includes(value);
 }
 
 /** What every IPC call resolves to: Electron strips custom fields from thrown errors, so errors travel as values. */
