@@ -2,7 +2,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { callbackPathFor } from '../credentials/redirect-uri.ts';
 import { TokenwardenError } from '../errors.ts';
 
 export const REDIRECT_TIMEOUT_MS = 5 * 60_000;
