@@ -328,6 +328,13 @@ export function isControlMethod(value: unknown): value is ControlMethod {
   return typeof value === 'string' && (ALL_METHODS as readonly string[]).includes(value);
 }
 
+/**
+ * One call's outcome as the dispatcher reports it to a transport: a failure carries its payload, the stage it
+ * failed at (an unknown method, arguments refused by the schema, or the call itself) and the thrown value, which
+ * in-process callers rethrow and transports only log by class name (SECURITY S7).
+ */
+export type CallOutcome = { ok: true; value: unknown } | { ok: false; error: ErrorPayload; stage: 'method' | 'arguments' | 'call'; cause: unknown };
+
 /** What every IPC call resolves to: Electron strips custom fields from thrown errors, so errors travel as values. */
 export type IpcEnvelope<T = unknown> = { ok: true; value: T } | { ok: false; error: ErrorPayload };
 

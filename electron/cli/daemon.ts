@@ -7,7 +7,7 @@ import { connectControl, controlSocketPath } from '../core/control/index.ts';
 import { ensureDataDir, resolveDataDir } from '../core/data-dir.ts';
 import { TokenwardenError } from '../core/errors.ts';
 import { startOwner } from '../core/owner.ts';
-import type { TokenwardenService } from '../core/service.ts';
+import type { OwnerApi } from '../core/owner-api.ts';
 import { readOwnerLock } from '../core/vault/owner-lock.ts';
 import { DAEMON_ENV, DAEMON_NODE_FLAGS } from './daemon-node-flags.ts';
 import type { CliIo } from './io.ts';
@@ -85,7 +85,7 @@ export async function runDaemon(io: CliIo, options: DaemonOptions): Promise<void
  * A locked start: on a terminal, ask (a new vault asks twice and is created); otherwise say the one next step.
  * The prompt runs while the owner already serves, so `tkw unlock` from another terminal works as well.
  */
-async function unlockAtStart(service: TokenwardenService, io: CliIo, log: (line: string) => void, fresh: boolean): Promise<void> {
+async function unlockAtStart(service: OwnerApi, io: CliIo, log: (line: string) => void, fresh: boolean): Promise<void> {
   if (!io.stdin.isTTY) {
     log(
       fresh

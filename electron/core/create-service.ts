@@ -3,16 +3,19 @@
  * each built once and handed the narrow parts it needs. Nothing is bound late, and no part reaches
  * through the service for another.
  */
+import type { AccessControl } from './access/access-control.ts';
 import { AppEventBus } from './app-events.ts';
 import type { ClipboardPort } from './clipboard/clipboard-guard.ts';
 import { AuditMonitor } from './audit/audit-monitor.ts';
 import type { AuditStorage } from './audit/audit-files.ts';
-import { auditOperations } from './audit/audit-operations.ts';
 import { ClipboardGuard } from './clipboard/clipboard-guard.ts';
 import { readConfig, type EnvPassphraseRule } from './config.ts';
 import { ensureDataDir } from './data-dir.ts';
+import { Dispatcher } from './dispatch.ts';
 import { TokenwardenError } from './errors.ts';
 import { TokenManager } from './lifecycle/token-manager.ts';
+import { bindOwnerApi, type OwnerApi } from './owner-api.ts';
+import type { RevealGate } from './reveal/reveal-gate.ts';
 import { TokenwardenService } from './service.ts';
 import { createProxyBackend } from './service-proxy-backend.ts';
 import { UsageTracker } from './usage-tracker.ts';
@@ -45,18 +48,27 @@ export interface CreateServiceOptions {
   onVaultRecovery?: (recovery: VaultRecovery) => void;
   /** When the environment's passphrase counts: owners pass `startupOnly` (S6); default any time (a one-shot CLI). */
   envPassphrase?: EnvPassphraseRule;
+  /** "Ask before revealing a token" (desktop only): `token`/`copyToken` wait for it, from the window or the socket. */
+  revealGate?: RevealGate;
 }
 
 /** The wired parts; tests and benches that need to look inside use these instead of service getters. */
 export interface ServiceGraph {
+  /** The contract in-process, through the dispatcher: what callers in this process use. */
+  api: OwnerApi;
+  /** What every face's call goes through: validation, gates, audit. */
+  dispatcher: Dispatcher;
+  /** The implementation behind the dispatcher; its methods take validated arguments. */
   service: TokenwardenService;
+  /** The proxy's access port (policies, access keys); benches and tests shorten its waits. */
+  access: AccessControl;
   vault: Vault;
   manager: TokenManager;
   events: AppEventBus;
 }
 
-export async function createService(options: CreateServiceOptions): Promise<TokenwardenService> {
-  return (await composeService(options)).service;
+export async function createService(options: CreateServiceOptions): Promise<OwnerApi> {
+  return (await composeService(options)).api;
 }
 
 export async function composeService(options: CreateServiceOptions): Promise<ServiceGraph> {
@@ -116,7 +128,8 @@ export async function composeService(options: CreateServiceOptions): Promise<Ser
     clipboard: options.clipboard ? new ClipboardGuard({ clipboard: options.clipboard, clearAfterMs: options.clipboardClearMs }) : undefined,
   });
   audit.attach(service, vault);
-  auditOperations(service, audit);
+  const dispatcher = new Dispatcher({ service, audit, ...(options.revealGate ? { reveal: options.revealGate } : {}) });
+  const api = bindOwnerApi(dispatcher, { onEvent: (listener) => service.onEvent(listener), close: () => service.close() });
   if (options.autoUnlock !== false) {
     // A vault that cannot be unlocked silently stays locked: the owner still starts and answers 423.
     await service.unlock().catch((err: unknown) => {
@@ -141,5 +154,5 @@ export async function composeService(options: CreateServiceOptions): Promise<Ser
     // before this instant, so it never overlaps live ones.
     void audit.seedStats();
   }
-  return { service, vault, manager, events };
+  return { api, dispatcher, service, access: service.access, vault, manager, events };
 }

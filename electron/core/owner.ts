@@ -2,20 +2,21 @@
  * The owner of a data directory (the daemon or the desktop app): takes the owner lock, runs the
  * service with its proxy, and serves the control socket, so the CLI never becomes a second writer.
  */
-import type { ControlMethod } from '../../shared/contract.ts';
-import type { AccessKeyInput } from '../../shared/policy.ts';
-import { controlSocketPath, startControlServer } from './control/index.ts';
 import { startupOnly } from './config.ts';
-import { createService, type CreateServiceOptions } from './create-service.ts';
+import { controlSocketPath, startControlServer } from './control/index.ts';
+import { composeService, type CreateServiceOptions, type ServiceGraph } from './create-service.ts';
 import { ensureDataDir } from './data-dir.ts';
-import { isRevealMethod, type RevealGate } from './reveal/reveal-gate.ts';
-import type { TokenwardenService } from './service.ts';
+import type { Dispatcher } from './dispatch.ts';
+import type { OwnerApi } from './owner-api.ts';
 import { acquireOwnerLock } from './vault/owner-lock.ts';
 
 const CLI_HOLDER_WAIT_MS = 5000;
 
 export interface Owner {
-  service: TokenwardenService;
+  /** The contract in-process (validated and audited like every face's calls), with the event stream. */
+  service: OwnerApi;
+  /** For main's IPC handler: the window's calls go through the same dispatcher as the socket's. */
+  dispatcher: Dispatcher;
   socketPath: string;
   /** Closes the socket, flushes and closes the service, then releases the lock. */
   close(): Promise<void>;
@@ -23,8 +24,6 @@ export interface Owner {
 
 export interface OwnerOptions extends CreateServiceOptions {
   role: 'daemon' | 'app' | 'mcp';
-  /** "Ask before revealing a token" (desktop only): `token`/`copyToken` over the socket wait for it. */
-  revealGate?: RevealGate;
 }
 
 export async function startOwner(options: OwnerOptions): Promise<Owner> {
@@ -38,39 +37,31 @@ export async function startOwner(options: OwnerOptions): Promise<Owner> {
     waitFor: (holder) => holder.role === 'cli',
     onWait: (holder) => options.log?.(`waiting up to ${CLI_HOLDER_WAIT_MS / 1000} s for a tkw command (pid ${holder.pid}) to release the owner lock`),
   });
-  let service: TokenwardenService | undefined;
+  let graph: ServiceGraph | undefined;
   try {
-    service = await createService({ ...options, ownerPid: process.pid, envPassphrase: startupOnly });
-    const owner = service;
+    graph = await composeService({ ...options, ownerPid: process.pid, envPassphrase: startupOnly });
+    const { api, dispatcher } = graph;
     const server = await startControlServer({
       path: socketPath,
       log: options.log,
       handler: {
-        // Arguments were validated against ARG_SCHEMAS by the control server before this call.
-        call: async (method: ControlMethod, params: unknown[], context) => {
-          if (options.revealGate && isRevealMethod(method)) {
-            await options.revealGate.check({ method, name: params[0] as string, caller: await context.caller() });
-          }
-          // A login ends with its caller: Ctrl-C in the CLI closes the connection, which cancels it.
-          if (method === 'login') return owner.login(params[0] as string, { signal: context.signal });
-          // A `whileConnected` key (tkw exec) is revoked when this connection closes, even if the CLI is killed.
-          if (method === 'createAccessKey') return owner.createAccessKey(params[0] as AccessKeyInput, { connection: context.signal });
-          return (owner[method] as (...args: unknown[]) => Promise<unknown>).apply(owner, params);
-        },
-        subscribe: (listener) => owner.onEvent(listener),
+        // The connection is the caller: its close cancels a login and ends a `whileConnected` key.
+        call: (method, params, context) => dispatcher.call(method, params, { methods: 'control', caller: context.caller, signal: context.signal, connection: context.signal }),
+        subscribe: (listener) => api.onEvent(listener),
       },
     });
     return {
-      service: owner,
+      service: api,
+      dispatcher,
       socketPath,
       async close() {
         await server.close().catch(() => undefined);
-        await owner.close().catch(() => undefined);
+        await api.close().catch(() => undefined);
         lock.release();
       },
     };
   } catch (err) {
-    await service?.close().catch(() => undefined);
+    await graph?.api.close().catch(() => undefined);
     lock.release();
     throw err;
   }

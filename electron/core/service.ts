@@ -1,16 +1,6 @@
 /** TokenwardenService: the one API behind IPC, the control socket, the CLI and (later) MCP. */
-import {
-  AddInput,
-  RotateInput,
-  UpdatePatch,
-  TransportConsent,
-  type ControlApi,
-  type RotateInput as RotateInputType,
-  type SecretSpans,
-  type SecretSpansOptions,
-  type UpdatePatch as UpdatePatchType,
-} from '../../shared/contract.ts';
-import { AccessKeyInput, Policy, type PolicyInput } from '../../shared/policy.ts';
+import { TransportConsent, type AddInputParsed, type ControlApi, type RotateInput, type SecretSpans, type SecretSpansOptions } from '../../shared/contract.ts';
+import type { AccessKeyInputParsed, Policy as PolicyParsed } from '../../shared/policy.ts';
 import type {
   AccessKeyCreated,
   AccessKeySummary,
@@ -27,14 +17,14 @@ import type {
 import { AccessAdmin } from './access/access-admin.ts';
 import { AccessControl } from './access/access-control.ts';
 import { AccessStore } from './access/access-store.ts';
-import { AckInput, AlertsQuery, AuditQuery, StatsQuery, type AckResult, type AlertItem, type AuditQueryResult, type AuditVerifyResult, type StatsReport, type TokenHealth } from '../../shared/audit-model.ts';
+import type { AckInput, AlertsQuery, AuditQuery, StatsQuery, AckResult, AlertItem, AuditQueryResult, AuditVerifyResult, StatsReport, TokenHealth } from '../../shared/audit-model.ts';
 import type { AuditMonitor } from './audit/audit-monitor.ts';
 import { AppEventBus } from './app-events.ts';
 import type { ClipboardGuard } from './clipboard/clipboard-guard.ts';
 import { TokenHealthChecker } from './credentials/token-health.ts';
 import type { CredentialRecord } from './credentials/credential-record.ts';
 import { newRecordFromInput } from './credentials/new-record.ts';
-import { patchRecord } from './credentials/update-record.ts';
+import { patchRecord, type UpdatePatchParsed } from './credentials/update-record.ts';
 import { checkUpstreamCa } from './credentials/upstream-ca.ts';
 import { toDetail, toSummary } from './credentials/summary.ts';
 import { unknownCredential } from './credentials/unknown-credential.ts';
@@ -143,8 +133,8 @@ export class TokenwardenService implements ControlApi {
     return toDetail(record, this.#access.statusOf(record, this.#manager.statusOf(record)), this.#usage.lastUsed(name), this.#access.usesLeft(record));
   }
 
-  async add(input: unknown): Promise<CredentialSummary> {
-    const parsed = parse(AddInput, input);
+  async add(input: AddInputParsed): Promise<CredentialSummary> {
+    const parsed = input;
     if (parsed.upstreamCa) checkUpstreamCa(parsed.upstreamCa);
     this.#requireUnlocked();
     if (this.#vault.get(parsed.name)) throw new TokenwardenError('ERR_EXISTS', `A credential named "${parsed.name}" already exists.`);
@@ -160,8 +150,7 @@ export class TokenwardenService implements ControlApi {
     return this.#changed(parsed.name);
   }
 
-  async update(name: string, patch: UpdatePatchType): Promise<CredentialSummary> {
-    const p = parse(UpdatePatch, patch);
+  async update(name: string, p: UpdatePatchParsed): Promise<CredentialSummary> {
     const current = this.#record(name);
     // P5: an update must not bind a remote http origin, or drop the consent a loopback http origin needs.
     parse(TransportConsent, { hosts: p.hosts ?? current.hosts, allowInsecureLoopback: p.allowInsecureLoopback ?? current.allowInsecureLoopback });
@@ -243,10 +232,9 @@ export class TokenwardenService implements ControlApi {
     return this.#changed(name);
   }
 
-  async rotate(name: string, input?: RotateInputType): Promise<CredentialSummary> {
-    const parsed = parse(RotateInput, input ?? {});
+  async rotate(name: string, input: RotateInput = {}): Promise<CredentialSummary> {
     this.#record(name);
-    await this.#manager.rotate(name, parsed);
+    await this.#manager.rotate(name, input);
     return this.#changed(name);
   }
 
@@ -293,17 +281,15 @@ export class TokenwardenService implements ControlApi {
     return pem;
   }
 
-  async setPolicy(name: string, policy: PolicyInput | null): Promise<CredentialSummary> {
-    const parsed = parse(Policy.nullable(), policy);
+  async setPolicy(name: string, policy: PolicyParsed | null): Promise<CredentialSummary> {
     this.#record(name);
-    await this.#access.setPolicy(name, parsed);
+    await this.#access.setPolicy(name, policy);
     return this.#changed(name);
   }
 
   /** `options.connection`: the caller's control connection, which a `whileConnected` key lives no longer than. */
-  async createAccessKey(input: AccessKeyInput, options: { connection?: AbortSignal } = {}): Promise<AccessKeyCreated> {
+  async createAccessKey(parsed: AccessKeyInputParsed, options: { connection?: AbortSignal } = {}): Promise<AccessKeyCreated> {
     this.#requireUnlocked();
-    const parsed = parse(AccessKeyInput, input);
     const connection = options.connection;
     if (parsed.whileConnected && !connection) {
       throw new TokenwardenError('ERR_INVALID_INPUT', 'A key that lives only while its creator is connected is made through the control socket (tkw exec).');
@@ -363,24 +349,24 @@ export class TokenwardenService implements ControlApi {
   }
 
   // Audit, stats and alerts (issue 12): core/audit owns them; these only validate and delegate.
-  async auditQuery(query?: AuditQuery): Promise<AuditQueryResult> {
-    return this.#auditor().query(parse(AuditQuery, query ?? {}));
+  async auditQuery(query: AuditQuery = {}): Promise<AuditQueryResult> {
+    return this.#auditor().query(query);
   }
 
   async auditVerify(): Promise<AuditVerifyResult> {
     return this.#auditor().verify();
   }
 
-  async stats(query?: StatsQuery): Promise<StatsReport> {
-    return this.#auditor().report(parse(StatsQuery, query ?? {}).since);
+  async stats(query: StatsQuery = {}): Promise<StatsReport> {
+    return this.#auditor().report(query.since);
   }
 
-  async alerts(query?: AlertsQuery): Promise<AlertItem[]> {
-    return this.#auditor().list(parse(AlertsQuery, query ?? {}).all);
+  async alerts(query: AlertsQuery = {}): Promise<AlertItem[]> {
+    return this.#auditor().list(query.all);
   }
 
   async ackAlert(input: AckInput): Promise<AckResult> {
-    return { acknowledged: this.#auditor().acknowledge(parse(AckInput, input)) };
+    return { acknowledged: this.#auditor().acknowledge(input) };
   }
 
   async tokenHealth(name: string): Promise<TokenHealth> {

@@ -104,9 +104,9 @@ async function start(): Promise<void> {
   const disposeIpc = registerIpc({
     ipcMain,
     service,
+    dispatcher: owner.dispatcher,
     targets: () => (win && !win.isDestroyed() ? [win.webContents] : []),
     confirm: dialogs,
-    reveal: revealGate,
   });
   const tray = createTrayController({
     createTray: () => new Tray(nativeImage.createFromDataURL(TRAY_ICON_DATA_URL)),

@@ -2,21 +2,19 @@
  * What main checks between a renderer call's schema validation and the service (SECURITY E5, E9): changes
  * that run a command, move a token to other hosts, change the CA its hosts are verified against, lift a
  * policy limit or widen what the token can do (more scope, a looser Authorization policy, plain http, a new
- * gateway target, a token the window supplied) need a native confirmation, and reading a token passes the
- * "Ask before revealing a token" gate. It runs in
- * main's IPC handler, so a compromised renderer cannot skip it; the control socket (CLI) does not go
- * through here.
+ * gateway target, a token the window supplied) need a native confirmation. The dispatcher runs it for the
+ * window's calls only, so a compromised renderer cannot skip it; the control socket (CLI) does not go
+ * through here. Reading a token passes the owner's "Ask before revealing a token" gate, naming the window.
  */
 import type { ApiMethod } from '../../shared/contract.ts';
 import { TokenwardenError } from '../core/errors.ts';
-import { isRevealMethod, type RevealCaller, type RevealGate } from '../core/reveal/reveal-gate.ts';
+import type { RevealCaller } from '../core/reveal/reveal-gate.ts';
 import { changeRequestFor, type ChangeRequest, type CurrentCredential } from './change-request.ts';
 
 export interface IpcGateDeps {
   service: { get(name: string): Promise<CurrentCredential> };
   /** The native dialog; without one, every change that needs confirmation is refused (fail closed). */
   confirm?: { confirmChange(request: ChangeRequest): Promise<boolean> };
-  reveal?: RevealGate;
 }
 
 export type IpcGate = (method: ApiMethod, args: readonly unknown[]) => Promise<void>;
@@ -25,10 +23,6 @@ export const WINDOW_CALLER: RevealCaller = { description: 'the Tokenwarden windo
 
 export function createIpcGate(deps: IpcGateDeps): IpcGate {
   return async (method, args) => {
-    if (isRevealMethod(method)) {
-      await deps.reveal?.check({ method, name: args[0] as string, caller: WINDOW_CALLER });
-      return;
-    }
     // Only a credential that does not exist is left for the service to report; any other failure to read the
     // current state (locked, damaged) refuses, because the change could not be shown for confirmation.
     const current = (name: string) =>

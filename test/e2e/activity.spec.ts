@@ -7,7 +7,7 @@ import { EMPTY } from '../../electron/core/audit/audit-entry.ts';
 import { auditDir, fileAuditStorage } from '../../electron/core/audit/audit-files.ts';
 import { AuditLog } from '../../electron/core/audit/audit-log.ts';
 import { AUDIT_KEY_SECRET } from '../../electron/core/audit/audit-monitor.ts';
-import { createService } from '../../electron/core/create-service.ts';
+import { composeService, createService } from '../../electron/core/create-service.ts';
 import { Vault } from '../../electron/core/vault/vault.ts';
 import { bindTokenwarden, expect, test, type E2eApp } from '../fixtures/e2e-app.ts';
 import { send } from '../fixtures/proxy-client.ts';
@@ -127,7 +127,7 @@ test('an owner restarted over an hour of audit history charts it (README screens
       });
     }
     await log.close();
-    const owner = await createService({ home, env, keyring: false, proxy: { port: 0 } });
+    const { api: owner, dispatcher } = await composeService({ home, env, keyring: false, proxy: { port: 0 } });
     try {
       await expect.poll(async () => (await owner.stats({ since: '1h' })).credentials.length, { timeout: 20_000 }).toBe(3);
       await owner.ackAlert({ all: true }).catch(() => undefined);
@@ -135,7 +135,7 @@ test('an owner restarted over an hour of audit history charts it (README screens
       await send(port, { path: '/github/user', headers: { 'x-tokenwarden-key': 'wrong-key-for-the-screenshot' } });
       await expect.poll(async () => (await owner.alerts()).length).toBe(1);
       const viewer = await page.context().newPage();
-      const unbind = await bindTokenwarden(viewer, { service: owner, appOrigin: app.origin });
+      const unbind = await bindTokenwarden(viewer, { service: owner, dispatcher, appOrigin: app.origin });
       try {
         await viewer.setViewportSize({ width: 1280, height: 1180 });
         mkdirSync(OUT, { recursive: true });

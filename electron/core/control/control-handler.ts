@@ -1,5 +1,5 @@
-/** ControlHandler: what the owner process plugs into the control server (the service and its event stream). */
-import type { ControlMethod } from '../../../shared/contract.ts';
+/** ControlHandler: what the owner process plugs into the control server (its dispatcher and event stream). */
+import type { CallOutcome, ControlMethod } from '../../../shared/contract.ts';
 import type { AppEvent } from '../../../shared/model.ts';
 import type { RevealCaller } from '../reveal/reveal-gate.ts';
 
@@ -12,7 +12,7 @@ export interface CallContext {
 }
 
 export interface ControlHandler {
-  /** `params` have already passed `ARG_SCHEMAS[method]`: they are its parsed output (origins canonical, defaults filled). */
-  call(method: ControlMethod, params: unknown[], context: CallContext): Promise<unknown>;
+  /** A call of a known method with its params as they arrived; the owner's dispatcher validates them (core/dispatch.ts). */
+  call(method: ControlMethod, params: unknown, context: CallContext): Promise<CallOutcome>;
   subscribe(listener: (e: AppEvent) => void): () => void;
 }

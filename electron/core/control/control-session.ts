@@ -1,7 +1,7 @@
-/** One accepted control connection: reads bounded lines, validates each message, answers, and pushes events. */
+/** One accepted control connection: reads bounded lines, checks each envelope, hands calls to the owner's dispatcher, answers, and pushes events. */
 import type { Socket } from 'node:net';
-import { ARG_SCHEMAS, isControlMethod } from '../../../shared/contract.ts';
-import { toErrorPayload, type ErrorCode } from '../../../shared/errors.ts';
+import { isControlMethod, type CallOutcome, type ControlMethod } from '../../../shared/contract.ts';
+import { toErrorPayload, type ErrorCode, type ErrorPayload } from '../../../shared/errors.ts';
 import type { CallContext, ControlHandler } from './control-handler.ts';
 import { LineSplitter } from './line-splitter.ts';
 import {
@@ -130,12 +130,7 @@ export class ControlSession {
       this.#sendError(id, 'ERR_PROTOCOL', `Unknown method ${JSON.stringify(method.slice(0, 64))}.`, RPC_CODES.methodNotFound);
       return;
     }
-    const args = ARG_SCHEMAS[method].safeParse(params);
-    if (!args.success) {
-      this.#sendError(id, 'ERR_INVALID_INPUT', describeIssues(args.error), RPC_CODES.invalidParams);
-      return;
-    }
-    this.#run(id, method, args.data as unknown[]);
+    this.#run(id, method, params);
   }
 
   #onProtocolMethod(id: RequestId, method: 'ping' | 'subscribe' | 'unsubscribe'): void {
@@ -160,9 +155,10 @@ export class ControlSession {
     this.#send(encodeResult(id, true));
   }
 
-  #run(id: RequestId, method: Parameters<ControlHandler['call']>[0], params: unknown[]): void {
+  /** The handler validates the params (the owner's dispatcher); refused ones answer invalidParams. */
+  #run(id: RequestId, method: ControlMethod, params: unknown): void {
     this.#inFlight += 1;
-    let pending: Promise<unknown>;
+    let pending: Promise<CallOutcome>;
     try {
       pending = this.#options.handler.call(method, params, this.#context);
     } catch (err) {
@@ -170,10 +166,14 @@ export class ControlSession {
     }
     pending
       .then(
-        (result) => {
+        (outcome) => {
+          if (!outcome.ok) {
+            this.#failed(id, method, outcome.error, outcome.cause, outcome.stage === 'arguments' ? RPC_CODES.invalidParams : undefined);
+            return;
+          }
           let line: string;
           try {
-            line = encodeResult(id, result);
+            line = encodeResult(id, outcome.value);
           } catch {
             this.#options.log?.(`control: ${method} returned a result that is not JSON`);
             this.#sendError(id, 'ERR_INTERNAL', toErrorPayload(undefined).message);
@@ -181,17 +181,18 @@ export class ControlSession {
           }
           this.#send(line);
         },
-        (err: unknown) => {
-          const payload = toErrorPayload(err);
-          // Only the class name is logged: a foreign error's message may quote a secret (SECURITY S7).
-          if (payload.code === 'ERR_INTERNAL') this.#options.log?.(`control: ${method} failed (${errorName(err)})`);
-          this.#sendError(id, payload.code, payload.message);
-        },
+        (err: unknown) => this.#failed(id, method, toErrorPayload(err), err),
       )
       .finally(() => {
         this.#inFlight -= 1;
         this.#drain();
       });
+  }
+
+  #failed(id: RequestId, method: ControlMethod, payload: ErrorPayload, cause: unknown, rpcCode?: number): void {
+    // Only the class name is logged: a foreign error's message may quote a secret (SECURITY S7).
+    if (payload.code === 'ERR_INTERNAL') this.#options.log?.(`control: ${method} failed (${errorName(cause)})`);
+    this.#sendError(id, payload.code, payload.message, rpcCode);
   }
 
   #sendEvent(event: Parameters<typeof encodeEvent>[0]): void {

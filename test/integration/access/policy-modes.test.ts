@@ -6,7 +6,7 @@ let h: AccessHarness;
 
 beforeAll(async () => {
   h = await startAccessHarness();
-  h.service.access.concurrencyWaitMs = 400;
+  h.access.concurrencyWaitMs = 400;
 }, 60_000);
 afterAll(async () => {
   await h?.close();

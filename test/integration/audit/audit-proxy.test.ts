@@ -7,7 +7,7 @@ import type { AlertKind, AuditEntry } from '../../../shared/audit-model.ts';
 import type { AppEvent } from '../../../shared/model.ts';
 import { fileAuditStorage, type AuditStorage } from '../../../electron/core/audit/audit-files.ts';
 import { createService } from '../../../electron/core/create-service.ts';
-import type { TokenwardenService } from '../../../electron/core/service.ts';
+import type { OwnerApi } from '../../../electron/core/owner-api.ts';
 import { CONFIDENTIAL_CLIENT, CONFIDENTIAL_SECRET } from '../../fixtures/idp-provider.ts';
 import { useIdp } from '../../fixtures/idp-suite.ts';
 import { basic, send } from '../../fixtures/proxy-client.ts';
@@ -19,7 +19,7 @@ const ROTATED_TOKEN = 'tw-canary-audit-rotated-5555aaaa5555aaaa';
 const QUERY_SECRET = 'tw-canary-audit-query-value-77aa';
 const idp = useIdp();
 let home: string;
-let service: TokenwardenService;
+let service: OwnerApi;
 let upstream: TestUpstream;
 let other: TestUpstream;
 let port: number;
@@ -51,7 +51,7 @@ afterAll(async () => {
 const gateway = (path: string, headers: Record<string, string> = {}, method = 'GET', body?: string) =>
   send(port, { method, path, headers: { 'x-tokenwarden-key': key, ...headers }, ...(body !== undefined ? { body } : {}) });
 
-async function entries(query: Parameters<TokenwardenService['auditQuery']>[0] = {}): Promise<AuditEntry[]> {
+async function entries(query: Parameters<OwnerApi['auditQuery']>[0] = {}): Promise<AuditEntry[]> {
   return (await service.auditQuery({ limit: 0, ...query })).entries;
 }
 

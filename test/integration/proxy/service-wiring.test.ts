@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { composeService } from '../../../electron/core/create-service.ts';
-import type { TokenwardenService } from '../../../electron/core/service.ts';
+import type { OwnerApi } from '../../../electron/core/owner-api.ts';
 import type { Vault } from '../../../electron/core/vault/vault.ts';
 import { send } from '../../fixtures/proxy-client.ts';
 import { authorizationsOf, makeTlsMaterial, startUpstream, type TestUpstream, type TlsMaterial } from '../../fixtures/proxy-upstream.ts';
@@ -14,7 +14,7 @@ const run = promisify(execFile);
 const TOKEN = 'tw-canary-wiring-0123456789abcdef';
 const HTTPS_TOKEN = 'tw-canary-wiring-https-fedcba9876543210';
 let home: string;
-let service: TokenwardenService;
+let service: OwnerApi;
 let vault: Vault;
 let plain: TestUpstream;
 let secure: TestUpstream;
@@ -26,7 +26,7 @@ beforeAll(async () => {
   plain = await startUpstream();
   tls = await makeTlsMaterial(['localhost']);
   secure = await startUpstream({ tls, hostname: 'localhost' });
-  ({ service, vault } = await composeService({
+  ({ api: service, vault } = await composeService({
     home,
     env: { TOKENWARDEN_PASSPHRASE: 'wiring test passphrase' },
     keyring: false,

@@ -9,13 +9,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MESSAGES } from '../../../shared/human-messages.ts';
 import { composeService } from '../../../electron/core/create-service.ts';
-import type { TokenwardenService } from '../../../electron/core/service.ts';
+import type { OwnerApi } from '../../../electron/core/owner-api.ts';
 import { send } from '../../fixtures/proxy-client.ts';
 import { authorizationsOf, makeTlsMaterial, startUpstream, type TestUpstream, type TlsMaterial } from '../../fixtures/proxy-upstream.ts';
 
 const TOKEN = 'tw-canary-upstream-ca-0123456789abcdef';
 let home: string;
-let service: TokenwardenService;
+let service: OwnerApi;
 let upstream: TestUpstream;
 let ca1: TlsMaterial;
 let ca2: TlsMaterial;
@@ -25,7 +25,7 @@ beforeAll(async () => {
   [ca1, ca2] = await Promise.all([makeTlsMaterial(['127.0.0.1']), makeTlsMaterial(['127.0.0.1'])]);
   upstream = await startUpstream({ tls: ca1 });
   // No trustedCaPems: only the default roots, so the credential's own CA is the only way to reach this upstream.
-  ({ service } = await composeService({ home, env: { TOKENWARDEN_PASSPHRASE: 'upstream ca passphrase' }, keyring: false, proxy: { port: 0 } }));
+  ({ api: service } = await composeService({ home, env: { TOKENWARDEN_PASSPHRASE: 'upstream ca passphrase' }, keyring: false, proxy: { port: 0 } }));
   await service.add({ kind: 'static', name: 'private', hosts: [upstream.origin], token: TOKEN, upstreamCa: ca1.caPem });
 }, 60_000);
 

@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AppEvent } from '../../../../shared/model.ts';
 import { createService } from '../../../../electron/core/create-service.ts';
-import type { TokenwardenService } from '../../../../electron/core/service.ts';
+import type { OwnerApi } from '../../../../electron/core/owner-api.ts';
 import { PASSPHRASE, useTempHomes } from '../../../fixtures/vault-helpers.ts';
 
 const home = useTempHomes();
-let service: TokenwardenService;
+let service: OwnerApi;
 let events: AppEvent[];
 
 beforeEach(async () => {

@@ -4,8 +4,7 @@ import { createRevealGate } from '../../../../electron/core/reveal/reveal-gate.t
 import type { ChangeRequest, CurrentCredential } from '../../../../electron/main/change-request.ts';
 import { MESSAGES } from '../../../../shared/human-messages.ts';
 import { makeTlsMaterial, type TlsMaterial } from '../../../fixtures/proxy-upstream.ts';
-import type { RegisterIpcOptions } from '../../../../electron/main/ipc.ts';
-import { setupIpc } from './ipc-harness.ts';
+import { setupIpc, type GateOptions } from './ipc-harness.ts';
 
 const EXISTING: Record<string, CurrentCredential> = {
   gh: { hosts: ['https://api.github.com'], exec: null },
@@ -13,7 +12,7 @@ const EXISTING: Record<string, CurrentCredential> = {
   once: { hosts: ['https://api.example.com'], exec: null, policy: { methods: ['GET'], maxUses: 1 } },
 };
 
-const setup = (gate: Pick<RegisterIpcOptions, 'confirm' | 'reveal'>) => setupIpc(EXISTING, gate);
+const setup = (gate: GateOptions) => setupIpc(EXISTING, gate);
 
 const execInput = { kind: 'exec', name: 'sh', hosts: ['https://api.example.com'], command: "/bin/sh -c 'cat ~/.ssh/id_ed25519'" };
 const refused = { ok: false, error: { code: 'ERR_CONFIRMATION_REQUIRED', message: expect.stringContaining('not confirmed') } };

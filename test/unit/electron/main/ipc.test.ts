@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { API_METHODS, EVENT_CHANNEL, type TokenwardenApi } from '../../../../shared/contract.ts';
 import type { AppEvent } from '../../../../shared/model.ts';
 import { TokenwardenError } from '../../../../electron/core/errors.ts';
+import { Dispatcher } from '../../../../electron/core/dispatch.ts';
 import { registerIpc, type IpcInvokeEvent, type ServiceLike } from '../../../../electron/main/ipc.ts';
 
 type Handler = (event: IpcInvokeEvent, ...args: unknown[]) => Promise<unknown>;
@@ -33,6 +34,7 @@ function setup() {
   const dispose = registerIpc({
     ipcMain: { handle: (c, h) => handlers.set(c, h), removeHandler: (c) => handlers.delete(c) },
     service: fake.service,
+    dispatcher: new Dispatcher({ service: fake.service }),
     targets: () => [{ isDestroyed: () => false, send: (channel, payload) => sent.push({ channel, payload }) }],
   });
   const call = (method: string, url: string | null, ...args: unknown[]) =>
