@@ -1,27 +1,39 @@
 /**
- * The composition root for an owner process: vault, event stream, lifecycle, usage, service and proxy,
- * each built once and handed the narrow parts it needs. Nothing is bound late, and no part reaches
- * through the service for another.
+ * The composition root, and the only place the core is wired: every collaborator is built here once, in the
+ * order its dependencies allow, and handed the narrow parts it needs. The proxy starts before the service and is
+ * passed to it as a ProxyHandle; the audit monitor gets the vault and event stream at construction; auditing
+ * happens in the dispatcher. Nothing is attached later, and nothing replaces a method at run time.
  */
-import type { AccessControl } from './access/access-control.ts';
+import { AccessAdmin } from './access/access-admin.ts';
+import { AccessControl } from './access/access-control.ts';
+import { AccessStore } from './access/access-store.ts';
 import { AppEventBus } from './app-events.ts';
-import type { ClipboardPort } from './clipboard/clipboard-guard.ts';
-import { AuditMonitor } from './audit/audit-monitor.ts';
 import type { AuditStorage } from './audit/audit-files.ts';
-import { ClipboardGuard } from './clipboard/clipboard-guard.ts';
+import { AuditMonitor } from './audit/audit-monitor.ts';
+import { ChangeFeed } from './change-feed.ts';
+import { ClipboardGuard, type ClipboardPort } from './clipboard/clipboard-guard.ts';
 import { readConfig, type EnvPassphraseRule } from './config.ts';
+import { CredentialViews } from './credential-views.ts';
 import { ensureDataDir } from './data-dir.ts';
 import { Dispatcher } from './dispatch.ts';
 import { TokenwardenError } from './errors.ts';
 import { TokenManager } from './lifecycle/token-manager.ts';
 import { bindOwnerApi, type OwnerApi } from './owner-api.ts';
+import { ProxyKey } from './proxy-key.ts';
+import { RetiredSecrets } from './redaction/retired-secrets.ts';
 import type { RevealGate } from './reveal/reveal-gate.ts';
 import { TokenwardenService } from './service.ts';
-import { createProxyBackend } from './service-proxy-backend.ts';
+import { createProxyBackend, type ProxyBackendParts } from './service-proxy-backend.ts';
+import type { ProxyHandle } from './service-proxy.ts';
 import { UsageTracker } from './usage-tracker.ts';
 import type { SafeStoragePort } from './vault/safe-storage-keyslot.ts';
-import { RetiredSecrets } from './redaction/retired-secrets.ts';
 import { Vault, type VaultRecovery } from './vault/vault.ts';
+
+interface ProxySettings {
+  port: number;
+  strict?: boolean;
+  trustedCaPems?: string[];
+}
 
 export interface CreateServiceOptions {
   home: string;
@@ -30,7 +42,7 @@ export interface CreateServiceOptions {
   keyring?: false;
   safeStorage?: SafeStoragePort;
   /** Start the loopback proxy (owners do; in-process CLI commands don't). */
-  proxy?: { port: number; strict?: boolean; trustedCaPems?: string[] } | false;
+  proxy?: ProxySettings | false;
   clipboard?: ClipboardPort;
   clipboardClearMs?: number;
   openBrowser?: (url: string) => Promise<void>;
@@ -75,28 +87,28 @@ export async function composeService(options: CreateServiceOptions): Promise<Ser
   const config = readConfig(options.env ?? process.env);
   const passphraseCounts = options.envPassphrase ?? (() => true);
   let moment: 'start' | 'later' = 'start';
+  const now = options.now ?? (() => new Date());
   await ensureDataDir(options.home);
-  // Created before the vault so a quarantine while opening it is audited (R2); entries wait for the chain key.
-  const audit = new AuditMonitor({
-    home: options.home,
-    settings: { ...config.audit, ...options.audit },
-    ...(options.audit?.flushMs !== undefined ? { flushMs: options.audit.flushMs } : {}),
-    ...(options.audit?.storage ? { storage: options.audit.storage } : {}),
-  });
   const vault = await Vault.open({
     home: options.home,
     passphrase: () => (passphraseCounts(moment) ? config.passphrase : undefined),
     keyring: options.keyring,
     safeStorage: options.safeStorage,
     acceptRollback: options.acceptRollback ?? config.acceptRollback,
-    onRecovery: (recovery) => {
-      audit.vaultRecovered(recovery);
-      options.onVaultRecovery?.(recovery);
-    },
+    ...(options.onVaultRecovery ? { onRecovery: options.onVaultRecovery } : {}),
   });
-  const now = options.now ?? (() => new Date());
-  // One event stream, made first: the manager's alerts and the service's changes go to the same listeners.
+  // One event stream, made first: the manager's alerts, the audit's alerts and the changes go to the same listeners.
   const events = new AppEventBus();
+  const audit = new AuditMonitor({
+    home: options.home,
+    vault,
+    events,
+    settings: { ...config.audit, ...options.audit },
+    ...(options.audit?.flushMs !== undefined ? { flushMs: options.audit.flushMs } : {}),
+    ...(options.audit?.storage ? { storage: options.audit.storage } : {}),
+  });
+  // R2: the vault replays a fall-back to `.bak` it made while opening; audited once the chain key is known.
+  vault.onRecovery((recovery) => audit.vaultRecovered(recovery));
   const manager = new TokenManager({
     store: vault,
     onEvent: (event) => events.emit(event),
@@ -104,30 +116,38 @@ export async function composeService(options: CreateServiceOptions): Promise<Ser
     openBrowser: options.openBrowser,
   });
   const usage = new UsageTracker({ vault, now });
-  // M1: a token that a refresh or rotate replaced stays redacted for MCP for a while; S6: all dropped on lock.
-  const retired = new RetiredSecrets({ now: () => now().getTime() });
-  vault.onChange(() => {
-    if (!vault.isLocked()) retired.observe(vault.list());
+  const retired = retiredSecrets(vault, events, now);
+  const proxyKey = new ProxyKey(vault);
+  const accessStore = new AccessStore(vault, {
+    now,
+    // A6: a `tkw exec` (or `tkw mcp`) that went away, now or before this owner started.
+    onEnded: (id) => audit.event('key-revoke', null, 'ok', { key: id, detail: 'its command disconnected' }),
   });
-  events.on((event) => {
-    if (event.type !== 'locked') return;
-    if (event.locked) retired.clear();
-    else retired.observe(vault.list());
-  });
+  const admin = new AccessAdmin({ vault, store: accessStore, now });
+  const views = new CredentialViews({ vault, manager, admin, usage });
+  const changes = new ChangeFeed({ vault, events, summaries: () => views.summaries() });
+  // A credential's last use taken is not a record write: its `used-up` status is announced at once.
+  const access = new AccessControl({ store: accessStore, now: () => now().getTime(), onUsedUp: () => changes.announce() });
+  const proxy = options.proxy ? await startOwnerProxy(options.proxy, options.log, { vault, tokens: manager, usage, keys: proxyKey, access, events, audit }, audit) : undefined;
   const service = new TokenwardenService({
-    retired,
     home: options.home,
     vault,
     manager,
     events,
+    views,
+    changes,
     usage,
-    strictProxy: options.proxy ? Boolean(options.proxy.strict) : false,
-    now,
+    proxyKey,
+    admin,
+    accessStore,
     audit,
-    ownerPid: options.ownerPid,
+    retired,
+    proxy,
+    strictProxy: options.proxy ? Boolean(options.proxy.strict) : false,
     clipboard: options.clipboard ? new ClipboardGuard({ clipboard: options.clipboard, clearAfterMs: options.clipboardClearMs }) : undefined,
+    ownerPid: options.ownerPid ?? null,
+    now,
   });
-  audit.attach(service, vault);
   const dispatcher = new Dispatcher({ service, audit, ...(options.revealGate ? { reveal: options.revealGate } : {}) });
   const api = bindOwnerApi(dispatcher, { onEvent: (listener) => service.onEvent(listener), close: () => service.close() });
   if (options.autoUnlock !== false) {
@@ -139,20 +159,38 @@ export async function composeService(options: CreateServiceOptions): Promise<Ser
     });
   }
   moment = 'later';
-  if (options.proxy) {
-    // Loaded on demand: in-process CLI commands never start a proxy and shouldn't pay for TLS/X.509 code.
-    const { startProxy } = await import('./proxy/server.ts');
-    const proxy = await startProxy({
-      backend: createProxyBackend({ vault, tokens: manager, usage, keys: service, access: service.access, events, audit }),
-      port: options.proxy.port,
-      strict: Boolean(options.proxy.strict),
-      trustedCaPems: options.proxy.trustedCaPems,
-      log: options.log,
-    });
-    service.attachProxy(proxy);
-    // In the background, once serving (it would only compete with start-up): it counts only entries stamped
-    // before this instant, so it never overlaps live ones.
-    void audit.seedStats();
-  }
-  return { api, dispatcher, service, access: service.access, vault, manager, events };
+  // In the background, once serving (it would only compete with start-up): it counts only entries stamped
+  // before this instant, so it never overlaps live ones.
+  if (proxy) void audit.seedStats();
+  return { api, dispatcher, service, access, vault, manager, events };
+}
+
+/** The owner's proxy, on the backend built from the owner's parts; stops the audit writer if it cannot listen. */
+async function startOwnerProxy(settings: ProxySettings, log: CreateServiceOptions['log'], parts: ProxyBackendParts, audit: AuditMonitor): Promise<ProxyHandle> {
+  // Loaded on demand: in-process CLI commands never start a proxy and shouldn't pay for TLS/X.509 code.
+  const { startProxy } = await import('./proxy/server.ts');
+  return startProxy({
+    backend: createProxyBackend(parts),
+    port: settings.port,
+    strict: Boolean(settings.strict),
+    trustedCaPems: settings.trustedCaPems,
+    log,
+  }).catch(async (err: unknown) => {
+    await audit.close().catch(() => undefined);
+    throw err;
+  });
+}
+
+/** M1: a token that a refresh or rotate replaced stays redacted for MCP for a while; S6: all dropped on lock. */
+function retiredSecrets(vault: Vault, events: AppEventBus, now: () => Date): RetiredSecrets {
+  const retired = new RetiredSecrets({ now: () => now().getTime() });
+  vault.onChange(() => {
+    if (!vault.isLocked()) retired.observe(vault.list());
+  });
+  events.on((event) => {
+    if (event.type !== 'locked') return;
+    if (event.locked) retired.clear();
+    else retired.observe(vault.list());
+  });
+  return retired;
 }

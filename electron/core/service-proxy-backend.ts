@@ -3,6 +3,7 @@ import type { AppEvent } from '../../shared/model.ts';
 import type { AccessControl } from './access/access-control.ts';
 import { TokenwardenError } from './errors.ts';
 import type { TokenManager } from './lifecycle/token-manager.ts';
+import type { ProxyKey } from './proxy-key.ts';
 import type { ProxyBackend, ProxyCredential, UsageEvent } from './proxy/backend.ts';
 import type { UsageTracker } from './usage-tracker.ts';
 import type { Vault } from './vault/vault.ts';
@@ -15,16 +16,16 @@ interface RouteIndex {
   hostnames: string[];
 }
 
-/** Exactly what the proxy needs from the owner, wired by create-service.ts; nothing reaches through the service. */
+/** Exactly what the proxy needs from the owner, wired by create-service.ts before the service exists. */
 export interface ProxyBackendParts {
   vault: Pick<Vault, 'isLocked' | 'list' | 'getSecret' | 'setSecret' | 'onChange'>;
   tokens: Pick<TokenManager, 'ensureFresh'>;
   usage: Pick<UsageTracker, 'touch'>;
-  keys: { proxyKeyBuffer(): Buffer; proxyKeyDigest(): Buffer | undefined };
+  keys: Pick<ProxyKey, 'current' | 'digest'>;
   access: AccessControl;
   events: { on(listener: (event: AppEvent) => void): () => void };
-  /** The audit log's share of each request (issue 12). */
-  audit?: Pick<ProxyBackend, 'recordUsage' | 'peerConnected'>;
+  /** The audit log's share of each request. */
+  audit: Pick<ProxyBackend, 'recordUsage' | 'peerConnected'>;
 }
 
 export function createProxyBackend(parts: ProxyBackendParts): ProxyBackend {
@@ -60,7 +61,7 @@ export function createProxyBackend(parts: ProxyBackendParts): ProxyBackend {
     credentialsForOrigin: (origin) => routes().byOrigin.get(origin) ?? [],
     accessToken: (name, options) => parts.tokens.ensureFresh(name, options),
     isLocked: () => vault.isLocked(),
-    proxyKey: () => parts.keys.proxyKeyBuffer(),
+    proxyKey: () => parts.keys.current(),
     boundHostnames: () => routes().hostnames,
     loadCa: () => {
       const stored = vault.getSecret(CA_SECRET);
@@ -69,10 +70,10 @@ export function createProxyBackend(parts: ProxyBackendParts): ProxyBackend {
     saveCa: (ca) => vault.setSecret(CA_SECRET, JSON.stringify(ca)),
     recordUsage: (event: UsageEvent) => {
       if (!event.unrouted) parts.usage.touch(event.name);
-      parts.audit?.recordUsage(event);
+      parts.audit.recordUsage(event);
     },
-    peerConnected: (peer) => parts.audit?.peerConnected?.(peer),
-    proxyKeyDigest: () => parts.keys.proxyKeyDigest(),
+    peerConnected: (peer) => parts.audit.peerConnected(peer),
+    proxyKeyDigest: () => parts.keys.digest(),
     access: parts.access,
     onLock: (listener) =>
       events.on((event) => {

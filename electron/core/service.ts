@@ -1,6 +1,10 @@
-/** TokenwardenService: the one API behind IPC, the control socket, the CLI and (later) MCP. */
+/**
+ * TokenwardenService: one method per contract method, behind the dispatcher (dispatch.ts), which validated the
+ * arguments. Credentials are handled here; vault administration, the proxy, access and audit queries are small
+ * facades beside it. Every collaborator is built by create-service.ts and passed in.
+ */
 import { TransportConsent, type AddInputParsed, type ControlApi, type RotateInput, type SecretSpans, type SecretSpansOptions } from '../../shared/contract.ts';
-import type { AccessKeyInputParsed, Policy as PolicyParsed } from '../../shared/policy.ts';
+import type { AckInput, AckResult, AlertItem, AlertsQuery, AuditQuery, AuditQueryResult, AuditVerifyResult, StatsQuery, StatsReport, TokenHealth } from '../../shared/audit-model.ts';
 import type {
   AccessKeyCreated,
   AccessKeySummary,
@@ -14,420 +18,267 @@ import type {
   RevokeResult,
   VaultStatus,
 } from '../../shared/model.ts';
-import { AccessAdmin } from './access/access-admin.ts';
-import { AccessControl } from './access/access-control.ts';
-import { AccessStore } from './access/access-store.ts';
-import type { AckInput, AlertsQuery, AuditQuery, StatsQuery, AckResult, AlertItem, AuditQueryResult, AuditVerifyResult, StatsReport, TokenHealth } from '../../shared/audit-model.ts';
+import type { AccessKeyInputParsed, Policy } from '../../shared/policy.ts';
+import type { AccessAdmin } from './access/access-admin.ts';
+import type { AccessStore } from './access/access-store.ts';
+import type { AppEventBus } from './app-events.ts';
 import type { AuditMonitor } from './audit/audit-monitor.ts';
-import { AppEventBus } from './app-events.ts';
+import type { ChangeFeed } from './change-feed.ts';
 import type { ClipboardGuard } from './clipboard/clipboard-guard.ts';
-import { TokenHealthChecker } from './credentials/token-health.ts';
-import type { CredentialRecord } from './credentials/credential-record.ts';
+import type { CredentialViews } from './credential-views.ts';
 import { newRecordFromInput } from './credentials/new-record.ts';
+import { TokenHealthChecker } from './credentials/token-health.ts';
 import { patchRecord, type UpdatePatchParsed } from './credentials/update-record.ts';
 import { checkUpstreamCa } from './credentials/upstream-ca.ts';
-import { toDetail, toSummary } from './credentials/summary.ts';
-import { unknownCredential } from './credentials/unknown-credential.ts';
 import { TokenwardenError } from './errors.ts';
+import type { TokenManager } from './lifecycle/token-manager.ts';
+import type { ProxyKey } from './proxy-key.ts';
 import { credentialSecretSpans } from './redaction/credential-secret-spans.ts';
 import type { RetiredSecrets } from './redaction/retired-secrets.ts';
+import { AccessFacade } from './service-access.ts';
+import { AuditQueries } from './service-audit.ts';
+import { ProxyFacade, type ProxyHandle } from './service-proxy.ts';
+import { VaultAdmin } from './service-vault.ts';
+import type { UsageTracker } from './usage-tracker.ts';
 import { parse } from './validate.ts';
-import type { TokenManager } from './lifecycle/token-manager.ts';
-import type { ProxyServer } from './proxy/server.ts';
-import { caFilePaths, syncCaFiles } from './proxy/ca-file.ts';
-import { ProxyKey } from './proxy-key.ts';
-import { UsageTracker } from './usage-tracker.ts';
 import type { Vault } from './vault/vault.ts';
-
-/** Store writes closer together than this become one `changed` event (a usage flush, a burst of refreshes). */
-const CHANGE_COALESCE_MS = 30;
 
 export interface ServiceParts {
   home: string;
   vault: Vault;
   manager: TokenManager;
-  clipboard?: ClipboardGuard;
-  ownerPid?: number;
-  strictProxy?: boolean;
-  now?: () => Date;
-  /** Audit log, stats and alerts (issue 12); absent, the audit methods answer ERR_NOT_AVAILABLE. */
-  audit?: AuditMonitor;
-  /** The owner's event stream, shared with the token manager (create-service.ts wires both to it). */
-  events?: AppEventBus;
-  /** Last-used times; shared with the proxy backend, which records use on the hot path. */
-  usage?: UsageTracker;
-  /** M1: tokens a refresh or rotate replaced, still redacted for MCP for a while. */
-  retired?: RetiredSecrets;
+  events: AppEventBus;
+  views: CredentialViews;
+  changes: ChangeFeed;
+  usage: UsageTracker;
+  proxyKey: ProxyKey;
+  admin: AccessAdmin;
+  accessStore: AccessStore;
+  audit: AuditMonitor;
+  /** Tokens a refresh or rotate replaced, still redacted for MCP for a while (M1). */
+  retired: RetiredSecrets;
+  /** The running proxy; absent in a one-shot CLI process. */
+  proxy: ProxyHandle | undefined;
+  strictProxy: boolean;
+  clipboard: ClipboardGuard | undefined;
+  /** null for a one-shot CLI process, which is not the vault's owner. */
+  ownerPid: number | null;
+  /** Wall clock (record timestamps); tests pass a fake one. */
+  now: () => Date;
 }
 
 export class TokenwardenService implements ControlApi {
-  readonly #home: string;
-  readonly #vault: Vault;
-  readonly #manager: TokenManager;
-  readonly #clipboard: ClipboardGuard | undefined;
-  readonly #events: AppEventBus;
-  readonly #now: () => Date;
-  readonly #ownerPid: number | null;
-  readonly #strict: boolean;
-  readonly #usage: UsageTracker;
-  readonly #retired: RetiredSecrets | undefined;
-  readonly #proxyKey: ProxyKey;
-  /** Issue 11: the proxy's access port (policies, access keys); also what benches and tests drive directly. */
-  readonly access: AccessControl;
-  readonly #access: AccessAdmin;
-  readonly #accessStore: AccessStore;
-  readonly #audit: AuditMonitor | undefined;
+  readonly #p: ServiceParts;
+  readonly #vaultAdmin: VaultAdmin;
+  readonly #proxy: ProxyFacade;
+  readonly #access: AccessFacade;
+  readonly #audit: AuditQueries;
   readonly #health = new TokenHealthChecker();
-  #proxy: ProxyServer | undefined;
-  #changeTimer: ReturnType<typeof setTimeout> | undefined;
-  readonly #stopWatching: () => void;
 
   constructor(parts: ServiceParts) {
-    this.#home = parts.home;
-    this.#vault = parts.vault;
-    this.#manager = parts.manager;
-    this.#clipboard = parts.clipboard;
-    this.#now = parts.now ?? (() => new Date());
-    this.#ownerPid = parts.ownerPid ?? null;
-    this.#strict = parts.strictProxy ?? false;
-    this.#events = parts.events ?? new AppEventBus();
-    this.#usage = parts.usage ?? new UsageTracker({ vault: parts.vault, now: this.#now });
-    this.#proxyKey = new ProxyKey(parts.vault);
-    this.#accessStore = new AccessStore(parts.vault, {
-      now: this.#now,
-      // A6: a `tkw exec` (or `tkw mcp`) that went away, now or before this owner started.
-      onEnded: (id) => this.#audit?.event('key-revoke', null, 'ok', { key: id, detail: 'its command disconnected' }),
-    });
-    this.access = new AccessControl({
-      store: this.#accessStore,
-      now: () => this.#now().getTime(),
-      onUsedUp: () => {
-        if (!this.#vault.isLocked()) this.emit({ type: 'changed', summaries: this.#summaries() });
-      },
-    });
-    this.#access = new AccessAdmin({ vault: parts.vault, store: this.#accessStore, now: this.#now });
-    this.#stopWatching = parts.vault.onChange(() => this.#storeChanged());
-    this.#audit = parts.audit;
-    this.#retired = parts.retired;
-  }
-
-  /** The proxy is attached after construction because it needs the service as its backend. */
-  attachProxy(proxy: ProxyServer): void {
-    this.#proxy = proxy;
+    this.#p = parts;
+    const { home, vault, views, proxyKey, clipboard, proxy } = parts;
+    this.#vaultAdmin = new VaultAdmin({ ...parts, proxy, clipboard });
+    this.#proxy = new ProxyFacade({ home, vault, views, proxyKey, proxy, strict: parts.strictProxy, clipboard });
+    this.#access = new AccessFacade({ views, admin: parts.admin, accessStore: parts.accessStore });
+    this.#audit = new AuditQueries(parts.audit);
   }
 
   onEvent(listener: (event: AppEvent) => void): () => void {
-    return this.#events.on(listener);
-  }
-
-  emit(event: AppEvent): void {
-    this.#events.emit(event);
+    return this.#p.events.on(listener);
   }
 
   async list(): Promise<CredentialSummary[]> {
-    return this.#summaries();
+    return this.#p.views.summaries();
   }
 
   async get(name: string): Promise<CredentialDetail> {
-    const record = this.#record(name);
-    return toDetail(record, this.#access.statusOf(record, this.#manager.statusOf(record)), this.#usage.lastUsed(name), this.#access.usesLeft(record));
+    return this.#p.views.detail(this.#record(name));
   }
 
   async add(input: AddInputParsed): Promise<CredentialSummary> {
-    const parsed = input;
-    if (parsed.upstreamCa) checkUpstreamCa(parsed.upstreamCa);
-    this.#requireUnlocked();
-    if (this.#vault.get(parsed.name)) throw new TokenwardenError('ERR_EXISTS', `A credential named "${parsed.name}" already exists.`);
-    await this.#vault.insert(newRecordFromInput(parsed, this.#now()));
-    if (parsed.kind === 'oauth' && (parsed.grant === 'client-credentials' || parsed.grant === 'refresh-token')) {
+    const { vault, manager } = this.#p;
+    if (input.upstreamCa) checkUpstreamCa(input.upstreamCa);
+    this.#p.views.requireUnlocked();
+    if (vault.get(input.name)) throw new TokenwardenError('ERR_EXISTS', `A credential named "${input.name}" already exists.`);
+    await vault.insert(newRecordFromInput(input, this.#p.now()));
+    if (input.kind === 'oauth' && (input.grant === 'client-credentials' || input.grant === 'refresh-token')) {
       // Non-interactive grants mint their first token now, so a bad secret is reported at add time.
-      await this.#manager.login(parsed.name).catch(async (err: unknown) => {
-        await this.#vault.remove(parsed.name);
+      await manager.login(input.name).catch(async (err: unknown) => {
+        await vault.remove(input.name);
         throw err;
       });
     }
-    this.#manager.schedule(parsed.name);
-    return this.#changed(parsed.name);
+    manager.schedule(input.name);
+    return this.#view(input.name);
   }
 
-  async update(name: string, p: UpdatePatchParsed): Promise<CredentialSummary> {
+  async update(name: string, patch: UpdatePatchParsed): Promise<CredentialSummary> {
     const current = this.#record(name);
     // P5: an update must not bind a remote http origin, or drop the consent a loopback http origin needs.
-    parse(TransportConsent, { hosts: p.hosts ?? current.hosts, allowInsecureLoopback: p.allowInsecureLoopback ?? current.allowInsecureLoopback });
+    parse(TransportConsent, { hosts: patch.hosts ?? current.hosts, allowInsecureLoopback: patch.allowInsecureLoopback ?? current.allowInsecureLoopback });
     // P11: a new upstream CA must parse, like one given to add; nothing is written when it does not.
-    if (p.upstreamCa) checkUpstreamCa(p.upstreamCa);
-    await this.#vault.update(name, (r) => patchRecord(r, p));
-    return this.#changed(name);
+    if (patch.upstreamCa) checkUpstreamCa(patch.upstreamCa);
+    await this.#p.vault.update(name, (r) => patchRecord(r, patch));
+    return this.#view(name);
   }
 
   async remove(name: string): Promise<void> {
     const record = this.#record(name);
-    this.#manager.unschedule(name);
-    await this.#vault.remove(name);
-    await this.#access.forgetCredential(name, record.id);
-  }
-
-  async status(): Promise<VaultStatus> {
-    const locked = this.#vault.isLocked();
-    return {
-      locked,
-      keyslots: this.#vault.keyslotKinds(),
-      dataDir: this.#home,
-      vaultPath: this.#vault.path,
-      ownerPid: this.#ownerPid,
-      proxy: this.#proxy ? { url: this.#proxy.url, port: this.#proxy.port } : null,
-      credentialCount: locked ? null : this.#vault.list().length,
-      warnings: this.#vault.warnings(),
-      ...(this.#audit ? { openAlerts: this.#audit.alerts.openCount() } : {}),
-      ...(this.#proxy ? { memory: ownerMemory() } : {}),
-    };
-  }
-
-  /** S1: the only way a keyslot is added; never automatic. */
-  async addKeyslot(kind: KeyslotKind, passphrase?: string): Promise<VaultStatus> {
-    this.#requireUnlocked();
-    await this.#vault.changeKeyslots(passphrase === undefined ? { action: 'add', kind } : { action: 'add', kind, passphrase });
-    return this.status();
-  }
-
-  async removeKeyslot(kind: KeyslotKind): Promise<VaultStatus> {
-    this.#requireUnlocked();
-    await this.#vault.changeKeyslots({ action: 'remove', kind });
-    return this.status();
-  }
-
-  async lock(): Promise<VaultStatus> {
-    await this.#usage.flush().catch(() => undefined);
-    this.#manager.stop();
-    await this.#clipboard?.clearNow();
-    this.#proxyKey.forget();
-    this.#accessStore.onLock();
-    // A refresh in flight may already hold a rotated refresh token: it persists before the DEK goes (O7, S6).
-    await this.#manager.settle(() => this.#vault.lock());
-    this.emit({ type: 'locked', locked: true });
-    return this.status();
-  }
-
-  async unlock(secret?: string): Promise<VaultStatus> {
-    if (this.#vault.isLocked()) {
-      await this.#vault.unlock(secret);
-      await this.#proxyKey.ensure();
-      for (const record of this.#vault.list()) this.#manager.schedule(record.name);
-      this.emit({ type: 'locked', locked: false });
-    }
-    return this.status();
+    this.#p.manager.unschedule(name);
+    await this.#p.vault.remove(name);
+    await this.#p.admin.forgetCredential(name, record.id);
   }
 
   /** `options.signal` comes from the caller's side (Ctrl-C in the CLI, or its control connection closing). */
   async login(name: string, options: { signal?: AbortSignal } = {}): Promise<CredentialSummary> {
     this.#record(name);
-    await this.#manager.login(name, options);
-    this.#manager.schedule(name);
-    return this.#changed(name);
+    await this.#p.manager.login(name, options);
+    this.#p.manager.schedule(name);
+    return this.#view(name);
   }
 
   async refresh(name: string): Promise<CredentialSummary> {
     this.#record(name);
-    await this.#manager.ensureFresh(name, { force: true });
-    return this.#changed(name);
+    await this.#p.manager.ensureFresh(name, { force: true });
+    return this.#view(name);
   }
 
   async rotate(name: string, input: RotateInput = {}): Promise<CredentialSummary> {
     this.#record(name);
-    await this.#manager.rotate(name, input);
-    return this.#changed(name);
+    await this.#p.manager.rotate(name, input);
+    return this.#view(name);
   }
 
   async revoke(name: string): Promise<RevokeResult> {
     this.#record(name);
-    this.#manager.unschedule(name);
-    return this.#manager.revoke(name);
+    this.#p.manager.unschedule(name);
+    return this.#p.manager.revoke(name);
   }
 
   async introspect(name: string): Promise<IntrospectionView> {
     this.#record(name);
-    return this.#manager.introspect(name);
-  }
-
-  async copyToken(name: string): Promise<CopyResult> {
-    if (!this.#clipboard) throw new TokenwardenError('ERR_NOT_AVAILABLE', 'There is no clipboard in headless mode; use `tokenwarden token NAME`.');
-    return this.#clipboard.copy(await this.token(name));
-  }
-
-  async copyProxyKey(): Promise<CopyResult> {
-    if (!this.#clipboard) throw new TokenwardenError('ERR_NOT_AVAILABLE', 'There is no clipboard in headless mode; use `tokenwarden proxy-env`.');
-    return this.#clipboard.copy(await this.proxyKey());
-  }
-
-  async proxyInfo(): Promise<ProxyInfo> {
-    if (this.#proxy && !this.#vault.isLocked()) await this.caPem().catch(() => undefined);
-    const key = this.#vault.isLocked() ? undefined : this.proxyKeyBuffer().toString('base64url');
-    return {
-      running: Boolean(this.#proxy),
-      url: this.#proxy?.url ?? null,
-      port: this.#proxy?.port ?? null,
-      strict: this.#strict,
-      caPath: this.#proxy ? this.caPath() : null,
-      keyTail: key ? key.slice(-4) : null,
-    };
-  }
-
-  async caPem(): Promise<string> {
-    if (!this.#proxy) throw new TokenwardenError('ERR_NOT_AVAILABLE', 'The proxy is not running, so there is no CA yet.');
-    this.#requireUnlocked();
-    const pem = await this.#proxy.caPem();
-    // The owner writes ca.pem itself, so the path in proxyInfo always names the CA being served.
-    await syncCaFiles(this.#home, pem);
-    return pem;
-  }
-
-  async setPolicy(name: string, policy: PolicyParsed | null): Promise<CredentialSummary> {
-    this.#record(name);
-    await this.#access.setPolicy(name, policy);
-    return this.#changed(name);
-  }
-
-  /** `options.connection`: the caller's control connection, which a `whileConnected` key lives no longer than. */
-  async createAccessKey(parsed: AccessKeyInputParsed, options: { connection?: AbortSignal } = {}): Promise<AccessKeyCreated> {
-    this.#requireUnlocked();
-    const connection = options.connection;
-    if (parsed.whileConnected && !connection) {
-      throw new TokenwardenError('ERR_INVALID_INPUT', 'A key that lives only while its creator is connected is made through the control socket (tkw exec).');
-    }
-    const created = await this.#access.createKey(parsed);
-    if (parsed.whileConnected && connection) {
-      // The kernel closes the socket however the CLI ends (exit, Ctrl-C, SIGKILL), so the key cannot outlive it.
-      const end = (): void => void this.#accessStore.endConnection(created.id).catch(() => undefined);
-      if (connection.aborted) end();
-      else connection.addEventListener('abort', end, { once: true });
-    }
-    return created;
-  }
-
-  async listAccessKeys(): Promise<AccessKeySummary[]> {
-    this.#requireUnlocked();
-    return this.#access.list();
-  }
-
-  async revokeAccessKey(id: string): Promise<AccessKeySummary> {
-    this.#requireUnlocked();
-    return this.#access.revoke(id);
-  }
-
-  /** P1: a digest of the proxy key, kept across lock. */
-  proxyKeyDigest(): Buffer | undefined {
-    return this.#proxyKey.digest();
-  }
-
-  caPath(): string {
-    return caFilePaths(this.#home).caPath;
+    return this.#p.manager.introspect(name);
   }
 
   async token(name: string): Promise<string> {
     this.#record(name);
-    const token = await this.#manager.ensureFresh(name);
-    this.#usage.touch(name);
+    const token = await this.#p.manager.ensureFresh(name);
+    this.#p.usage.touch(name);
     return token;
   }
 
-  async proxyKey(): Promise<string> {
-    return this.proxyKeyBuffer().toString('base64url');
-  }
-
-  async rotateProxyKey(): Promise<ProxyInfo> {
-    this.#requireUnlocked();
-    await this.#proxyKey.rotate();
-    return this.proxyInfo();
+  async copyToken(name: string): Promise<CopyResult> {
+    const { clipboard } = this.#p;
+    if (!clipboard) throw new TokenwardenError('ERR_NOT_AVAILABLE', 'There is no clipboard in headless mode; use `tokenwarden token NAME`.');
+    return clipboard.copy(await this.token(name));
   }
 
   async secretSpans(name: string, texts: string[], options?: SecretSpansOptions): Promise<SecretSpans> {
-    return credentialSecretSpans(this.#record(name), [await this.proxyKey(), ...(this.#retired?.for(name) ?? [])], texts, options);
-  }
-
-  proxyKeyBuffer(): Buffer {
-    return this.#proxyKey.current();
-  }
-
-  // Audit, stats and alerts (issue 12): core/audit owns them; these only validate and delegate.
-  async auditQuery(query: AuditQuery = {}): Promise<AuditQueryResult> {
-    return this.#auditor().query(query);
-  }
-
-  async auditVerify(): Promise<AuditVerifyResult> {
-    return this.#auditor().verify();
-  }
-
-  async stats(query: StatsQuery = {}): Promise<StatsReport> {
-    return this.#auditor().report(query.since);
-  }
-
-  async alerts(query: AlertsQuery = {}): Promise<AlertItem[]> {
-    return this.#auditor().list(query.all);
-  }
-
-  async ackAlert(input: AckInput): Promise<AckResult> {
-    return { acknowledged: this.#auditor().acknowledge(input) };
+    return credentialSecretSpans(this.#record(name), [await this.proxyKey(), ...this.#p.retired.for(name)], texts, options);
   }
 
   async tokenHealth(name: string): Promise<TokenHealth> {
     return this.#health.check(this.#record(name).tokens?.accessToken);
   }
 
-  #auditor(): AuditMonitor {
-    if (!this.#audit) throw new TokenwardenError('ERR_NOT_AVAILABLE', 'Auditing is not running in this process.');
-    return this.#audit;
+  status(): Promise<VaultStatus> {
+    return this.#vaultAdmin.status();
+  }
+
+  lock(): Promise<VaultStatus> {
+    return this.#vaultAdmin.lock();
+  }
+
+  unlock(secret?: string): Promise<VaultStatus> {
+    return this.#vaultAdmin.unlock(secret);
+  }
+
+  addKeyslot(kind: KeyslotKind, passphrase?: string): Promise<VaultStatus> {
+    return this.#vaultAdmin.addKeyslot(kind, passphrase);
+  }
+
+  removeKeyslot(kind: KeyslotKind): Promise<VaultStatus> {
+    return this.#vaultAdmin.removeKeyslot(kind);
+  }
+
+  proxyInfo(): Promise<ProxyInfo> {
+    return this.#proxy.proxyInfo();
+  }
+
+  caPem(): Promise<string> {
+    return this.#proxy.caPem();
+  }
+
+  proxyKey(): Promise<string> {
+    return this.#proxy.proxyKey();
+  }
+
+  rotateProxyKey(): Promise<ProxyInfo> {
+    return this.#proxy.rotateProxyKey();
+  }
+
+  copyProxyKey(): Promise<CopyResult> {
+    return this.#proxy.copyProxyKey();
+  }
+
+  setPolicy(name: string, policy: Policy | null): Promise<CredentialSummary> {
+    return this.#access.setPolicy(name, policy);
+  }
+
+  createAccessKey(input: AccessKeyInputParsed, options?: { connection?: AbortSignal }): Promise<AccessKeyCreated> {
+    return this.#access.createAccessKey(input, options);
+  }
+
+  listAccessKeys(): Promise<AccessKeySummary[]> {
+    return this.#access.listAccessKeys();
+  }
+
+  revokeAccessKey(id: string): Promise<AccessKeySummary> {
+    return this.#access.revokeAccessKey(id);
+  }
+
+  auditQuery(query?: AuditQuery): Promise<AuditQueryResult> {
+    return this.#audit.auditQuery(query);
+  }
+
+  auditVerify(): Promise<AuditVerifyResult> {
+    return this.#audit.auditVerify();
+  }
+
+  stats(query?: StatsQuery): Promise<StatsReport> {
+    return this.#audit.stats(query);
+  }
+
+  alerts(query?: AlertsQuery): Promise<AlertItem[]> {
+    return this.#audit.alerts(query);
+  }
+
+  ackAlert(input: AckInput): Promise<AckResult> {
+    return this.#audit.ackAlert(input);
   }
 
   async close(): Promise<void> {
-    this.#stopWatching();
-    clearTimeout(this.#changeTimer);
-    this.#manager.stop();
+    const { manager, usage } = this.#p;
+    this.#p.changes.close();
+    manager.stop();
     // Awaited so quitting never leaves a token on the clipboard (S5).
-    await this.#clipboard?.dispose();
-    await this.#proxy?.close();
+    await this.#p.clipboard?.dispose();
+    await this.#p.proxy?.close();
     // After the proxy: a request answered while it was closing still updates last-used.
-    await this.#usage.flush().catch(() => undefined);
+    await usage.flush().catch(() => undefined);
     // S-rollback: the desktop exits right after close(); the last revision must reach the keyring/safeStorage record.
-    await this.#vault.settled();
-    await this.#audit?.close();
-    this.#events.clear();
+    await this.#p.vault.settled();
+    await this.#p.audit.close();
+    this.#p.events.clear();
   }
 
-  #requireUnlocked(): void {
-    if (this.#vault.isLocked()) throw new TokenwardenError('ERR_LOCKED', 'The vault is locked. Unlock it with `tkw unlock`.');
+  #record(name: string) {
+    return this.#p.views.record(name);
   }
 
-  #record(name: string): CredentialRecord {
-    this.#requireUnlocked();
-    const record = this.#vault.get(name);
-    if (!record) throw unknownCredential(name, this.#vault.list().map((r) => r.name));
-    return record;
+  /** The caller's answer; the `changed` event itself comes from the store (change-feed.ts). */
+  #view(name: string): CredentialSummary {
+    return this.#p.views.view(this.#record(name));
   }
-
-  #summaries(): CredentialSummary[] {
-    this.#requireUnlocked();
-    return this.#vault.list().map((r) => toSummary(r, this.#access.statusOf(r, this.#manager.statusOf(r)), this.#usage.lastUsed(r.name), this.#access.usesLeft(r)));
-  }
-
-  /** The caller's answer; the `changed` event itself comes from the store (see #storeChanged). */
-  #changed(name: string): CredentialSummary {
-    const record = this.#record(name);
-    return toSummary(record, this.#access.statusOf(record, this.#manager.statusOf(record)), this.#usage.lastUsed(name), this.#access.usesLeft(record));
-  }
-
-  /** Leading-edge throttle: the first write schedules one event, later writes in the window ride along. */
-  #storeChanged(): void {
-    if (this.#changeTimer) return;
-    this.#changeTimer = setTimeout(() => {
-      this.#changeTimer = undefined;
-      if (this.#vault.isLocked()) return;
-      this.emit({ type: 'changed', summaries: this.#summaries() });
-    }, CHANGE_COALESCE_MS);
-    this.#changeTimer.unref?.();
-  }
-}
-
-function ownerMemory(): { rssBytes: number; heapUsedBytes: number; heapTotalBytes: number } {
-  const { rss, heapUsed, heapTotal } = process.memoryUsage();
-  return { rssBytes: rss, heapUsedBytes: heapUsed, heapTotalBytes: heapTotal };
 }

@@ -1,6 +1,6 @@
 /**
- * Wires auditing into an owner: proxy usage events and service operations go through one bus to the audit
- * writer, the stats and the alert rules; alerts go back out on the app event stream. Nothing here can block
+ * Auditing in an owner: proxy usage events and service operations go through one bus to the audit writer, the
+ * stats and the alert rules; alerts go back out on the app event stream it is built with. Nothing here can block
  * or fail a request (SECURITY L3).
  */
 import { randomBytes } from 'node:crypto';
@@ -33,8 +33,16 @@ export interface AuditVaultPort {
   list(): CredentialRecord[];
 }
 
+/** The owner's event stream: lock/unlock and refresh failures come in, alerts and committed entries go out. */
+export interface AuditEventPort {
+  on(listener: (event: AppEvent) => void): () => void;
+  emit(event: AppEvent): void;
+}
+
 export interface AuditMonitorOptions {
   home: string;
+  vault: AuditVaultPort;
+  events: AuditEventPort;
   settings?: Partial<AuditSettings>;
   storage?: AuditStorage;
   now?: () => Date;
@@ -53,13 +61,15 @@ export class AuditMonitor {
   readonly #settings: AuditSettings;
   readonly #now: () => Date;
   readonly #peers: TcpPeerResolver | undefined;
-  #emit: (event: AppEvent) => void = () => undefined;
-  #vault: AuditVaultPort | undefined;
-  #timer: NodeJS.Timeout | undefined;
+  readonly #events: AuditEventPort;
+  readonly #vault: AuditVaultPort;
+  readonly #timer: NodeJS.Timeout;
   readonly #lookups = new Set<Promise<void>>();
 
   constructor(options: AuditMonitorOptions) {
     this.dir = auditDir(options.home);
+    this.#vault = options.vault;
+    this.#events = options.events;
     this.#settings = { ...DEFAULT_AUDIT_SETTINGS, ...options.settings };
     this.#now = options.now ?? (() => new Date());
     this.#peers = options.peers === false ? undefined : (options.peers ?? new TcpPeerResolver());
@@ -71,7 +81,7 @@ export class AuditMonitor {
       maxFiles: this.#settings.maxFiles,
       now: this.#now,
       ...(options.flushMs !== undefined ? { flushMs: options.flushMs } : {}),
-      onCommit: (entries) => this.#emit(auditEvent(entries)),
+      onCommit: (entries) => this.#events.emit(auditEvent(entries)),
       onWriteError: (err, dropped) =>
         this.#raise({
           kind: 'audit-write-failed',
@@ -89,20 +99,14 @@ export class AuditMonitor {
     this.bus.subscribe((record) => {
       for (const candidate of this.#rules.observe(record, this.#now().getTime())) this.#raise(candidate);
     });
+    this.#events.on((event) => this.#onAppEvent(event));
+    if (!this.#vault.isLocked()) void this.#unlocked();
+    this.#timer = setInterval(() => this.#tick(), 60_000);
+    this.#timer.unref();
   }
 
   get requestsAudited(): boolean {
     return this.#settings.requests;
-  }
-
-  /** Connects the owner's event stream and vault: lock/unlock and refresh failures become events, alerts go out. */
-  attach(owner: { onEvent(listener: (event: AppEvent) => void): () => void; emit(event: AppEvent): void }, vault: AuditVaultPort): void {
-    this.#emit = (event) => owner.emit(event);
-    this.#vault = vault;
-    owner.onEvent((event) => this.#onAppEvent(event));
-    if (!vault.isLocked()) void this.#unlocked();
-    this.#timer = setInterval(() => this.#tick(), 60_000);
-    this.#timer.unref();
   }
 
   /**
@@ -190,7 +194,7 @@ export class AuditMonitor {
     const { item, isNew } = this.alerts.raise(candidate);
     if (!isNew) return;
     this.bus.publish({ ...EMPTY, kind: 'alert', credential: item.credential, detail: item.message, alert: { id: item.id, kind: item.kind, level: item.level } }, true);
-    this.#emit({ type: 'alert', level: item.level, code: item.kind, name: item.credential, message: item.message, id: item.id });
+    this.#events.emit({ type: 'alert', level: item.level, code: item.kind, name: item.credential, message: item.message, id: item.id });
   }
 
   #onAppEvent(event: AppEvent): void {
@@ -231,7 +235,7 @@ export class AuditMonitor {
   /** Loads (or creates) the chain key and reports what the vault recovered from while opening. */
   async #unlocked(): Promise<void> {
     const vault = this.#vault;
-    if (!vault || vault.isLocked()) return;
+    if (vault.isLocked()) return;
     try {
       let stored = vault.getSecret(AUDIT_KEY_SECRET);
       if (!stored) {
@@ -253,7 +257,7 @@ export class AuditMonitor {
   }
 
   #key(): Buffer {
-    const stored = this.#vault && !this.#vault.isLocked() ? this.#vault.getSecret(AUDIT_KEY_SECRET) : undefined;
+    const stored = this.#vault.isLocked() ? undefined : this.#vault.getSecret(AUDIT_KEY_SECRET);
     if (!stored) throw new TokenwardenError('ERR_LOCKED', 'Verifying the audit log needs the unlocked vault, which holds its key.');
     return Buffer.from(stored, 'base64url');
   }
@@ -261,7 +265,7 @@ export class AuditMonitor {
   /** Once a minute: `expiring-soon` for tokens that cannot refresh themselves. */
   #tick(): void {
     const vault = this.#vault;
-    if (!vault || vault.isLocked()) return;
+    if (vault.isLocked()) return;
     for (const { name, expiresAt } of expiringSoon(vault.list(), this.#now().getTime())) {
       for (const candidate of this.#rules.observe({ ...EMPTY, kind: 'event', credential: name, action: 'expiring', detail: `expires at ${expiresAt}` }, this.#now().getTime())) {
         this.#raise(candidate);

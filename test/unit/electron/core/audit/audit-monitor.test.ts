@@ -30,9 +30,7 @@ const unlockedVault = () => {
 const usage: UsageEvent = { name: 'github', method: 'GET', host: 'api.github.com', path: '/user', status: 200, durationMs: 3, mode: 'gateway', peer: { port: 40000, localPort: 8787 } };
 
 function started(dir: string, peers: TcpPeerResolver, vault = unlockedVault()): AuditMonitor {
-  const monitor = new AuditMonitor({ home: dir, peers, flushMs: 1 });
-  monitor.attach({ onEvent: () => () => undefined, emit: () => undefined }, vault);
-  return monitor;
+  return new AuditMonitor({ home: dir, peers, flushMs: 1, vault, events: { on: () => () => undefined, emit: () => undefined } });
 }
 
 describe('AuditMonitor', () => {

@@ -22,9 +22,7 @@ function unlockedVault() {
 }
 
 function started(dir: string): AuditMonitor {
-  const monitor = new AuditMonitor({ home: dir, peers: false, flushMs: 1 });
-  monitor.attach({ onEvent: () => () => undefined, emit: () => undefined }, unlockedVault());
-  return monitor;
+  return new AuditMonitor({ home: dir, peers: false, flushMs: 1, vault: unlockedVault(), events: { on: () => () => undefined, emit: () => undefined } });
 }
 
 async function events(monitor: AuditMonitor, actions: string[]): Promise<void> {
