@@ -5,6 +5,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { isErrorCode, type ErrorCode } from '../../shared/errors.ts';
+import { TokenwardenError } from '../core/errors.ts';
 import { declaredCodings, decodeBodyLayers } from '../core/redaction/body-layers.ts';
 import type { RawResponse } from './proxy-sender.ts';
 
@@ -40,12 +41,28 @@ function textLength(body: Buffer, truncated: boolean, contentType: string | unde
 const ENCODED_BODY_HEADERS = new Set(['content-encoding', 'content-length']);
 
 /**
+ * Compressed data past the start of a body ('X' + gzip, a gzip part of a multipart body) stays compressed in what
+ * the agent gets, where no secret can be cut out of it; so a body is refused when any such data decodes to text
+ * that redaction would change (SECURITY M1). Read both ways, as the body itself is: bytes as latin1, and UTF-8.
+ * The decoded tail is searched closed: an open end would always be covered and so refuse every such body.
+ */
+async function refuseSecretInEmbedded(embedded: readonly Buffer[], redact: Redact): Promise<void> {
+  if (embedded.length === 0) return;
+  const texts = embedded.flatMap((bytes) => [bytes.toString('latin1'), bytes.toString('utf8')]);
+  const redacted = await redact(texts, false);
+  if (redacted.some((text, i) => text !== texts[i])) {
+    throw new TokenwardenError('ERR_UPSTREAM', "The upstream's answer holds compressed data with a secret in it, so no body is returned.");
+  }
+}
+
+/**
  * A compressed body is decoded first, each layer to at most `maxBodyBytes`, since redaction can only search
  * plain bytes; the agent gets the decoded body, never bytes that were not searched (SECURITY M1).
  */
 export async function viewResponse(received: RawResponse, redact: Redact, maxBodyBytes: number): Promise<HttpResultView> {
   const contentEncoding = received.headers.filter(([name]) => name === 'content-encoding').map(([, value]) => value);
   const layers = await decodeBodyLayers(received.body, { contentEncoding, truncated: received.truncated, maxBytes: maxBodyBytes });
+  await refuseSecretInEmbedded(layers.embedded ?? [], redact);
   const raw: RawResponse =
     layers.decoded.length === 0
       ? received

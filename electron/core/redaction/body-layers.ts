@@ -13,10 +13,16 @@ import { isUtf8 } from 'node:buffer';
 import { Readable } from 'node:stream';
 import * as zlib from 'node:zlib';
 import { TokenwardenError } from '../errors.ts';
-import { sniffCompression } from './compression-magic.ts';
+import { findEmbeddedCompression, sniffCompression } from './compression-magic.ts';
 
 /** gzip in gzip is two; a deeper stack is an upstream hiding something, not an API answering. */
 export const MAX_LAYERS = 4;
+
+/**
+ * The most places past a body's start that are tried as compressed data. Random binary bytes look like a zlib
+ * header about once in 16 KiB, so an ordinary binary body stays well under this; more is refused, not skipped.
+ */
+export const MAX_EMBEDDED = 256;
 
 export interface BodyLayersOptions {
   /** The Content-Encoding header values as received (e.g. `['gzip']`, `['gzip, br']`); identity is ignored. */
@@ -33,6 +39,12 @@ export interface DecodedBody {
   truncated: boolean;
   /** The codings undone, outermost first (`['gzip', 'gzip']`); empty when the body was plain. */
   decoded: string[];
+  /**
+   * What compressed data found past the start of the body decodes to (every layer undone), present only when
+   * there was some. The body itself still holds those compressed bytes, so the caller must search these too
+   * and refuse the body when one holds a secret: a redactor cannot cut a secret out of compressed bytes.
+   */
+  embedded?: Buffer[];
 }
 
 /** The declared codings in the order they were applied (Content-Encoding lists them that way). */
@@ -109,7 +121,74 @@ async function undo(coding: string, layer: Layer, maxBytes: number): Promise<Lay
 /** Plain text that merely starts like a zlib header ("x^2…") is not compressed: it is searched as it is. */
 const looksLikeText = (bytes: Buffer): boolean => !bytes.includes(0) && isUtf8(bytes);
 
+/**
+ * Decodes whatever an agent's gunzip (or inflate, or unzstd) would get from these bytes, up to `maxBytes`: a
+ * member followed by more bytes, or damaged part-way, still yields what came before, so that is kept.
+ */
+async function decodeLeniently(coding: 'gzip' | 'zlib' | 'zstd', input: Buffer, maxBytes: number): Promise<Buffer> {
+  // Node's gunzip fails on bytes after a member, dropping what it decoded; raw inflate of the member's deflate
+  // data stops where that data ends, as zlib and zstd do.
+  const start = coding === 'gzip' ? gzipDataStart(input) : 0;
+  if (start === undefined) return Buffer.alloc(0);
+  const data = input.subarray(start);
+  const stream = coding === 'gzip' ? zlib.createInflateRaw({ finishFlush: zlib.constants.Z_SYNC_FLUSH }) : decoder(coding, data, true);
+  if (!stream) throw refuse(`The upstream's answer holds ${coding} data, which Tokenwarden cannot check for secrets`);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    Readable.from([data]).pipe(stream as NodeJS.WritableStream);
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      const room = Math.min(chunk.length, maxBytes - size);
+      chunks.push(chunk.subarray(0, room));
+      size += room;
+      if (size >= maxBytes) break;
+    }
+  } catch {
+    // Bytes that stop decoding are where the compressed data ends (or were never compressed data at all).
+  } finally {
+    (stream as unknown as { destroy(): void }).destroy();
+  }
+  return Buffer.concat(chunks, size);
+}
+
+/** Where a gzip member's deflate data starts, past the optional extra field, name, comment and header CRC (RFC 1952). */
+function gzipDataStart(member: Buffer): number | undefined {
+  const flags = member[3]!;
+  let at = 10;
+  if (flags & 0x04) at = member.length >= at + 2 ? at + 2 + member.readUInt16LE(at) : Infinity;
+  for (const flag of [0x08, 0x10]) {
+    if (!(flags & flag)) continue;
+    const end = member.indexOf(0, at);
+    at = end < 0 ? Infinity : end + 1;
+  }
+  if (flags & 0x02) at += 2;
+  return at < member.length ? at : undefined;
+}
+
+interface Budget {
+  tries: number;
+}
+
+/** Decodes compressed data that starts anywhere past the first byte; nothing there that cannot be decoded is let through. */
+async function decodeEmbedded(body: Buffer, maxBytes: number, maxLayers: number, budget: Budget): Promise<Buffer[]> {
+  const out: Buffer[] = [];
+  for (const { offset, kind } of findEmbeddedCompression(body)) {
+    if (kind === 'xz' || kind === 'bzip2') throw refuse(`The upstream's answer holds ${kind} data, which Tokenwarden cannot check for secrets`);
+    if (++budget.tries > MAX_EMBEDDED) throw refuse(`The upstream's answer holds more than ${MAX_EMBEDDED} places that may be compressed data`);
+    const member = await decodeLeniently(kind, body.subarray(offset), maxBytes);
+    if (member.length === 0) continue;
+    if (maxLayers <= 0) throw refuse(`The upstream's answer is compressed more than ${MAX_LAYERS} times over`);
+    const inner = await decodeAll(member, { truncated: true, maxBytes, maxLayers }, budget);
+    out.push(inner.body, ...(inner.embedded ?? []));
+  }
+  return out;
+}
+
 export async function decodeBodyLayers(body: Buffer, options: BodyLayersOptions): Promise<DecodedBody> {
+  return decodeAll(body, options, { tries: 0 });
+}
+
+async function decodeAll(body: Buffer, options: BodyLayersOptions, budget: Budget): Promise<DecodedBody> {
   const maxLayers = options.maxLayers ?? MAX_LAYERS;
   const decoded: string[] = [];
   let layer: Layer = { body, truncated: options.truncated };
@@ -130,5 +209,8 @@ export async function decodeBodyLayers(body: Buffer, options: BodyLayersOptions)
     }
     decoded.push(sniffed);
   }
-  return { ...layer, decoded };
+  // Valid UTF-8 cannot hold a gzip, zstd, xz or bzip2 magic, and text that only looks like a zlib header ("x^")
+  // is searched as it is; so only a body that is not clean text can hide compressed data past its start.
+  const embedded = looksLikeText(layer.body) ? [] : await decodeEmbedded(layer.body, options.maxBytes, maxLayers - decoded.length - 1, budget);
+  return { ...layer, decoded, ...(embedded.length > 0 ? { embedded } : {}) };
 }

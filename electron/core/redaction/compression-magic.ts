@@ -34,3 +34,29 @@ export function sniffCompression(bytes: Buffer): SniffedCompression | undefined 
   }
   return undefined;
 }
+
+/** A place past the start of a body where compressed bytes may begin, and what they would be. */
+export interface EmbeddedCompression {
+  offset: number;
+  kind: SniffedCompression;
+}
+
+/**
+ * Every offset after the first at which compressed bytes could start (SECURITY M1): an upstream can put text, a
+ * multipart boundary or a single byte before a gzip member, and an agent strips that and gunzips the rest. gzip
+ * is only taken with its reserved flag bits clear, as gunzip itself requires.
+ */
+export function findEmbeddedCompression(bytes: Buffer): EmbeddedCompression[] {
+  const found: EmbeddedCompression[] = [];
+  for (let offset = 1; offset < bytes.length - 1; offset++) {
+    const b = bytes[offset];
+    if (b !== 0x1f && b !== 0x78 && b !== 0x28 && b !== 0xfd && b !== 0x42) continue;
+    const rest = bytes.subarray(offset);
+    if (b === 0x1f && startsWith(rest, GZIP) && rest.length > 3 && (rest[3]! & 0xe0) === 0) found.push({ offset, kind: 'gzip' });
+    else if (b !== 0x1f) {
+      const kind = sniffCompression(rest);
+      if (kind) found.push({ offset, kind });
+    }
+  }
+  return found;
+}

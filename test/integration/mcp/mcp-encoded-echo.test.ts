@@ -128,7 +128,7 @@ describe('tkw mcp against an upstream that echoes the token encoded', () => {
     expect(view.body).toMatch(/^a+\[redacted by tokenwarden\]$/);
   });
 
-  it.each(['gzip-damaged', 'gzip-too-deep', 'unknown-encoding'])('M1 an answer that cannot be checked (%s) is a tool error with no body', (name) => {
+  it.each(['gzip-damaged', 'gzip-too-deep', 'gzip-after-text', 'unknown-encoding'])('M1 an answer that cannot be checked (%s) is a tool error with no body', (name) => {
     const result = results.get(name)!;
     expect(result.isError).toBe(true);
     expect(textOf(result)).toMatch(/^ERR_UPSTREAM: .*no body is returned/);

@@ -22,6 +22,22 @@ const SNIFFED: [string, ReturnType<typeof raw>, string[]][] = [
 
 describe('viewResponse', () => {
   it.each([
+    ['X + gzip(token)', Buffer.concat([Buffer.from('X'), gzipSync(TOKEN)])],
+    ['a JSON line + gzip(Bearer token)', Buffer.concat([Buffer.from('{"a":1}\n'), gzipSync(`Bearer ${TOKEN}`)])],
+    ['a multipart body with a gzip part', Buffer.concat([Buffer.from('--b\r\n\r\n'), gzipSync(TOKEN), Buffer.from('\r\n--b--\r\n')])],
+  ])('M1 refuses a body with compressed data past its start that holds the token (%s)', async (_what, body) => {
+    const err = await viewResponse({ ...raw('', body), headers: [['content-type', 'application/octet-stream']] }, redact, 4096).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'ERR_UPSTREAM' });
+    expect(String((err as Error).message)).not.toContain('CANARY');
+  });
+
+  it('M1 returns a body with clean compressed data past its start as it is', async () => {
+    const body = Buffer.concat([Buffer.from('X'), gzipSync('nothing secret here')]);
+    const view = await viewResponse({ ...raw('', body), headers: [['content-type', 'application/octet-stream']] }, redact, 4096);
+    expect(view).toMatchObject({ body_encoding: 'base64', body: body.toString('base64') });
+  });
+
+  it.each([
     ['gzip', gzipSync(json)],
     ['deflate', deflateSync(json)],
     ['deflate', deflateRawSync(json)],

@@ -1,7 +1,7 @@
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync, zstdCompressSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { decodeBodyLayers, declaredCodings, MAX_LAYERS } from '../../../../../electron/core/redaction/body-layers.ts';
-import { sniffCompression } from '../../../../../electron/core/redaction/compression-magic.ts';
+import { findEmbeddedCompression, sniffCompression } from '../../../../../electron/core/redaction/compression-magic.ts';
 
 const TOKEN = 'tok-CCCC-secret-gamma-ABCDEFGHIJ';
 const plain = Buffer.from(JSON.stringify({ authorization: `Bearer ${TOKEN}` }));
@@ -62,6 +62,33 @@ describe('decodeBodyLayers', () => {
     expect(sniffCompression(text)).toBe('zlib');
     const out = await decode(text);
     expect(out).toEqual({ body: text, truncated: false, decoded: [] });
+  });
+
+  it.each([
+    ['one byte before a gzip member', Buffer.concat([Buffer.from('X'), gzipSync(TOKEN)])],
+    ['a JSON line before a gzip member', Buffer.concat([Buffer.from('{"a":1}\n'), gzipSync(`Bearer ${TOKEN}`)])],
+    ['a gzip part of a multipart body', Buffer.concat([Buffer.from('--b\r\ncontent-type: application/gzip\r\n\r\n'), gzipSync(TOKEN), Buffer.from('\r\n--b--\r\n')])],
+    ['zlib data after text', Buffer.concat([Buffer.from('head '), deflateSync(TOKEN)])],
+    ['zstd data after text', Buffer.concat([Buffer.from('head '), zstdCompressSync(TOKEN)])],
+    ['a damaged gzip member after text', Buffer.concat([Buffer.from('X'), gzipSync(TOKEN).subarray(0, -6)])],
+    ['gzip in a gzip member after text', Buffer.concat([Buffer.from('X'), gzipSync(gzipSync(TOKEN))])],
+  ])('M1 decodes compressed data found past the start (%s) so that it is searched too', async (_what, body) => {
+    const out = await decode(body);
+    expect(out.body.equals(body)).toBe(true);
+    expect(out.embedded?.some((b) => b.toString().includes(TOKEN))).toBe(true);
+  });
+
+  it.each([
+    ['xz', Buffer.concat([Buffer.from('X'), Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]), Buffer.from(TOKEN)])],
+    ['bzip2', Buffer.concat([Buffer.from([0xff]), Buffer.from('BZh91AY&SY'), Buffer.from(TOKEN)])],
+  ])('M1 fails closed on %s data past the start, which it cannot decode', async (_what, body) => {
+    expect(await refusal(decode(body))).toMatchObject({ code: 'ERR_UPSTREAM' });
+  });
+
+  it('M1 binary bytes with no compressed data in them carry nothing embedded; clean text is not scanned', async () => {
+    expect((await decode(Buffer.from([0x00, 0x01, 0x78, 0x02, 0xff]))).embedded).toBeUndefined();
+    expect((await decode(Buffer.from('a x^2 and x\u0001 b'))).embedded).toBeUndefined();
+    expect(findEmbeddedCompression(Buffer.concat([Buffer.from('X'), gzipSync('a')]))).toEqual([{ offset: 1, kind: 'gzip' }]);
   });
 
   it('reads the declared codings in the order they were applied, without identity', () => {
