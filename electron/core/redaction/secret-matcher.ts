@@ -16,8 +16,12 @@ import { isInvisible, normalisedUnit, SKIP, unitCode, unitLength } from './norma
 /** A run this long of a secret's characters counts as the secret: long enough not to occur by chance. */
 export const MIN_RUN = 16;
 
-/** Letter case and the base64url/base64 alphabets, folded; everything else is kept. */
+/**
+ * Full-width forms, letter case and the base64url/base64 alphabets, folded; everything else is kept. A token
+ * written in full-width characters (U+FF01–U+FF5E, the ASCII printables moved by 0xFEE0) reads as the token.
+ */
 export function foldUnit(c: number): number {
+  if (c >= 0xff01 && c <= 0xff5e) c -= 0xfee0;
   if (c >= 65 && c <= 90) return c + 32;
   if (c === 45) return 43;
   if (c === 95) return 47;
@@ -74,8 +78,8 @@ function foldInPlace(units: Uint16Array): void {
 }
 
 /**
- * Fills the normalised view from the folded text (folding changes no character's class, and escapes are
- * decoded from the text itself); returns its length, or -1 when it is the text itself.
+ * Fills the normalised view from the folded text (escapes are decoded from the text itself, so a full-width
+ * `％` folded to `%` is kept as the one character it is); returns its length, or -1 when it is the text itself.
  */
 function normaliseInto(text: string, folded: Uint16Array, codes: Uint16Array, starts: Int32Array): number {
   const n = folded.length;

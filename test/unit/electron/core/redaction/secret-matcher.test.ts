@@ -99,6 +99,18 @@ describe('SecretMatcher', () => {
     expect(redact(`a ${Buffer.from(secret).toString('latin1')} b`, m)).toBe(`a ${REDACTION_MARKER} b`);
   });
 
+  it('M1 a token written in full-width characters (U+FF01–U+FF5E) is redacted, plainly and escaped', () => {
+    const wide = [...TOKEN].map((c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0)).join('');
+    expect(redact(`echo: ${wide}.`)).toBe(`echo: ${REDACTION_MARKER}.`);
+    expect(redact(`echo: ${wide.toLowerCase()}`)).toBe(`echo: ${REDACTION_MARKER}`);
+    expect(redact(`Bearer ${wide.slice(0, 8)}${TOKEN.slice(8)}`)).toBe(`Bearer ${REDACTION_MARKER}`);
+    expect(redact(`x ${[...wide].map((c) => `&#${c.charCodeAt(0)};`).join('')}`)).toBe(`x ${REDACTION_MARKER}`);
+    expect(foldUnit(0xff01)).toBe(0x21);
+    expect(foldUnit(0xff21)).toBe(0x61);
+    expect(foldUnit(0xff5f)).toBe(0xff5f);
+    expect(redact('ｆｕｌｌ－ｗｉｄｔｈ text')).toBe('ｆｕｌｌ－ｗｉｄｔｈ text');
+  });
+
   it('leaves ordinary text alone, and an empty matcher finds nothing', () => {
     const text = JSON.stringify({ items: [{ id: 1, name: 'alpha beta', url: 'https://api.example.com/a?x=%20&y=1' }], note: 'Lorem ipsum &amp; more' });
     expect(redact(text)).toBe(text);
