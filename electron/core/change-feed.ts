@@ -9,7 +9,7 @@ import type { Vault } from './vault/vault.ts';
 /** Store writes closer together than this become one `changed` event (a usage flush, a burst of refreshes). */
 const CHANGE_COALESCE_MS = 30;
 
-export interface ChangeFeedParts {
+interface ChangeFeedParts {
   vault: Pick<Vault, 'isLocked' | 'onChange'>;
   events: { emit(event: AppEvent): void };
   summaries: () => CredentialSummary[];

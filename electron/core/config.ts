@@ -28,7 +28,7 @@ export const SETTINGS = {
 } as const satisfies Record<string, Setting>;
 
 /** The settings a process runs with; `home` as data-dir.ts resolves it. */
-export interface Config {
+interface Config {
   home: string;
   /** Absent when unset or empty. When it counts is the owner's rule (see `EnvPassphraseRule`). */
   passphrase: string | undefined;

@@ -9,7 +9,7 @@ import type { TokenManager } from './lifecycle/token-manager.ts';
 import type { UsageTracker } from './usage-tracker.ts';
 import type { Vault } from './vault/vault.ts';
 
-export interface CredentialViewParts {
+interface CredentialViewParts {
   vault: Pick<Vault, 'isLocked' | 'get' | 'list'>;
   manager: Pick<TokenManager, 'statusOf'>;
   admin: Pick<AccessAdmin, 'statusOf' | 'usesLeft'>;

@@ -25,7 +25,7 @@ export interface CallContext {
   confirm?: (method: ApiMethod, args: readonly unknown[]) => Promise<void>;
 }
 
-export interface DispatchParts {
+interface DispatchParts {
   /** The service; a window-only fake may lack the control-only methods. */
   service: TokenwardenApi & Partial<ControlOnlyApi>;
   audit?: Pick<AuditMonitor, 'event'>;

@@ -6,7 +6,7 @@ import type { AccessStore } from './access/access-store.ts';
 import type { CredentialViews } from './credential-views.ts';
 import { TokenwardenError } from './errors.ts';
 
-export interface AccessFacadeParts {
+interface AccessFacadeParts {
   views: CredentialViews;
   admin: AccessAdmin;
   accessStore: Pick<AccessStore, 'endConnection'>;

@@ -16,7 +16,7 @@ export interface ProxyHandle {
   close(): Promise<void>;
 }
 
-export interface ProxyFacadeParts {
+interface ProxyFacadeParts {
   home: string;
   vault: Pick<Vault, 'isLocked'>;
   views: CredentialViews;

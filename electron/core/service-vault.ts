@@ -11,7 +11,7 @@ import type { UsageTracker } from './usage-tracker.ts';
 import type { Vault } from './vault/vault.ts';
 import type { AppEventBus } from './app-events.ts';
 
-export interface VaultAdminParts {
+interface VaultAdminParts {
   home: string;
   vault: Vault;
   views: CredentialViews;

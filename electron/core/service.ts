@@ -43,7 +43,7 @@ import type { UsageTracker } from './usage-tracker.ts';
 import { parse } from './validate.ts';
 import type { Vault } from './vault/vault.ts';
 
-export interface ServiceParts {
+interface ServiceParts {
   home: string;
   vault: Vault;
   manager: TokenManager;

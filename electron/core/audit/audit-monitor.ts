@@ -34,7 +34,7 @@ export interface AuditVaultPort {
 }
 
 /** The owner's event stream: lock/unlock and refresh failures come in, alerts and committed entries go out. */
-export interface AuditEventPort {
+interface AuditEventPort {
   on(listener: (event: AppEvent) => void): () => void;
   emit(event: AppEvent): void;
 }

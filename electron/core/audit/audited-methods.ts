@@ -35,7 +35,7 @@ const AUDITED = {
   setPolicy: { action: 'policy', subject: firstName, detail: (args) => patchFields(args[1]) },
 } satisfies Partial<Record<ControlMethod, Audited>>;
 
-export type CallResult = { ok: true; value: unknown } | { ok: false; error: unknown };
+type CallResult = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 /** One event for a call that ran, when its method is audited; the arguments are the validated ones. */
 export function auditCall(monitor: Pick<AuditMonitor, 'event'>, method: ControlMethod, args: readonly unknown[], result: CallResult): void {
