@@ -2,6 +2,7 @@
 import type { AppEvent, CredentialStatus, IntrospectionView, RevokeResult } from '../../../shared/model.ts';
 import type { CredentialRecord, TokenSet } from '../credentials/credential-record.ts';
 import { staticTokenSet } from '../credentials/static-token-set.ts';
+import { withoutRecordSecrets } from '../redaction/credential-secret-spans.ts';
 import { TokenwardenError } from '../errors.ts';
 import { OAuthDiscovery } from '../oauth/discovery.ts';
 import { runExecSource } from '../oauth/exec-source.ts';
@@ -253,9 +254,10 @@ export class TokenManager {
     }
     if (err instanceof TokenwardenError && err.code === 'ERR_EXEC_FAILED') {
       this.#backoff.fail(name, undefined, this.#now());
-      await this.#noteError(name, err.code, err.message);
-      if (force) throw err;
-      return this.#fallback(record, err.message, 'ERR_EXEC_FAILED');
+      const message = withoutRecordSecrets(record, err.message);
+      await this.#noteError(name, err.code, message);
+      if (force) throw message === err.message ? err : new TokenwardenError(err.code, message);
+      return this.#fallback(record, message, 'ERR_EXEC_FAILED');
     }
     const failure = classifyOAuthError(err, this.#now());
     if (failure.kind === 'invalid-grant') {
@@ -270,15 +272,18 @@ export class TokenManager {
       throw new TokenwardenError('ERR_NEEDS_LOGIN', `${name} needs you to log in again: the grant is no longer valid.`);
     }
     const wait = this.#backoff.fail(name, issuer, this.#now(), failure.kind === 'transient' ? failure.retryAfterMs : undefined);
-    await this.#noteError(name, 'ERR_IDP', failure.detail);
+    // The IdP chose the description in the detail; one that echoes the client secret or refresh token must not
+    // reach lastError, an alert, the audit trail or an agent.
+    const detail = withoutRecordSecrets(record, failure.detail);
+    await this.#noteError(name, 'ERR_IDP', detail);
     if (failure.kind === 'refused') {
-      this.#onEvent({ type: 'alert', level: 'error', code: 'ERR_IDP', name, message: `Refreshing ${name} failed: ${failure.detail}` });
+      this.#onEvent({ type: 'alert', level: 'error', code: 'ERR_IDP', name, message: `Refreshing ${name} failed: ${detail}` });
     } else if (record.state !== 'refresh-failed') {
       // Once per outage, not once per retry.
-      this.#onEvent({ type: 'alert', level: 'warning', code: 'ERR_IDP', name, message: `Cannot refresh ${name} (${failure.detail}); the current token is used until it expires.` });
+      this.#onEvent({ type: 'alert', level: 'warning', code: 'ERR_IDP', name, message: `Cannot refresh ${name} (${detail}); the current token is used until it expires.` });
     }
-    if (force) throw new TokenwardenError('ERR_IDP', `Refreshing ${name} failed: ${failure.detail}; retry in ${Math.ceil(wait / 1000)} s.`);
-    return this.#fallback(record, failure.detail);
+    if (force) throw new TokenwardenError('ERR_IDP', `Refreshing ${name} failed: ${detail}; retry in ${Math.ceil(wait / 1000)} s.`);
+    return this.#fallback(record, detail);
   }
 
   /** Serve a still-valid token through an IdP outage; never an expired one (R6). */

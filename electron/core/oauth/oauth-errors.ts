@@ -3,6 +3,7 @@
  * identity provider's own terms (its `error` code and `error_description`), without leaking secrets.
  */
 import * as client from 'openid-client';
+import { visible } from '../../../shared/visible-text.ts';
 import { TokenwardenError } from '../errors.ts';
 import { retryAfterMs } from './retry-after.ts';
 
@@ -33,11 +34,15 @@ const HINTS: Readonly<Record<string, string>> = {
   expired_token: 'the code expired before the login finished; log in again',
 };
 
-/** The IdP's text is shown as one short line: no control characters, no line breaks, bounded. */
+/**
+ * The IdP's text is shown as one short line: no line breaks, bounded, and C0 controls made spaces; C1
+ * controls, bidi overrides and zero-width marks are spelled out, so an IdP cannot rewrite a terminal or hide
+ * part of the line from whoever reads it.
+ */
 function oneLine(text: string | undefined, max = 200): string | undefined {
   if (typeof text !== 'string') return undefined;
-  const visible = Array.from(text, (c) => (c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f ? ' ' : c)).join('');
-  const line = visible.replace(/\s+/g, ' ').trim();
+  const spaced = Array.from(text, (c) => (c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f ? ' ' : c)).join('');
+  const line = visible(spaced.replace(/\s+/g, ' ').trim());
   if (!line) return undefined;
   return line.length > max ? `${line.slice(0, max)}…` : line;
 }

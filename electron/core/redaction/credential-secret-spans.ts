@@ -4,7 +4,7 @@
  */
 import type { SecretSpans, SecretSpansOptions } from '../../../shared/contract.ts';
 import type { CredentialRecord } from '../credentials/credential-record.ts';
-import { findSecretSpans, secretForms } from './secret-spans.ts';
+import { applySpans, findSecretSpans, secretForms } from './secret-spans.ts';
 
 /** Every secret the record holds: whatever of these an upstream echoes must not reach an agent. */
 export function recordSecrets(record: CredentialRecord): string[] {
@@ -34,4 +34,13 @@ export function credentialSecretSpans(record: CredentialRecord, extraSecrets: re
     spans: texts.map((text, i) => findSecretSpans(text, forms, { openEnd: Boolean(options.openEnd) && i === last })),
     longestForm: forms.reduce((max, form) => Math.max(max, form.length), 0),
   };
+}
+
+/**
+ * `text` with every secret of the record cut out: for text someone else chose (an identity provider's
+ * error_description, a command's output) before it becomes lastError, an alert or an error message, all of
+ * which are stored, shown and readable by an agent (SECURITY L1, M1).
+ */
+export function withoutRecordSecrets(record: CredentialRecord, text: string): string {
+  return applySpans(text, credentialSecretSpans(record, [], [text]).spans[0]!);
 }
