@@ -10,6 +10,7 @@
 // A namespace import, not a named one: Node 20 has no enableCompileCache, and a missing named export fails
 // at link time, before any guard could run.
 import * as nodeModule from 'node:module';
+import { cachedNode, isSuitable, REQUIRED, UNSUPPORTED_NODE_EXIT } from './node-support.js';
 
 nodeModule.enableCompileCache?.();
 
@@ -26,15 +27,41 @@ let manifest;
 // are FAST_COMMAND_WORDS of fast-argv.ts (a test keeps the two equal): other commands never load it. It has its
 // own bundle, dist/cli/fast.cjs, current when its own few sources are (checking only those saves ~3 ms).
 const tryFast = ['token', 'list', 'ls', 'status'].includes(process.argv[2]) && process.env.TOKENWARDEN_CLI_FAST !== '0';
-if (tryFast && (await fastAnswered())) {
+/** What needs a current Node even from the bundle: the proxy and the MCP server's HTTP client (undici 8). */
+const NEEDS_CURRENT_NODE = ['daemon', 'exec', 'mcp'];
+const oldNode = !isSuitable();
+const fetchedNode = oldNode ? cachedNode() : undefined;
+if (fetchedNode) {
+  // An older Node (Debian's 20) with the Node 24 that `npm ci` fetched beside it: run everything on that one.
+  rerunOn(fetchedNode);
+} else if (oldNode && NEEDS_CURRENT_NODE.includes(process.argv[2])) {
+  process.stderr.write(`tokenwarden: \`${process.argv[2]}\` needs Node ${REQUIRED.join('.')} or later, and this is Node ${process.versions.node}. Run \`npm ci\` in the checkout (it fetches Node 24 once) or install Node 24 LTS. (ERR_UNSUPPORTED_NODE)\n`);
+  process.exitCode = UNSUPPORTED_NODE_EXIT;
+} else if (tryFast && (await fastAnswered())) {
   // Answered: the fast path printed and set process.exitCode.
 } else if (bundleIsCurrent()) await import('../dist/cli/tkw.js');
-else if (canStripTypes()) await import('../electron/cli/main.ts');
+else if (!oldNode) await import('../electron/cli/main.ts');
 else {
   // The bundle runs on older Nodes; the TypeScript sources need type stripping. One line, never a stack trace.
-  process.stderr.write(`tokenwarden: this checkout's sources changed since dist/cli was built, and Node ${process.versions.node} cannot run them (it needs 22.18 or later). Run \`npm run build:cli\`, or use Node 24. (ERR_UNSUPPORTED_NODE)\n`);
-  process.exitCode = 33; // exitCodeFor('ERR_UNSUPPORTED_NODE'); a test keeps the two equal
+  process.stderr.write(`tokenwarden: this checkout's sources changed since dist/cli was built, and Node ${process.versions.node} cannot run them (it needs ${REQUIRED.join('.')} or later). Run \`npm run build:cli\`, or use Node 24. (ERR_UNSUPPORTED_NODE)\n`);
+  process.exitCode = UNSUPPORTED_NODE_EXIT;
+}
 
+/** Runs this same command on `node` and ends as it ends, passing on every stop signal (the child decides what each means). */
+function rerunOn(node) {
+  const { spawn } = require('node:child_process');
+  const child = spawn(node, [...process.execArgv, process.argv[1], ...process.argv.slice(2)], { stdio: 'inherit' });
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
+  child.on('error', (err) => {
+    process.stderr.write(`tokenwarden: could not start ${node}: ${err.message} (ERR_UNSUPPORTED_NODE)\n`);
+    process.exitCode = UNSUPPORTED_NODE_EXIT;
+  });
+  child.on('exit', (code, signal) => {
+    if (signal) {
+      process.removeAllListeners(signal);
+      process.kill(process.pid, signal);
+    } else process.exitCode = code ?? 0;
+  });
 }
 
 /** True when the fast entry answered (its exit code is set); false when the full CLI must run. */
@@ -42,18 +69,12 @@ async function fastAnswered() {
   let runFast;
   // CommonJS by require(): a few ms less than an ESM import, on a path whose whole point is a short start.
   if (bundleIsCurrent('fast')) ({ runFast } = require('../dist/cli/fast.cjs'));
-  else if (inCheckout() && canStripTypes()) ({ runFast } = await import('../electron/cli/fast/fast-main.ts'));
+  else if (inCheckout() && !oldNode) ({ runFast } = await import('../electron/cli/fast/fast-main.ts'));
   else return false;
   const code = await runFast(process.argv.slice(2));
   if (code === undefined) return false;
   process.exitCode = code;
   return true;
-}
-
-function canStripTypes() {
-  const [major, minor] = process.versions.node.split('.').map(Number);
-  // Unflagged type stripping came in 22.18 and 23.6 (23.0-23.5 need a flag).
-  return major >= 24 || (major === 23 && minor >= 6) || (major === 22 && minor >= 18);
 }
 
 /** Whether dist/cli was built from the sources on disk now: all of them, or only those `entry` (`fast`) names. */

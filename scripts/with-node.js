@@ -1,43 +1,27 @@
 #!/usr/bin/env node
-// Makes sure an npm script runs on a Node that can run this project (>= 22.18: type stripping without flags,
-// and what vitest, vite and oidc-provider need). A fresh machine may have only an older Node (Debian's 20),
+// Makes sure an npm script runs on a Node that can run this project (bin/node-support.js says which: type
+// stripping without flags, undici 8, and what vitest, vite and oidc-provider need). A fresh machine may have only an older Node (Debian's 20),
 // and the README's two commands must still do all the set-up there. So:
 //  - on a suitable Node, `with-node.js SCRIPT.js ARGS` runs the script in this process (no extra process, so
 //    signals and exit codes are exactly the script's own), and `with-node.js CMD ARGS` spawns CMD;
 //  - on an older Node, Node 24 is fetched once from the npm registry into a cache (one line says so), and the
 //    command re-runs under it with that Node first on PATH, so nested `npm run` and `node` calls use it too.
 // `with-node.js --fetch` only does the fetch (run by `prepare`, so `npm ci` already names what will happen).
-// This file must parse and run on old Nodes: plain JavaScript, nothing imported but node: built-ins.
+// This file must parse and run on old Nodes: plain JavaScript, nothing imported but node: built-ins and bin/.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { constants as osConstants } from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
-export const REQUIRED = [22, 18];
-const FETCHED_MAJOR = 24;
+import { FETCHED_MAJOR, isSuitable, nodeBinDir as binDir, nodeCacheDir, REQUIRED, UNSUPPORTED_NODE_EXIT } from '../bin/node-support.js';
 
-export function isSuitable(version = process.versions.node) {
-  const [major, minor] = version.split('.').map(Number);
-  // Unflagged type stripping came in 22.18 and 23.6 (23.0-23.5 need a flag).
-  return major >= 24 || (major === 23 && minor >= 6) || (major === REQUIRED[0] && minor >= REQUIRED[1]);
-}
-
-export function nodeCacheDir(env = process.env) {
-  if (env.TOKENWARDEN_NODE_DIR) return env.TOKENWARDEN_NODE_DIR;
-  const cache = env.XDG_CACHE_HOME || path.join(homedir(), '.cache');
-  return path.join(cache, `tokenwarden-node${FETCHED_MAJOR}`);
-}
-
-const binDir = (dir) => path.join(dir, 'node_modules', '.bin');
+export { isSuitable, nodeCacheDir, UNSUPPORTED_NODE_EXIT };
 
 function versionOf(node) {
   const result = spawnSync(node, ['--version'], { encoding: 'utf8' });
   return result.status === 0 ? result.stdout.trim().replace(/^v/, '') : undefined;
 }
-
-/** exitCodeFor('ERR_UNSUPPORTED_NODE') in shared/errors.ts, which this file cannot import on an old Node; a test keeps them equal. */
-export const UNSUPPORTED_NODE_EXIT = 33;
 
 function fail(message) {
   process.stderr.write(`tokenwarden: ${message} (ERR_UNSUPPORTED_NODE)\n`);
@@ -68,12 +52,17 @@ export function ensureCachedNode() {
     const why = (install.stderr || install.error?.message || '').trim().split('\n').filter(Boolean).pop() ?? 'no node binary was installed';
     fail(`could not fetch Node ${FETCHED_MAJOR} (${why}). Install Node ${FETCHED_MAJOR} LTS yourself (https://nodejs.org/) and run the command again.`);
   }
-  rmSync(dir, { recursive: true, force: true });
-  try {
-    renameSync(staging, dir);
-  } catch {
-    // Another script fetched it at the same moment and won the rename: its copy is as good as ours.
-    rmSync(staging, { recursive: true, force: true });
+  // Another script may have fetched it meanwhile (and be running it): keep that copy, drop ours.
+  const sibling = path.join(binDir(dir), 'node');
+  const siblingVersion = existsSync(sibling) ? versionOf(sibling) : undefined;
+  if (siblingVersion && isSuitable(siblingVersion)) rmSync(staging, { recursive: true, force: true });
+  else {
+    rmSync(dir, { recursive: true, force: true });
+    try {
+      renameSync(staging, dir);
+    } catch {
+      rmSync(staging, { recursive: true, force: true });
+    }
   }
   process.stderr.write(`tokenwarden: using Node ${versionOf(path.join(binDir(dir), 'node'))} from ${dir}\n`);
   return binDir(dir);
@@ -94,11 +83,12 @@ function runChild(command, args, bin) {
   const orphanWatch = setInterval(() => process.ppid !== parent && child.kill('SIGTERM'), 500);
   child.on('exit', (code, signal) => {
     clearInterval(orphanWatch);
-    process.exit(code ?? (signal ? 1 : 0));
+    // A child ended by a signal ends us the shell's way: 128 + its number.
+    process.exit(code ?? (signal ? 128 + (osConstants.signals[signal] ?? 0) : 0));
   });
 }
 
-const isMain = process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname);
+const isMain = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 if (isMain) {
   const [command, ...args] = process.argv.slice(2);
   if (command === '--fetch') {

@@ -33,7 +33,9 @@ export function bwrapArgs(plan: SandboxPlan, command: readonly string[]): string
   // A device node is not a socket: connect() on it is refused, whoever asks.
   for (const socket of plan.socketPaths) if (!isInside(plan.dataDir, socket)) args.push('--ro-bind', '/dev/null', socket);
   // --proc mounts a fresh /proc over the one --dev-bind brought along, which would list every process.
-  args.push('--unshare-pid', '--proc', '/proc', '--die-with-parent', '--', ...command);
+  // --new-session: without it the command keeps tkw's controlling terminal and can push input into it (TIOCSTI,
+  // the CVE-2017-5226 class), which the user's shell would run unconfined after tkw exits. tkw forwards signals itself.
+  args.push('--unshare-pid', '--proc', '/proc', '--die-with-parent', '--new-session', '--', ...command);
   return args;
 }
 

@@ -40,6 +40,8 @@ interface Entry {
   active: number;
   /** Set at the first request head: from then on a return to `fresh` (after a refusal) is timed out however it ends. */
   answered: boolean;
+  /** A head that was still arriving at the first deadline got its one extension. */
+  graced: boolean;
   timer: NodeJS.Timeout | undefined;
 }
 
@@ -121,7 +123,7 @@ export class ConnectionBudget {
     if (peerCount() >= maxPerPeer * HARD_CAP_FACTOR && !this.#evictOne({ peer })) shed = true;
     if (this.#entries.size >= maxSockets * HARD_CAP_FACTOR && !this.#evictOne({})) shed = true;
     if (shed) this.#noteShed(peer);
-    const entry: Entry = { socket, peer, state: 'fresh', proven: false, shed, active: 0, answered: false, timer: undefined };
+    const entry: Entry = { socket, peer, state: 'fresh', proven: false, shed, active: 0, answered: false, graced: false, timer: undefined };
     this.#entries.set(socket, entry);
     this.#perPeer.set(peer, (this.#perPeer.get(peer) ?? 0) + 1);
     this.#enter(entry, 'fresh');
@@ -167,9 +169,12 @@ export class ConnectionBudget {
     if (state === 'fresh') {
       this.#fresh.add(entry);
       entry.timer = setTimeout(() => {
-        // A socket whose request head is still arriving (a busy client, a slow link) is left to the server's
-        // headersTimeout; only one that has sent nothing at all is a hoard.
-        if (!entry.answered && entry.socket.bytesRead > 0) return;
+        // A request head still arriving (a busy client, a slow link) gets one more deadline; a socket silent for
+        // the first, or still not done after the second (one byte and nothing more is a hoard too), is closed.
+        if (!entry.answered && !entry.graced && entry.socket.bytesRead > 0) {
+          entry.graced = true;
+          return this.#enter(entry, 'fresh');
+        }
         this.#timedOut++;
         entry.socket.destroy();
       }, this.#options.firstRequestTimeoutMs);
@@ -178,15 +183,19 @@ export class ConnectionBudget {
   }
 
   /**
-   * Destroys the longest-idle keep-alive socket, or (unless `idleOnly`) the longest-waiting socket that has not sent
-   * a byte; never a busy one, and never a fresh socket whose request is being read.
+   * Destroys the longest-idle keep-alive socket, or (unless `idleOnly`, at the hard caps) the longest-waiting fresh
+   * socket: one that has sent nothing first, else one whose head is still arriving (a hoarder can send one byte per
+   * socket). Never a busy one.
    */
   #evictOne(from: { peer?: string; idleOnly?: boolean }): boolean {
-    const pools = from.idleOnly ? [this.#idle] : [this.#fresh, this.#idle];
-    for (const pool of pools) {
+    const mine = (entry: Entry) => from.peer === undefined || entry.peer === from.peer;
+    const silent = (entry: Entry) => entry.socket.bytesRead === 0;
+    const order: [Set<Entry>, (entry: Entry) => boolean][] = from.idleOnly
+      ? [[this.#idle, () => true]]
+      : [[this.#fresh, silent], [this.#idle, () => true], [this.#fresh, (entry) => !silent(entry)]];
+    for (const [pool, wanted] of order) {
       for (const entry of pool) {
-        if (from.peer !== undefined && entry.peer !== from.peer) continue;
-        if (pool === this.#fresh && entry.socket.bytesRead > 0) continue;
+        if (!mine(entry) || !wanted(entry)) continue;
         this.#evicted++;
         this.#forget(entry);
         entry.socket.destroy();

@@ -28,7 +28,7 @@ export interface ProxyOptions {
   maxSockets?: number;
   /** P10: sockets one peer address may hold (default half of maxSockets). */
   maxSocketsPerPeer?: number;
-  /** P10: a new connection must send its first request head (with the key) within this time (default 3 s). */
+  /** P10: a new connection must send its first request head (with the key) within this time (default 10 s). */
   firstRequestTimeoutMs?: number;
   now?: () => Date;
   /**
@@ -104,7 +104,9 @@ export async function startProxy(options: ProxyOptions): Promise<ProxyServer> {
   const budget = new ConnectionBudget({
     maxSockets,
     maxPerPeer: options.maxSocketsPerPeer ?? Math.max(1, Math.floor(maxSockets / 2)),
-    firstRequestTimeoutMs: Math.min(options.firstRequestTimeoutMs ?? 3_000, headersTimeout),
+    // As long as headersTimeout: a hoard of silent sockets is evicted at the hard cap, so the deadline needs no haste,
+    // and a client slowed by a loaded machine is not cut off before it has sent its request.
+    firstRequestTimeoutMs: Math.min(options.firstRequestTimeoutMs ?? 10_000, headersTimeout),
     log,
   });
   // Node's own cap refuses with a reset before the budget can evict or answer: it is only a backstop above the hard cap.

@@ -137,7 +137,7 @@ describe('npm start', () => {
 
 // A fresh machine has only its own older Node: `npm start` must still reach a running daemon, on Node 24 fetched
 // into a cache (here a cache already holding the Node that runs this test, so no download is needed).
-describe.runIf(OLD_NODE)(`npm start with only the machine's own Node (${OLD_NODE ?? 'none older than 22.18'}) on PATH`, () => {
+describe.runIf(OLD_NODE)(`npm start with only the machine's own Node (${OLD_NODE ?? 'none older than 22.19'}) on PATH`, () => {
   for (const how of ['SIGTERM to npm', 'Ctrl-C (SIGINT to the process group)'] as const) {
     it(`re-runs under the cached Node 24 and reaches ready; ${how} stops the daemon`, async () => {
       const cli = setup({ TOKENWARDEN_HEADLESS: '1', TOKENWARDEN_PORT: '0', PATH: `${dirname(OLD_NODE!)}:/bin` });

@@ -30,6 +30,7 @@ beforeAll(async () => {
   mkdirSync(join(dir, 'pkg/bin'));
   packagedBin = join(dir, 'pkg/bin/tokenwarden.js');
   copyFileSync(BIN, packagedBin);
+  copyFileSync(join(BIN, '../node-support.js'), join(dir, 'pkg/bin/node-support.js'));
   writeFileSync(join(dir, 'pkg/package.json'), '{"type":"module"}\n');
   // Records every file module a run loads, to tell which path answered.
   trace = join(dir, 'trace-loads.mjs');
@@ -128,7 +129,7 @@ describe.each(Object.keys(WAYS) as (keyof typeof WAYS)[])('the fast path (%s) wi
   });
 });
 
-describe.runIf(OLD_NODE)(`the fast bundle on the machine's own Node (${OLD_NODE ?? 'none older than 22.18'})`, () => {
+describe.runIf(OLD_NODE)(`the fast bundle on the machine's own Node (${OLD_NODE ?? 'none older than 22.19'})`, () => {
   it('prints what Node 24 prints', async () => {
     const cli = await seeded();
     for (const args of [['token', 'github'], ['list', '--json'], ['token', 'githb']]) {

@@ -68,6 +68,8 @@ describe('P10 a connection burst on a busy machine is served, not reset', () => 
       ),
     );
     const served = outcomes.filter((o) => o === '200').length;
+    // The burst is under the hard cap: past the soft one (512 for one peer) it is admitted, not shed.
+    expect(served).toBeGreaterThanOrEqual(512);
     // Nothing was reset, and anything not served was told to come back.
     expect(outcomes.filter((o) => o !== '200' && o !== '503 ERR_OVERLOADED')).toEqual([]);
     expect(h.upstreamCalls() - before).toBe(served);

@@ -21,7 +21,7 @@ interface HogReport {
 }
 
 /** Another local process holding `count` sockets; resolves once all of them connected. */
-async function startHog(port: number, count: number, mode: 'fresh' | 'keepalive', localAddress = '127.0.0.1'): Promise<HogReport> {
+async function startHog(port: number, count: number, mode: 'fresh' | 'partial' | 'keepalive', localAddress = '127.0.0.1'): Promise<HogReport> {
   const child = spawn(process.execPath, [HOG, String(port), String(count), mode, localAddress], {
     env: { ...process.env, HOG_KEY: key },
     stdio: ['pipe', 'pipe', 'inherit'],
@@ -74,6 +74,20 @@ describe('P10 starvation: idle sockets cannot lock out a client with the key', (
       expect(proxy.connections().evicted).toBeGreaterThanOrEqual(2_000 - 1_024);
       expect(await legitimateRequests(proxy.port, 20)).toEqual(Array(20).fill(200));
       expect(h.upstream.calls.filter((c) => c.url.startsWith('/legit-'))).toHaveLength(20);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('P10 a hoarder that sends one byte per socket cannot lock out a client with the key either', async () => {
+    const proxy = await startProxy({ backend: h.backend, port: 0, maxSockets: 200, maxSocketsPerPeer: 100, firstRequestTimeoutMs: 60_000 });
+    try {
+      const hog = await startHog(proxy.port, 600, 'partial');
+      expect(hog.opened).toBe(600);
+      await expect.poll(() => proxy.connections().open + proxy.connections().evicted, { timeout: 10_000 }).toBeGreaterThanOrEqual(600);
+      expect(proxy.connections().open).toBeLessThanOrEqual(200);
+      expect(await legitimateRequests(proxy.port, 10)).toEqual(Array(10).fill(200));
+      expect(proxy.connections().shed).toBe(0);
     } finally {
       await proxy.close();
     }

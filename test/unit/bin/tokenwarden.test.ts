@@ -1,6 +1,6 @@
 /** bin/tokenwarden.js runs the esbuild bundle only while it matches the sources; otherwise the TypeScript source. */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -27,6 +27,7 @@ function fakePackage(options: { sources: boolean; manifest: boolean; fast?: 'ans
   mkdirSync(join(root, 'bin'));
   mkdirSync(join(root, 'dist/cli'), { recursive: true });
   copyFileSync(BIN, join(root, 'bin/tokenwarden.js'));
+  copyFileSync(join(BIN, '../node-support.js'), join(root, 'bin/node-support.js'));
   writeFileSync(join(root, 'package.json'), '{"type":"module"}');
   writeFileSync(join(root, 'dist/cli/tkw.js'), "console.log('bundle');\n");
   const inputs: [string, number, number][] = [];
@@ -139,25 +140,50 @@ describe('bin/tokenwarden.js, the fast path for token, list and status', () => {
 
 // A fresh machine may have only its own older Node (Debian's 20): the bundle must run there, and anything else
 // must be one line that names the Node needed, never a stack trace.
-describe.runIf(OLD_NODE)(`bin/tokenwarden.js on the machine's own Node (${OLD_NODE ?? 'none older than 22.18'})`, () => {
+describe.runIf(OLD_NODE)(`bin/tokenwarden.js on the machine's own Node (${OLD_NODE ?? 'none older than 22.19'})`, () => {
+  // No Node 24 fetched beside it: the old Node itself runs bin.
+  const NO_FETCHED = { TOKENWARDEN_NODE_DIR: '/nonexistent/tokenwarden-node24' };
+
   it('links and runs the bundle (no named import Node 20 lacks)', () => {
-    expect(fakePackage({ sources: true, manifest: true }).run({}, OLD_NODE!)).toBe('bundle');
-    expect(fakePackage({ sources: false, manifest: true }).run({}, OLD_NODE!)).toBe('bundle');
+    expect(fakePackage({ sources: true, manifest: true }).run(NO_FETCHED, OLD_NODE!)).toBe('bundle');
+    expect(fakePackage({ sources: false, manifest: true }).run(NO_FETCHED, OLD_NODE!)).toBe('bundle');
+  });
+
+  it('with the Node 24 that npm ci fetched, re-runs the command on it (sources, signals and exit code its own)', () => {
+    const cache = mkdtempSync(join(tmpdir(), 'tkw-bin-node-'));
+    dirs.push(cache);
+    mkdirSync(join(cache, 'node_modules/.bin'), { recursive: true });
+    symlinkSync(process.execPath, join(cache, 'node_modules/.bin/node'));
+    const pkg = fakePackage({ sources: true, manifest: true });
+    writeFileSync(join(pkg.root, 'electron/cli/main.ts'), "const v: string = process.versions.node;\nconsole.log(v);\nprocess.exitCode = 4;\n");
+    const result = spawnSync(OLD_NODE!, [join(pkg.root, 'bin/tokenwarden.js')], { env: { PATH: process.env.PATH, TOKENWARDEN_NODE_DIR: cache }, encoding: 'utf8' });
+    expect(result.stdout.trim()).toBe(process.versions.node);
+    expect(result.status).toBe(4);
+  });
+
+  it('daemon, exec and mcp without a fetched Node: one line naming the Node needed, exit ERR_UNSUPPORTED_NODE, nothing started', () => {
+    const pkg = fakePackage({ sources: false, manifest: true });
+    for (const command of ['daemon', 'exec', 'mcp']) {
+      const result = spawnSync(OLD_NODE!, [join(pkg.root, 'bin/tokenwarden.js'), command], { env: { PATH: process.env.PATH, ...NO_FETCHED }, encoding: 'utf8' });
+      expect(result.status).toBe(exitCodeFor('ERR_UNSUPPORTED_NODE'));
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toBe(`tokenwarden: \`${command}\` needs Node 22.19 or later, and this is Node ${spawnSync(OLD_NODE!, ['-p', 'process.versions.node'], { encoding: 'utf8' }).stdout.trim()}. Run \`npm ci\` in the checkout (it fetches Node 24 once) or install Node 24 LTS. (ERR_UNSUPPORTED_NODE)\n`);
+    }
   });
 
   it('links and runs the fast bundle, also while a source of the full CLI alone changed', () => {
-    expect(fakePackage({ sources: true, manifest: true, fast: 'answers' }).run({}, OLD_NODE!, ['token', 'github'])).toBe('fast bundle token github');
+    expect(fakePackage({ sources: true, manifest: true, fast: 'answers' }).run(NO_FETCHED, OLD_NODE!, ['token', 'github'])).toBe('fast bundle token github');
     const pkg = fakePackage({ sources: true, manifest: true, fast: 'answers' });
     const later = new Date(Date.now() + 5_000);
     utimesSync(join(pkg.root, 'electron/cli/main.ts'), later, later);
-    expect(pkg.run({}, OLD_NODE!, ['token', 'github'])).toBe('fast bundle token github');
+    expect(pkg.run(NO_FETCHED, OLD_NODE!, ['token', 'github'])).toBe('fast bundle token github');
   });
 
   it('changed sources it cannot strip: one line naming the version needed and what to do, exit ERR_UNSUPPORTED_NODE', () => {
     const pkg = fakePackage({ sources: true, manifest: true });
-    const result = spawnSync(OLD_NODE!, [join(pkg.root, 'bin/tokenwarden.js'), '--version'], { env: { PATH: process.env.PATH, TOKENWARDEN_CLI_SOURCE: '1' }, encoding: 'utf8' });
+    const result = spawnSync(OLD_NODE!, [join(pkg.root, 'bin/tokenwarden.js'), '--version'], { env: { PATH: process.env.PATH, TOKENWARDEN_CLI_SOURCE: '1', ...NO_FETCHED }, encoding: 'utf8' });
     expect(result.status).toBe(exitCodeFor('ERR_UNSUPPORTED_NODE'));
     expect(result.stdout).toBe('');
-    expect(result.stderr).toMatch(/^tokenwarden: this checkout's sources changed since dist\/cli was built, and Node 2\d\.\d+\.\d+ cannot run them \(it needs 22\.18 or later\)\. Run `npm run build:cli`, or use Node 24\. \(ERR_UNSUPPORTED_NODE\)\n$/);
+    expect(result.stderr).toMatch(/^tokenwarden: this checkout's sources changed since dist\/cli was built, and Node 2\d\.\d+\.\d+ cannot run them \(it needs 22\.19 or later\)\. Run `npm run build:cli`, or use Node 24\. \(ERR_UNSUPPORTED_NODE\)\n$/);
   });
 });

@@ -33,7 +33,7 @@ describe('bwrapArgs', () => {
       '--tmpfs', '/home/u/.config/tokenwarden',
       '--ro-bind', '/home/u/.config/tokenwarden/ca.pem', '/home/u/.config/tokenwarden/ca.pem',
       '--ro-bind', '/home/u/.config/tokenwarden/ca-bundle.pem', '/home/u/.config/tokenwarden/ca-bundle.pem',
-      '--unshare-pid', '--proc', '/proc', '--die-with-parent',
+      '--unshare-pid', '--proc', '/proc', '--die-with-parent', '--new-session',
       '--', 'curl', '-sS', 'https://api.github.com',
     ]);
   });
