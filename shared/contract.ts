@@ -93,7 +93,7 @@ const common = {
   allowInsecureLoopback: z.boolean().default(false),
   /** A private CA (PEM) for self-signed or internal upstreams; only this credential's requests trust it. */
   upstreamCa: UpstreamCaPem.optional(),
-  /** Issue 11: methods, paths, rate, concurrency and uses; absent = no limits. */
+  /** methods, paths, rate, concurrency and uses; absent = no limits. */
   policy: Policy.optional(),
 };
 
@@ -207,14 +207,14 @@ export interface TokenwardenApi {
   copyProxyKey(): Promise<CopyResult>;
   proxyInfo(): Promise<ProxyInfo>;
   caPem(): Promise<string>;
-  /** Sets (or with null clears) a credential's access policy (issue 11). */
+  /** Sets (or with null clears) a credential's access policy. */
   setPolicy(name: string, policy: z.input<typeof Policy> | null): Promise<CredentialSummary>;
   /** Creates a `twk_` access key; the key is in the answer once and never again (SECURITY A5). */
   createAccessKey(input: AccessKeyInput): Promise<AccessKeyCreated>;
   listAccessKeys(): Promise<AccessKeySummary[]>;
   /** Takes effect on the very next proxied request. */
   revokeAccessKey(id: string): Promise<AccessKeySummary>;
-  /** Audit, stats and alerts (issue 12). */
+  /** Audit, stats and alerts. */
   auditQuery(query?: AuditQuery): Promise<AuditQueryResult>;
   auditVerify(): Promise<AuditVerifyResult>;
   stats(query?: StatsQuery): Promise<StatsReport>;

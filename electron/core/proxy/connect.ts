@@ -63,7 +63,7 @@ export async function handleConnect(options: ConnectOptions, req: IncomingMessag
       blindTunnel(options, socket, target);
       return;
     }
-    // a key that does not cover this credential gets no interception at all.
+    // A key that does not cover this credential gets no interception at all.
     options.backend.access.checkScope(caller, credential.name);
     const context = await options.ca.secureContext(target.hostname);
     if (socket.destroyed) return;

@@ -1,5 +1,5 @@
 /**
- * "One of each" (issue 10): one atomic writer, one data-dir resolver, one basic_text refusal. Each test
+ * "One of each": one atomic writer, one data-dir resolver, one basic_text refusal. Each test
  * scans the shipped source, so a second copy added later fails here with the file that has it.
  */
 import { readdirSync, readFileSync } from 'node:fs';

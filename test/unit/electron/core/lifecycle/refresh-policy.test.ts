@@ -65,7 +65,7 @@ describe('statusOf', () => {
     ['valid', record({ kind: 'static', tokens: tokens(3_600_000) }), T0 + 3_000_000 - 1],
     ['expiring', record({ kind: 'static', tokens: tokens(3_600_000) }), T0 + 3_000_001],
     ['valid', record({ kind: 'oauth', tokens: { ...tokens(3_600_000), refreshToken: 'r' } }), T0 + 3_000_001],
-    // Issue 12: an OAuth token that will not be refreshed (no refresh token, not client credentials) is amber too.
+    // an OAuth token that will not be refreshed (no refresh token, not client credentials) is amber too.
     ['expiring', record({ kind: 'oauth', tokens: tokens(3_600_000), oauth: { issuer: 'https://i.example', clientId: 'c', grant: 'auth-code' } }), T0 + 3_000_001],
     ['valid', record({ kind: 'oauth', tokens: tokens(3_600_000), oauth: { issuer: 'https://i.example', clientId: 'c', grant: 'client-credentials' } }), T0 + 3_000_001],
     ['valid', record({ kind: 'exec', tokens: tokens(3_600_000), exec: { command: 'x' } }), T0 + 3_000_001],
