@@ -8,7 +8,7 @@ import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
 /** Requirement ids: a letter from the SECURITY.md areas and a number, or a named one such as S-rollback. */
-const ID_SHAPE = /\b(S-rollback|[ESPORALMXCD][0-9]{1,2})\b/g;
+const ID_SHAPE = /\b(S-rollback|[ESPORALMXD][0-9]{1,2})\b/g;
 
 /** The ids in docs/SECURITY.md, in document order, with their anchors. */
 export function documentedIds(markdown) {
