@@ -11,6 +11,7 @@ import { registerProxy } from './commands/proxy.ts';
 import { registerRead } from './commands/read.ts';
 import { registerUpdate } from './commands/update.ts';
 import { registerCompletion } from './commands/completion.ts';
+import { addExamples } from './command-examples.ts';
 import { environmentHelp, readConfig } from '../core/config.ts';
 import { createContext } from './context.ts';
 import { formatFailure, usageError } from './fail.ts';
@@ -50,6 +51,7 @@ export function buildProgram(io: CliIo): { program: Command; exitCode: () => num
   registerAudit(program, ctx);
   // Last: the completion script is generated from every command registered above.
   registerCompletion(program, ctx);
+  addExamples(program);
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: () => undefined });
   return { program, exitCode: () => ctx.exitCode ?? 0 };
 }

@@ -32,7 +32,7 @@ function registerMcpConfig(mcp: Command, ctx: CommandContext): void {
     .command('config')
     .summary("print an agent host's configuration for tkw mcp, with absolute paths (works with an empty PATH)")
     .addArgument(new Argument('<host>', 'the agent host').choices(MCP_HOSTS))
-    .addHelpText('after', '\nThe flags of `tkw mcp` (--allow, --key-ttl, --max-body) are passed through to the server.\nExample: tkw mcp config claude --allow github,jira --key-ttl 1h')
+    .addHelpText('after', '\nThe flags of `tkw mcp` (--allow, --key-ttl, --max-body) are passed through to the server.')
     .action(async (host: McpHost) => {
       // The flags belong to `tkw mcp`, which parses them before dispatching here.
       const raw = mcp.opts<{ allow?: string[]; keyTtl: string; maxBody: string }>();
