@@ -9,7 +9,7 @@ import { stripBearerPrefix } from '../../shared/bearer.ts';
 import { expiryText } from '../../shared/relative-time.ts';
 import { inspectJwt } from '../core/credentials/jwt-inspect.ts';
 import { splitArgv } from '../core/oauth/argv-split.ts';
-import { TokenwardenError } from '../core/errors.ts';
+import { TokenwardenError } from '../core/base/errors.ts';
 import { OAuthDiscovery } from '../core/oauth/discovery.ts';
 import { warnLine } from './fail.ts';
 import { confirm, type CliIo } from './io.ts';

@@ -4,7 +4,7 @@
  * open the vault in-process (that would wait on the owner lock) or print an error. So without an owner, with
  * a locked vault, or on any failure there are simply no names.
  */
-import { resolveDataDir } from '../core/data-dir.ts';
+import { resolveDataDir } from '../core/base/data-dir.ts';
 import { readOwnerLock } from '../core/vault/owner-lock.ts';
 
 /** A TAB that waits longer than this feels broken; an owner that slow gets no completion. */

@@ -1,8 +1,8 @@
 /** `tkw daemon stop|status`: find the running owner through its lock file, and check it really is ours. */
 import { join } from 'node:path';
 import { connectControl } from '../core/control/index.ts';
-import { resolveDataDir } from '../core/data-dir.ts';
-import { TokenwardenError } from '../core/errors.ts';
+import { resolveDataDir } from '../core/base/data-dir.ts';
+import { TokenwardenError } from '../core/base/errors.ts';
 import { pidIsAlive, readOwnerLock, type OwnerInfo } from '../core/vault/owner-lock.ts';
 import { DAEMON_LOG_NAME } from './daemon.ts';
 import type { CliIo } from './io.ts';

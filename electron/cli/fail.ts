@@ -1,6 +1,6 @@
 /** The CLI's one failure path: `tokenwarden: <message> (<CODE>)` on stderr and the mapped exit code. */
 import { ERROR_SPECS, exitCodeFor, toErrorPayload, type ErrorCode } from '../../shared/errors.ts';
-import { TokenwardenError } from '../core/errors.ts';
+import { TokenwardenError } from '../core/base/errors.ts';
 
 export function usageError(message: string): TokenwardenError {
   return new TokenwardenError('ERR_USAGE', message);

@@ -1,6 +1,6 @@
 /** Terminal I/O for the CLI: stdout/stderr writers, colour rules and secret input that never touches argv. */
 import { createInterface } from 'node:readline';
-import { TokenwardenError } from '../core/errors.ts';
+import { TokenwardenError } from '../core/base/errors.ts';
 
 export interface CliIo {
   out(text: string): void;

@@ -5,7 +5,7 @@
  */
 import { createInterface } from 'node:readline';
 import type { AppEvent, CredentialSummary, LoginPrompt } from '../../shared/model.ts';
-import { TokenwardenError } from '../core/errors.ts';
+import { TokenwardenError } from '../core/base/errors.ts';
 import { openInBrowser } from './browser.ts';
 import type { CliIo } from './io.ts';
 import type { Session } from './session.ts';

@@ -6,7 +6,7 @@
  */
 import { existsSync, realpathSync } from 'node:fs';
 import { readConfig } from '../core/config.ts';
-import { dataDirEnv } from '../core/data-dir.ts';
+import { dataDirEnv } from '../core/base/data-dir.ts';
 import { fileURLToPath } from 'node:url';
 
 export const MCP_HOSTS = ['claude', 'cursor', 'vscode', 'codex'] as const;

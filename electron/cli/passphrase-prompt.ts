@@ -1,5 +1,5 @@
 /** Asking for the vault passphrase on a terminal: once to open a vault, twice to create one. */
-import { TokenwardenError } from '../core/errors.ts';
+import { TokenwardenError } from '../core/base/errors.ts';
 import { promptHidden, type CliIo } from './io.ts';
 
 const MIN_LENGTH = 8;

@@ -1,7 +1,7 @@
 /** The policy flags shared by `add` and `policy`, parsed with the same messages the desktop form shows (shared/policy.ts). */
 import type { Command } from 'commander';
 import { MAX_TTL_SECONDS, policyFromFields, readDuration, type Policy, type PolicyFields } from '../../shared/policy.ts';
-import { TokenwardenError } from '../core/errors.ts';
+import { TokenwardenError } from '../core/base/errors.ts';
 import { usageError } from './fail.ts';
 
 /** The owner's bound on a pasted token's `expiresIn` (shared/contract.ts), so the flag refuses what it would. */

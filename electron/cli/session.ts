@@ -4,8 +4,8 @@
  */
 import type { ControlApi } from '../../shared/contract.ts';
 import type { AppEvent, CredentialSummary } from '../../shared/model.ts';
-import { ensureDataDir, resolveDataDir } from '../core/data-dir.ts';
-import { TokenwardenError } from '../core/errors.ts';
+import { ensureDataDir, resolveDataDir } from '../core/base/data-dir.ts';
+import { TokenwardenError } from '../core/base/errors.ts';
 import { acquireOwnerLock, readOwnerLock, type OwnerInfo, type OwnerLock } from '../core/vault/owner-lock.ts';
 import type { CliIo } from './io.ts';
 import { unlockLocal } from './unlock-local.ts';

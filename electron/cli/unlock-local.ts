@@ -1,6 +1,6 @@
 /** Unlocking the vault inside a CLI process when no owner runs: environment, keyring, else a terminal prompt. */
 import type { ControlApi } from '../../shared/contract.ts';
-import { TokenwardenError } from '../core/errors.ts';
+import { TokenwardenError } from '../core/base/errors.ts';
 import type { CliIo } from './io.ts';
 import { isNewVault, promptNewPassphrase, promptPassphrase } from './passphrase-prompt.ts';
 

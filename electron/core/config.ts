@@ -4,7 +4,7 @@
  * bin/, scripts/ and the CLI fast path read their own few variables directly, to stay lean.
  */
 import { DEFAULT_AUDIT_SETTINGS, type AuditSettings } from './audit/audit-settings.ts';
-import { resolveDataDir } from './data-dir.ts';
+import { resolveDataDir } from './base/data-dir.ts';
 
 interface Setting {
   name: `TOKENWARDEN_${string}`;

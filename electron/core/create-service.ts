@@ -7,16 +7,16 @@
 import { AccessAdmin } from './access/access-admin.ts';
 import { AccessControl } from './access/access-control.ts';
 import { AccessStore } from './access/access-store.ts';
-import { AppEventBus } from './app-events.ts';
+import { AppEventBus } from './base/app-events.ts';
 import type { AuditStorage } from './audit/audit-files.ts';
 import { AuditMonitor } from './audit/audit-monitor.ts';
 import { ChangeFeed } from './change-feed.ts';
 import { ClipboardGuard, type ClipboardPort } from './clipboard/clipboard-guard.ts';
 import { readConfig, type EnvPassphraseRule } from './config.ts';
 import { CredentialViews } from './credential-views.ts';
-import { ensureDataDir } from './data-dir.ts';
+import { ensureDataDir } from './base/data-dir.ts';
 import { Dispatcher } from './dispatch.ts';
-import { TokenwardenError } from './errors.ts';
+import { TokenwardenError } from './base/errors.ts';
 import { TokenManager } from './lifecycle/token-manager.ts';
 import { bindOwnerApi, type OwnerApi } from './owner-api.ts';
 import { ProxyKey } from './proxy-key.ts';
@@ -26,7 +26,7 @@ import { TokenwardenService } from './service.ts';
 import { createProxyBackend, type ProxyBackendParts } from './service-proxy-backend.ts';
 import type { ProxyHandle } from './service-proxy.ts';
 import { UsageTracker } from './usage-tracker.ts';
-import type { SafeStoragePort } from './vault/safe-storage-keyslot.ts';
+import type { SafeStoragePort } from './vault/keyslots/safe-storage-keyslot.ts';
 import { Vault, type VaultRecovery } from './vault/vault.ts';
 
 interface ProxySettings {

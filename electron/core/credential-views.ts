@@ -4,7 +4,7 @@ import type { AccessAdmin } from './access/access-admin.ts';
 import type { CredentialRecord } from './credentials/credential-record.ts';
 import { toDetail, toSummary } from './credentials/summary.ts';
 import { unknownCredential } from './credentials/unknown-credential.ts';
-import { TokenwardenError } from './errors.ts';
+import { TokenwardenError } from './base/errors.ts';
 import type { TokenManager } from './lifecycle/token-manager.ts';
 import type { UsageTracker } from './usage-tracker.ts';
 import type { Vault } from './vault/vault.ts';

@@ -9,7 +9,7 @@ import { toErrorPayload } from '../../shared/errors.ts';
 import { formatIssues } from '../../shared/issue-messages.ts';
 import { auditCall } from './audit/audited-methods.ts';
 import type { AuditMonitor } from './audit/audit-monitor.ts';
-import { TokenwardenError } from './errors.ts';
+import { TokenwardenError } from './base/errors.ts';
 import { isRevealMethod, type RevealCaller, type RevealGate } from './reveal/reveal-gate.ts';
 
 export interface CallContext {

@@ -5,7 +5,7 @@
 import { startupOnly } from './config.ts';
 import { controlSocketPath, startControlServer } from './control/index.ts';
 import { composeService, type CreateServiceOptions, type ServiceGraph } from './create-service.ts';
-import { ensureDataDir } from './data-dir.ts';
+import { ensureDataDir } from './base/data-dir.ts';
 import type { Dispatcher } from './dispatch.ts';
 import type { OwnerApi } from './owner-api.ts';
 import { acquireOwnerLock } from './vault/owner-lock.ts';

@@ -1,6 +1,6 @@
 /** The per-install proxy key (SECURITY P3): 256 random bits kept encrypted in the vault, cached only while unlocked. */
 import { createHash, randomBytes } from 'node:crypto';
-import { TokenwardenError } from './errors.ts';
+import { TokenwardenError } from './base/errors.ts';
 import type { Vault } from './vault/vault.ts';
 
 const SECRET_NAME = 'proxy-key';

@@ -4,7 +4,7 @@ import type { AccessKeyInputParsed, Policy } from '../../shared/policy.ts';
 import type { AccessAdmin } from './access/access-admin.ts';
 import type { AccessStore } from './access/access-store.ts';
 import type { CredentialViews } from './credential-views.ts';
-import { TokenwardenError } from './errors.ts';
+import { TokenwardenError } from './base/errors.ts';
 
 interface AccessFacadeParts {
   views: CredentialViews;

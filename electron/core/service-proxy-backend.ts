@@ -1,7 +1,7 @@
 /** Builds the proxy's port from the owner's parts: routes by name or exact origin, with an index rebuilt only when credentials change. */
 import type { AppEvent } from '../../shared/model.ts';
 import type { AccessControl } from './access/access-control.ts';
-import { TokenwardenError } from './errors.ts';
+import { TokenwardenError } from './base/errors.ts';
 import type { TokenManager } from './lifecycle/token-manager.ts';
 import type { ProxyKey } from './proxy-key.ts';
 import type { ProxyBackend, ProxyCredential, UsageEvent } from './proxy/backend.ts';

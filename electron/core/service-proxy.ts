@@ -2,7 +2,7 @@
 import type { CopyResult, ProxyInfo } from '../../shared/model.ts';
 import type { ClipboardGuard } from './clipboard/clipboard-guard.ts';
 import type { CredentialViews } from './credential-views.ts';
-import { TokenwardenError } from './errors.ts';
+import { TokenwardenError } from './base/errors.ts';
 import { caFilePaths, syncCaFiles } from './proxy/ca-file.ts';
 import type { ProxyKey } from './proxy-key.ts';
 import type { Vault } from './vault/vault.ts';

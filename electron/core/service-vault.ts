@@ -9,7 +9,7 @@ import type { ProxyKey } from './proxy-key.ts';
 import type { ProxyHandle } from './service-proxy.ts';
 import type { UsageTracker } from './usage-tracker.ts';
 import type { Vault } from './vault/vault.ts';
-import type { AppEventBus } from './app-events.ts';
+import type { AppEventBus } from './base/app-events.ts';
 
 interface VaultAdminParts {
   home: string;

@@ -21,7 +21,7 @@ import type {
 import type { AccessKeyInputParsed, Policy } from '../../shared/policy.ts';
 import type { AccessAdmin } from './access/access-admin.ts';
 import type { AccessStore } from './access/access-store.ts';
-import type { AppEventBus } from './app-events.ts';
+import type { AppEventBus } from './base/app-events.ts';
 import type { AuditMonitor } from './audit/audit-monitor.ts';
 import type { ChangeFeed } from './change-feed.ts';
 import type { ClipboardGuard } from './clipboard/clipboard-guard.ts';
@@ -30,7 +30,7 @@ import { newRecordFromInput } from './credentials/new-record.ts';
 import { TokenHealthChecker } from './credentials/token-health.ts';
 import { patchRecord, type UpdatePatchParsed } from './credentials/update-record.ts';
 import { checkUpstreamCa } from './credentials/upstream-ca.ts';
-import { TokenwardenError } from './errors.ts';
+import { TokenwardenError } from './base/errors.ts';
 import type { TokenManager } from './lifecycle/token-manager.ts';
 import type { ProxyKey } from './proxy-key.ts';
 import { credentialSecretSpans } from './redaction/credential-secret-spans.ts';
@@ -40,7 +40,7 @@ import { AuditQueries } from './service-audit.ts';
 import { ProxyFacade, type ProxyHandle } from './service-proxy.ts';
 import { VaultAdmin } from './service-vault.ts';
 import type { UsageTracker } from './usage-tracker.ts';
-import { parse } from './validate.ts';
+import { parse } from './base/validate.ts';
 import type { Vault } from './vault/vault.ts';
 
 interface ServiceParts {

@@ -1,8 +1,8 @@
 /** Electron main glue: single instance, sandbox, app:// protocol, the core service, IPC, window, tray, auto-lock. */
 import { app, BrowserWindow, clipboard, ClipboardItem, dialog, ipcMain, Menu, nativeImage, nativeTheme, Notification, powerMonitor, protocol, safeStorage, shell, Tray } from 'electron';
 import path from 'node:path';
-import { TokenwardenError } from '../core/errors.ts';
-import { resolveDataDir } from '../core/data-dir.ts';
+import { TokenwardenError } from '../core/base/errors.ts';
+import { resolveDataDir } from '../core/base/data-dir.ts';
 import { startOwner } from '../core/owner.ts';
 import { createRevealGate } from '../core/reveal/reveal-gate.ts';
 import { APP_ENTRY_URL } from './app-origin.ts';

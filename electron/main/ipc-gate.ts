@@ -7,7 +7,7 @@
  * through here. Reading a token passes the owner's "Ask before revealing a token" gate, naming the window.
  */
 import type { ApiMethod } from '../../shared/contract.ts';
-import { TokenwardenError } from '../core/errors.ts';
+import { TokenwardenError } from '../core/base/errors.ts';
 import type { RevealCaller } from '../core/reveal/reveal-gate.ts';
 import { changeRequestFor, type ChangeRequest, type CurrentCredential } from './change-request.ts';
 

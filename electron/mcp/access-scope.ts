@@ -6,7 +6,7 @@
  */
 import type { ControlApi } from '../../shared/contract.ts';
 import type { AccessKeyCreated } from '../../shared/model.ts';
-import { TokenwardenError } from '../core/errors.ts';
+import { TokenwardenError } from '../core/base/errors.ts';
 
 export interface AccessScope {
   readonly names: readonly string[];

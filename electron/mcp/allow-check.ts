@@ -3,7 +3,7 @@
  * while it can use nothing, so that is refused; some missing is only a warning (they may be added later).
  */
 import { didYouMean } from '../../shared/did-you-mean.ts';
-import { TokenwardenError } from '../core/errors.ts';
+import { TokenwardenError } from '../core/base/errors.ts';
 
 function describe(missing: readonly string[], existing: readonly string[]): string {
   return missing

@@ -3,7 +3,7 @@
  * path or URL into one target on a bound origin. Anything odd is refused here, before any request is sent.
  */
 import { z } from 'zod';
-import { TokenwardenError } from '../core/errors.ts';
+import { TokenwardenError } from '../core/base/errors.ts';
 
 export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 /** The largest request body an agent may send (after base64 decoding). */

@@ -1,7 +1,7 @@
 /** `tkw mcp` options: which credentials, how long the access key lives, how much body an agent gets back. */
 import { CredentialName } from '../../shared/contract.ts';
 import { readDuration } from '../../shared/policy.ts';
-import { TokenwardenError } from '../core/errors.ts';
+import { TokenwardenError } from '../core/base/errors.ts';
 
 export interface McpOptions {
   /** The only credentials this server exposes; its access key is scoped to exactly these. */

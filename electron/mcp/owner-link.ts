@@ -5,8 +5,8 @@
  */
 import type { ControlApi } from '../../shared/contract.ts';
 import { connectControl, createControlApi } from '../core/control/index.ts';
-import { resolveDataDir } from '../core/data-dir.ts';
-import { TokenwardenError } from '../core/errors.ts';
+import { resolveDataDir } from '../core/base/data-dir.ts';
+import { TokenwardenError } from '../core/base/errors.ts';
 import { startOwner } from '../core/owner.ts';
 import { readOwnerLock } from '../core/vault/owner-lock.ts';
 

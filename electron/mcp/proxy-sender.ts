@@ -4,7 +4,7 @@
  * others. It never holds an upstream token; the proxy injects it.
  */
 import { Agent, ProxyAgent, request, type Dispatcher } from 'undici';
-import { TokenwardenError } from '../core/errors.ts';
+import { TokenwardenError } from '../core/base/errors.ts';
 import { collectBounded } from './collect-bounded.ts';
 import type { Target } from './http-request-input.ts';
 

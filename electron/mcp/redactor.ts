@@ -4,7 +4,7 @@
  * replaced before anything is shown to the agent. Any failure fails closed: nothing is returned.
  */
 import type { ControlApi } from '../../shared/contract.ts';
-import { TokenwardenError } from '../core/errors.ts';
+import { TokenwardenError } from '../core/base/errors.ts';
 import { applySpans, findSecretSpans, mergeSpans, secretForms } from '../core/redaction/secret-spans.ts';
 
 /** Texts go to the owner in pieces that fit its control-socket line limit (1 MiB, JSON-escaped). */

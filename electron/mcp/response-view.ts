@@ -5,7 +5,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { isErrorCode, type ErrorCode } from '../../shared/errors.ts';
-import { TokenwardenError } from '../core/errors.ts';
+import { TokenwardenError } from '../core/base/errors.ts';
 import { declaredCodings, decodeBodyLayers } from '../core/redaction/body-layers.ts';
 import type { RawResponse } from './proxy-sender.ts';
 

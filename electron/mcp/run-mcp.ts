@@ -4,7 +4,7 @@
  */
 import type { Readable, Writable } from 'node:stream';
 import type { ControlApi } from '../../shared/contract.ts';
-import { TokenwardenError } from '../core/errors.ts';
+import { TokenwardenError } from '../core/base/errors.ts';
 import { AccessKeyScope } from './access-scope.ts';
 import { checkAllowed } from './allow-check.ts';
 import { clientLabel, createMcpServer } from './mcp-server.ts';

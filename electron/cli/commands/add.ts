@@ -8,7 +8,7 @@ import { watchCaReissue } from '../ca-reissue.ts';
 import { usageError } from '../fail.ts';
 import { promptHidden, readStdinLines } from '../io.ts';
 import { checkExecCommand, checkIssuer, checkPastedToken } from '../add-checks.ts';
-import { parse } from '../../core/validate.ts';
+import { parse } from '../../core/base/validate.ts';
 import { readUpstreamCa } from '../upstream-ca-file.ts';
 import { callbackPathFor } from '../../core/credentials/redirect-uri.ts';
 import { addPolicyOptions, durationFlag, MAX_TOKEN_LIFETIME_SECONDS, policyFromFlags, type PolicyFlagValues } from '../policy-flags.ts';

@@ -7,9 +7,9 @@ import { addRequestStats, filterOf, forEachEntry, queryAudit } from '../../core/
 import { parseSince } from '../../core/audit/since.ts';
 import { StatsAccumulator } from '../../core/audit/stats.ts';
 import { readConfig } from '../../core/config.ts';
-import { resolveDataDir } from '../../core/data-dir.ts';
-import { TokenwardenError } from '../../core/errors.ts';
-import { parse } from '../../core/validate.ts';
+import { resolveDataDir } from '../../core/base/data-dir.ts';
+import { TokenwardenError } from '../../core/base/errors.ts';
+import { parse } from '../../core/base/validate.ts';
 import { formatAlerts, formatAuditTable, formatStats } from '../audit-format.ts';
 import type { CommandContext } from '../context.ts';
 import { printJson } from '../context.ts';

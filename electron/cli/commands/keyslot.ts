@@ -4,7 +4,7 @@ import { KeyslotKind } from '../../../shared/model.ts';
 import type { CommandContext } from '../context.ts';
 import { confirm, promptHidden, readStdinLines } from '../io.ts';
 import { usageError } from '../fail.ts';
-import { TokenwardenError } from '../../core/errors.ts';
+import { TokenwardenError } from '../../core/base/errors.ts';
 
 const KINDS = KeyslotKind.options.join(', ');
 

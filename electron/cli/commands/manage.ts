@@ -10,7 +10,7 @@ import { isNewVault, promptNewPassphrase, promptPassphrase } from '../passphrase
 import { requireOwner } from '../session.ts';
 import type { VaultStatus } from '../../../shared/model.ts';
 import { readConfig } from '../../core/config.ts';
-import { TokenwardenError } from '../../core/errors.ts';
+import { TokenwardenError } from '../../core/base/errors.ts';
 
 export function registerManage(program: Command, ctx: CommandContext): void {
   const { io } = ctx;

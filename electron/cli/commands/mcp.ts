@@ -1,6 +1,6 @@
 /** `tokenwarden mcp`: an MCP server on stdio for AI agents; they call APIs through the proxy and never see a token. */
 import { Argument, type Command } from 'commander';
-import { TokenwardenError } from '../../core/errors.ts';
+import { TokenwardenError } from '../../core/base/errors.ts';
 import { checkAllowed } from '../../mcp/allow-check.ts';
 import type { CommandContext } from '../context.ts';
 import { DEFAULT_KEY_TTL, DEFAULT_MAX_BODY, parseMcpOptions } from '../../mcp/mcp-options.ts';

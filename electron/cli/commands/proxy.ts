@@ -11,9 +11,9 @@ import { checkSandbox, locateBwrap, sandboxOutcome, spawnSandboxed, type Sandbox
 import { findProgram } from '../which.ts';
 import { requireDaemon, type Session } from '../session.ts';
 import { caFilePaths } from '../../core/proxy/ca-file.ts';
-import { resolveDataDir } from '../../core/data-dir.ts';
+import { resolveDataDir } from '../../core/base/data-dir.ts';
 import { readOwnerLock } from '../../core/vault/owner-lock.ts';
-import { TokenwardenError } from '../../core/errors.ts';
+import { TokenwardenError } from '../../core/base/errors.ts';
 import { durationFlag } from '../policy-flags.ts';
 
 /** The owner writes our CA and the system-plus-ours bundle beside the vault when asked for the CA (ca-file.ts). */

@@ -7,9 +7,9 @@ import { printJson } from '../context.ts';
 import { formatHealth } from '../audit-format.ts';
 import { formatDetail, formatIntrospection, formatList, formatStatus } from '../format.ts';
 import { readConfig } from '../../core/config.ts';
-import { resolveDataDir } from '../../core/data-dir.ts';
+import { resolveDataDir } from '../../core/base/data-dir.ts';
 import { readOwnerLock } from '../../core/vault/owner-lock.ts';
-import { TokenwardenError } from '../../core/errors.ts';
+import { TokenwardenError } from '../../core/base/errors.ts';
 import type { VaultStatus } from '../../../shared/model.ts';
 
 export function registerRead(program: Command, ctx: CommandContext): void {

@@ -6,7 +6,7 @@
  */
 import { lstatSync } from 'node:fs';
 import { createConnection, type Socket } from 'node:net';
-import { TokenwardenError } from '../../core/errors.ts';
+import { TokenwardenError } from '../../core/base/errors.ts';
 import { LineSplitter } from '../../core/control/line-splitter.ts';
 import { MAX_UNIX_SOCKET_PATH_BYTES, isNamedPipePath } from '../../core/control/control-path.ts';
 import { CLIENT_MAX_LINE_BYTES, classifyMessage, encodeRequest, isPingResult, parseLine, payloadFromError } from './fast-wire.ts';

@@ -4,7 +4,7 @@
  * runFast first for those words; undefined means "not mine", and it then runs the full CLI, which also handles
  * every unusual case (no owner, an owner starting, a CLI holding the lock, an unreadable data dir).
  */
-import { ensureDataDir, resolveDataDir } from '../../core/data-dir.ts';
+import { ensureDataDir, resolveDataDir } from '../../core/base/data-dir.ts';
 import { readOwnerLock } from '../../core/vault/owner-lock.ts';
 import { formatFailure } from '../fail.ts';
 import { parseFastArgv, type FastCommand } from './fast-argv.ts';

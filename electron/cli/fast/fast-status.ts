@@ -1,7 +1,7 @@
 /** `tkw status [--json]` with a running owner, as electron/cli/commands/read.ts prints it (its daemon mode). */
 import { readFileSync } from 'node:fs';
 import type { VaultStatus } from '../../../shared/model.ts';
-import { TokenwardenError } from '../../core/errors.ts';
+import { TokenwardenError } from '../../core/base/errors.ts';
 import { caFilePaths, caFingerprint } from '../../core/proxy/ca-file.ts';
 import { readOwnerLock } from '../../core/vault/owner-lock.ts';
 import { formatStatus } from '../format.ts';

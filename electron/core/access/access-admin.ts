@@ -3,7 +3,7 @@ import type { AccessKeyCreated, AccessKeySummary, CredentialStatus } from '../..
 import { isEmptyPolicy, type AccessKeyInputParsed, type Policy } from '../../../shared/policy.ts';
 import type { CredentialRecord } from '../credentials/credential-record.ts';
 import { unknownCredential } from '../credentials/unknown-credential.ts';
-import { TokenwardenError } from '../errors.ts';
+import { TokenwardenError } from '../base/errors.ts';
 import { mintKey, toKeySummary } from './access-keys.ts';
 import type { AccessStore } from './access-store.ts';
 

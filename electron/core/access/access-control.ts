@@ -3,7 +3,7 @@
  * The proxy calls `admit` right after routing and before ensureFresh, so a refused request never refreshes and
  * never reaches the upstream (SECURITY A1). Rate and uses are taken in the same tick as the decision (A2).
  */
-import { TokenwardenError } from '../errors.ts';
+import { TokenwardenError } from '../base/errors.ts';
 import { AccessRefused } from './access-refused.ts';
 import { ACCESS_KEY_PREFIX, compiledKeyPolicy, hashKey, usesLeft, type StoredKey } from './access-keys.ts';
 import type { AccessStore } from './access-store.ts';

@@ -2,7 +2,7 @@
  * An access refusal as an error: the code, the rule that refused and, for a rate limit, when to retry. Access
  * control knows nothing of HTTP; the proxy turns this into its JSON answer and status (and Retry-After).
  */
-import { TokenwardenError } from '../errors.ts';
+import { TokenwardenError } from '../base/errors.ts';
 import type { Refusal, Rule } from './decide.ts';
 
 export class AccessRefused extends TokenwardenError {

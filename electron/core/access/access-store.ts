@@ -4,7 +4,7 @@
  * request goes upstream, so a crash or restart can never hand out a use twice (SECURITY A2).
  */
 import { z } from 'zod';
-import { TokenwardenError } from '../errors.ts';
+import { TokenwardenError } from '../base/errors.ts';
 import { StoredKey } from './access-keys.ts';
 
 export const ACCESS_SECRET = 'access-state';

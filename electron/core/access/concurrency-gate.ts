@@ -1,5 +1,5 @@
 /** At most `limit` requests in flight; the rest wait in order for up to `waitMs` (5 s), then get ERR_CONCURRENCY. */
-import { TokenwardenError } from '../errors.ts';
+import { TokenwardenError } from '../base/errors.ts';
 
 export interface ConcurrencyGateOptions {
   limit: number;

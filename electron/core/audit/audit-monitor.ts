@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { AckInput, AlertItem, AuditEntry, AuditQuery, AuditQueryResult, AuditVerifyResult, StatsReport } from '../../../shared/audit-model.ts';
 import type { AppEvent } from '../../../shared/model.ts';
 import type { CredentialRecord } from '../credentials/credential-record.ts';
-import { TokenwardenError } from '../errors.ts';
+import { TokenwardenError } from '../base/errors.ts';
 import { TcpPeerResolver, type PeerProcess } from '../peer/tcp-peer.ts';
 import type { UsageEvent } from '../proxy/backend.ts';
 import { describeGap, EMPTY, pathWithQueryNames, type AuditGap, type AuditRecord, type SegmentGap } from './audit-entry.ts';

@@ -5,7 +5,7 @@
  * a gap stays the job of the next owner that writes (audit-log.ts).
  */
 import type { AuditVerifyResult } from '../../../shared/audit-model.ts';
-import { TokenwardenError } from '../errors.ts';
+import { TokenwardenError } from '../base/errors.ts';
 import { Vault, type VaultRecovery } from '../vault/vault.ts';
 import { ANCHOR_FILE } from './audit-anchor.ts';
 import { auditDir, listSegments, readAnchorFile, segmentName } from './audit-files.ts';

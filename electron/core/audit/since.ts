@@ -1,5 +1,5 @@
 /** `--since 1h|30m|2d|45s|ISO` -> an instant. */
-import { TokenwardenError } from '../errors.ts';
+import { TokenwardenError } from '../base/errors.ts';
 
 const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 

@@ -3,7 +3,7 @@ import { createConnection, type Socket } from 'node:net';
 import type { ControlMethod } from '../../../shared/contract.ts';
 import type { ErrorCode } from '../../../shared/errors.ts';
 import type { AppEvent } from '../../../shared/model.ts';
-import { TokenwardenError } from '../errors.ts';
+import { TokenwardenError } from '../base/errors.ts';
 import { assertSocketPathFits } from './control-path.ts';
 import { LineSplitter } from './line-splitter.ts';
 import {

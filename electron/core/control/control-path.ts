@@ -1,7 +1,7 @@
 /** Where the control socket lives: `<home>/control.sock`, or a per-home named pipe on Windows. */
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { TokenwardenError } from '../errors.ts';
+import { TokenwardenError } from '../base/errors.ts';
 
 export const CONTROL_SOCKET_NAME = 'control.sock';
 

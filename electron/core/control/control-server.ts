@@ -1,7 +1,7 @@
 /** The owner side of the control socket: a private unix socket or named pipe serving the contract as JSON-RPC. */
 import { createServer, type Server, type Socket } from 'node:net';
 import { unlink } from 'node:fs/promises';
-import { TokenwardenError } from '../errors.ts';
+import { TokenwardenError } from '../base/errors.ts';
 import type { ControlHandler } from './control-handler.ts';
 import { connectControl } from './control-client.ts';
 import { assertSocketPathFits, isNamedPipePath } from './control-path.ts';

@@ -2,7 +2,7 @@
 import { lstat, mkdir, chmod, stat } from 'node:fs/promises';
 import type { Server } from 'node:net';
 import path from 'node:path';
-import { TokenwardenError } from '../errors.ts';
+import { TokenwardenError } from '../base/errors.ts';
 import { isNamedPipePath } from './control-path.ts';
 
 export const SOCKET_MODE = 0o600;

@@ -1,6 +1,6 @@
 /** The one ERR_NOT_FOUND for a credential name nobody has, with "Did you mean …?" from the names that exist. */
 import { didYouMean } from '../../../shared/did-you-mean.ts';
-import { TokenwardenError } from '../errors.ts';
+import { TokenwardenError } from '../base/errors.ts';
 
 export function unknownCredential(name: string, known: readonly string[]): TokenwardenError {
   // The name is echoed shortened: it came from the caller, and a pasted secret must not fill a log line.

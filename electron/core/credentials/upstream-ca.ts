@@ -8,7 +8,7 @@ import { X509Certificate } from 'node:crypto';
 import { MESSAGES } from '../../../shared/human-messages.ts';
 import type { UpstreamCaCertificate } from '../../../shared/model.ts';
 import { visible } from '../../../shared/visible-text.ts';
-import { TokenwardenError } from '../errors.ts';
+import { TokenwardenError } from '../base/errors.ts';
 
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]{1,64})-----([\s\S]*?)-----END \1-----/g;
 const SUBJECT_MAX = 64;

@@ -2,7 +2,7 @@
 import * as client from 'openid-client';
 import type { AppEvent } from '../../../shared/model.ts';
 import type { CredentialRecord, OAuthConfig } from '../credentials/credential-record.ts';
-import { TokenwardenError } from '../errors.ts';
+import { TokenwardenError } from '../base/errors.ts';
 import { authCodeLogin } from '../oauth/auth-code-flow.ts';
 import { deviceLogin } from '../oauth/device-flow.ts';
 import type { OAuthDiscovery } from '../oauth/discovery.ts';

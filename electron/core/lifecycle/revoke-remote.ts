@@ -2,7 +2,7 @@
 import type * as client from 'openid-client';
 import type { RevokeResult } from '../../../shared/model.ts';
 import type { CredentialRecord, TokenSet } from '../credentials/credential-record.ts';
-import { TokenwardenError } from '../errors.ts';
+import { TokenwardenError } from '../base/errors.ts';
 import { revokeTokens } from '../oauth/revocation.ts';
 
 export interface RevokeRemoteInput {

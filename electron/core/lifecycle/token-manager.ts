@@ -3,7 +3,7 @@ import type { AppEvent, CredentialStatus, IntrospectionView, RevokeResult } from
 import type { CredentialRecord, TokenSet } from '../credentials/credential-record.ts';
 import { staticTokenSet } from '../credentials/static-token-set.ts';
 import { withoutRecordSecrets } from '../redaction/credential-secret-spans.ts';
-import { TokenwardenError } from '../errors.ts';
+import { TokenwardenError } from '../base/errors.ts';
 import { OAuthDiscovery } from '../oauth/discovery.ts';
 import { runExecSource } from '../oauth/exec-source.ts';
 import { IdTokenVerifier } from '../oauth/id-token.ts';

@@ -10,7 +10,7 @@
  * - `$VAR`, `~`, globs, `|`, `;`, `&&`, `>` and backticks have no meaning: they are passed as text.
  * - An unclosed quote or a trailing lone backslash is an error.
  */
-import { TokenwardenError } from '../errors.ts';
+import { TokenwardenError } from '../base/errors.ts';
 
 export function splitArgv(command: string): string[] {
   const args: string[] = [];

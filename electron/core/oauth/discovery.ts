@@ -2,7 +2,7 @@
 import * as client from 'openid-client';
 import { MESSAGES } from '../../../shared/human-messages.ts';
 import { issuerTransportProblem } from '../../../shared/origin.ts';
-import { TokenwardenError } from '../errors.ts';
+import { TokenwardenError } from '../base/errors.ts';
 import type { OAuthConfig } from '../credentials/credential-record.ts';
 import { isAllowedEndpoint } from './loopback-host.ts';
 import { classifyOAuthError } from './oauth-errors.ts';

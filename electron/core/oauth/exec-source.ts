@@ -1,6 +1,6 @@
 /** Runs an exec credential's command without a shell and reads a token from its stdout (argv rules: argv-split.ts). */
 import { execFile } from 'node:child_process';
-import { TokenwardenError } from '../errors.ts';
+import { TokenwardenError } from '../base/errors.ts';
 import { splitArgv } from './argv-split.ts';
 import type { TokenResponseLike } from './token-set.ts';
 

@@ -1,6 +1,6 @@
 /** ID token verification with jose and a cached remote JWKS (SECURITY O5); access tokens stay opaque. */
 import { createRemoteJWKSet, customFetch, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
-import { TokenwardenError } from '../errors.ts';
+import { TokenwardenError } from '../base/errors.ts';
 
 /** Asymmetric algorithms only: HS256 with a public key as secret and `none` can never pass. */
 export const ID_TOKEN_ALGORITHMS = ['RS256', 'PS256', 'ES256', 'EdDSA'] as const;

@@ -4,7 +4,7 @@
  */
 import * as client from 'openid-client';
 import { visible } from '../../../shared/visible-text.ts';
-import { TokenwardenError } from '../errors.ts';
+import { TokenwardenError } from '../base/errors.ts';
 import { retryAfterMs } from './retry-after.ts';
 
 export type OAuthFailure =

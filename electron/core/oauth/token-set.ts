@@ -1,6 +1,6 @@
 /** Turns a token endpoint response into the vault's TokenSet, timing expiry from local receipt (SECURITY O6, O7). */
 import type { TokenSet } from '../credentials/credential-record.ts';
-import { TokenwardenError } from '../errors.ts';
+import { TokenwardenError } from '../base/errors.ts';
 
 export interface TokenResponseLike {
   access_token: string;

@@ -1,6 +1,6 @@
 /** Keeps the per-install CA (P11) in step with the bound hosts and caches one TLS context per host; x509 work loads on first use. */
 import { createSecureContext, type SecureContext } from 'node:tls';
-import { TokenwardenError } from '../errors.ts';
+import { TokenwardenError } from '../base/errors.ts';
 import type { ProxyBackend } from './backend.ts';
 import type { LeafKeys, LoadedCa } from './ca.ts';
 

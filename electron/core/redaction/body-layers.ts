@@ -12,7 +12,7 @@
 import { isUtf8 } from 'node:buffer';
 import { Readable } from 'node:stream';
 import * as zlib from 'node:zlib';
-import { TokenwardenError } from '../errors.ts';
+import { TokenwardenError } from '../base/errors.ts';
 import { findEmbeddedCompression, sniffCompression } from './compression-magic.ts';
 
 /** gzip in gzip is two; a deeper stack is an upstream hiding something, not an API answering. */

@@ -4,7 +4,7 @@
  * Core owns the rule (once, 10 minutes, deny, one dialog at a time); the dialog is a port that
  * electron/main implements, so core never imports Electron. The daemon has no port and never asks.
  */
-import { TokenwardenError } from '../errors.ts';
+import { TokenwardenError } from '../base/errors.ts';
 
 export const REVEAL_METHODS = ['token', 'copyToken'] as const;
 export type RevealMethod = (typeof REVEAL_METHODS)[number];

@@ -1,6 +1,6 @@
 /** AES-256-GCM envelope: 96-bit random IV, 128-bit tag, caller-supplied AAD; sealed as base64(iv | ciphertext | tag) (SECURITY S3). */
 import { createCipheriv, createDecipheriv, createSecretKey, randomBytes as nodeRandomBytes, type KeyObject } from 'node:crypto';
-import { TokenwardenError } from '../errors.ts';
+import { TokenwardenError } from '../base/errors.ts';
 
 export const KEY_BYTES = 32;
 export const IV_BYTES = 12;

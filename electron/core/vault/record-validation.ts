@@ -1,7 +1,7 @@
 /** Validates a credential record before it is sealed: the zod schema plus the rules every stored token must meet. */
 import { z } from 'zod';
 import { formatIssues } from '../../../shared/issue-messages.ts';
-import { TokenwardenError } from '../errors.ts';
+import { TokenwardenError } from '../base/errors.ts';
 import { CredentialRecord, type CredentialRecordInput } from '../credentials/credential-record.ts';
 
 /**

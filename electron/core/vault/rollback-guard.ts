@@ -7,7 +7,7 @@
  * before its marker (older Tokenwarden, or the first writes of a new vault) cannot tell these apart: documented limit.
  */
 import { readFile } from 'node:fs/promises';
-import { TokenwardenError } from '../errors.ts';
+import { TokenwardenError } from '../base/errors.ts';
 import { writeFileAtomic } from './atomic-file.ts';
 import type { KeyringPort } from './keyslots/os-keyring-keyslot.ts';
 import { assertSafeStorageUsable, type SafeStoragePort } from './keyslots/safe-storage-keyslot.ts';

@@ -1,6 +1,6 @@
 /** Verifies and decrypts a loaded vault file, reusing already-decrypted records whose ciphertext did not change. */
 import { timingSafeEqual } from 'node:crypto';
-import { TokenwardenError } from '../errors.ts';
+import { TokenwardenError } from '../base/errors.ts';
 import type { CredentialRecord } from '../credentials/credential-record.ts';
 import { openString, seal, type Key, type RandomBytes } from './envelope.ts';
 import { CHECK_PLAINTEXT, FORMAT_VERSION, VAULT_FORMAT, checkAad, computeMac, recordAad, secretAad, type KeyslotData, type VaultFile } from './vault-file.ts';

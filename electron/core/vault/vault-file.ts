@@ -1,7 +1,7 @@
 /** The on-disk vault format (version 1): keyslots, a key check, per-record sealed blobs and a MAC binding the set together. */
 import { createHmac, hkdfSync } from 'node:crypto';
 import { z } from 'zod';
-import { TokenwardenError } from '../errors.ts';
+import { TokenwardenError } from '../base/errors.ts';
 import { tagOf } from './envelope.ts';
 
 export const VAULT_FORMAT = 'tokenwarden-vault';

@@ -1,6 +1,6 @@
 /** Reading the vault file from disk with recovery: damaged files are quarantined (never cleared) and the last-good .bak restored (SECURITY R2). */
 import { readFile, rename, stat } from 'node:fs/promises';
-import { TokenwardenError, isTokenwardenError } from '../errors.ts';
+import { TokenwardenError, isTokenwardenError } from '../base/errors.ts';
 import { writeFileAtomic } from './atomic-file.ts';
 import type { Key } from './envelope.ts';
 import { decryptVault, keyMatches, type Plain, type PreviousState } from './vault-codec.ts';

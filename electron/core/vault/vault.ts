@@ -2,8 +2,8 @@
 import { randomBytes as nodeRandomBytes, type KeyObject } from 'node:crypto';
 import { join } from 'node:path';
 import type { KeyslotKind } from '../../../shared/model.ts';
-import { ensureDataDir } from '../data-dir.ts';
-import { TokenwardenError } from '../errors.ts';
+import { ensureDataDir } from '../base/data-dir.ts';
+import { TokenwardenError } from '../base/errors.ts';
 import type { CredentialRecord } from '../credentials/credential-record.ts';
 import { removeStaleTemps, writeFileAtomic } from './atomic-file.ts';
 import { KEY_BYTES, keyObject, type Key, type RandomBytes } from './envelope.ts';

@@ -1,6 +1,6 @@
 /** `http_request`: one HTTP call through the Tokenwarden proxy with a named credential; the answer is redacted. */
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { TokenwardenError } from '../../core/errors.ts';
+import { TokenwardenError } from '../../core/base/errors.ts';
 import { checkHeaders, decodeBody, HttpRequestInput, resolveTarget } from '../http-request-input.ts';
 import { redactTexts } from '../redactor.ts';
 import { proxyRefusal, renderHttpText, viewResponse } from '../response-view.ts';

@@ -1,6 +1,6 @@
 /** What the user reads when oidc-provider refuses a token request: its own error code and what to check, per grant. */
 import { describe, expect, it } from 'vitest';
-import { TokenwardenError } from '../../../electron/core/errors.ts';
+import { TokenwardenError } from '../../../electron/core/base/errors.ts';
 import { addRefreshImport, harness } from '../../fixtures/idp-harness.ts';
 import { CONFIDENTIAL_CLIENT, CONFIDENTIAL_SECRET } from '../../fixtures/idp-provider.ts';
 import { useIdp } from '../../fixtures/idp-suite.ts';

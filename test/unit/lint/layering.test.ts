@@ -45,7 +45,7 @@ describe('layering lint (resolved paths, several nesting depths)', () => {
     ['renderer/features/token-list/planted.ts', "import { Vault } from '../../../electron/core/vault/vault.ts';"],
     ['shared/planted.ts', "import { createHash } from 'node:crypto';"],
     ['shared/planted.ts', "import React from 'react';"],
-    ['shared/planted.ts', "import { x } from '../electron/core/errors.ts';"],
+    ['shared/planted.ts', "import { x } from '../electron/core/base/errors.ts';"],
   ])('catches a forbidden import in %s: %s', async (file, source) => {
     expect(await layerMessages(file, source)).not.toEqual([]);
   });

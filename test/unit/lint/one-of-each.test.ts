@@ -31,8 +31,8 @@ describe('one of each', () => {
     }
   });
 
-  it('one data-dir resolver: only electron/core/data-dir.ts reads TOKENWARDEN_HOME', () => {
-    expect(filesMatching(/\.TOKENWARDEN_HOME\b|\['TOKENWARDEN_HOME'\]/)).toEqual(['electron/core/data-dir.ts']);
+  it('one data-dir resolver: only electron/core/base/data-dir.ts reads TOKENWARDEN_HOME', () => {
+    expect(filesMatching(/\.TOKENWARDEN_HOME\b|\['TOKENWARDEN_HOME'\]/)).toEqual(['electron/core/base/data-dir.ts']);
     expect(code('electron/main/index.ts')).toMatch(/home: resolveDataDir\(process\.env\)/);
   });
 

@@ -2,7 +2,7 @@
  * S1: keyslots change only when the user asks (`tkw keyslot add|remove KIND`). A vault protected by a passphrase
  * alone must not quietly become openable by any process that can read the OS keyring just because one appeared.
  */
-import { TokenwardenError } from '../../errors.ts';
+import { TokenwardenError } from '../../base/errors.ts';
 import type { KeyslotKind } from '../../../../shared/model.ts';
 import type { KeyslotData } from '../vault-file.ts';
 import { createKeyslots, type KeyProviders } from './keyslot-set.ts';

@@ -1,5 +1,5 @@
 /** Chooses, creates and tries keyslots: safe-storage and os-keyring when reachable, passphrase as the portable fallback; never plaintext. */
-import { TokenwardenError, isTokenwardenError } from '../../errors.ts';
+import { TokenwardenError, isTokenwardenError } from '../../base/errors.ts';
 import type { KeyslotKind } from '../../../../shared/model.ts';
 import type { KeyslotData } from '../vault-file.ts';
 import type { RandomBytes } from '../envelope.ts';

@@ -1,6 +1,6 @@
 /** OS keyring keyslot: a random wrapping key lives in the Secret Service / Keychain / Credential Manager; the file holds the DEK wrapped by it. */
 import { randomBytes as nodeRandomBytes } from 'node:crypto';
-import { TokenwardenError } from '../../errors.ts';
+import { TokenwardenError } from '../../base/errors.ts';
 import { open, seal, type RandomBytes } from '../envelope.ts';
 import { keyslotAad } from './keyslot-aad.ts';
 

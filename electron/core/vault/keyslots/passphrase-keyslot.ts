@@ -1,6 +1,6 @@
 /** Passphrase keyslot: scrypt (parameters stored in the file) derives a key that wraps the DEK with AES-256-GCM. */
 import { randomBytes as nodeRandomBytes, scrypt } from 'node:crypto';
-import { TokenwardenError } from '../../errors.ts';
+import { TokenwardenError } from '../../base/errors.ts';
 import { open, seal, type RandomBytes } from '../envelope.ts';
 import { keyslotAad } from './keyslot-aad.ts';
 

@@ -1,5 +1,5 @@
 /** safe-storage keyslot: Electron's safeStorage (behind a port) wraps the DEK; the insecure `basic_text` backend is refused (SECURITY S1, S2). */
-import { TokenwardenError } from '../../errors.ts';
+import { TokenwardenError } from '../../base/errors.ts';
 
 /** Mirrors Electron's async safeStorage API; electron/main implements it, tests pass a fake. */
 export interface SafeStoragePort {

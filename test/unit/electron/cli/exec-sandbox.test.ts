@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BWRAP_INSTALL_HINT, bwrapArgs, checkSandbox, childPidsOf, locateBwrap, parseChildPid, sandboxOutcome, type SandboxPlan } from '../../../../electron/cli/exec-sandbox.ts';
-import { TokenwardenError } from '../../../../electron/core/errors.ts';
+import { TokenwardenError } from '../../../../electron/core/base/errors.ts';
 
 const plan: SandboxPlan = {
   dataDir: '/home/u/.config/tokenwarden',

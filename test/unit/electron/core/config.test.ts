@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { environmentHelp, readConfig, SETTINGS, startupOnly } from '../../../../electron/core/config.ts';
-import { resolveDataDir } from '../../../../electron/core/data-dir.ts';
+import { resolveDataDir } from '../../../../electron/core/base/data-dir.ts';
 
 describe('readConfig', () => {
   it('reads each setting once from the environment, with the defaults for what is unset or unusable', () => {

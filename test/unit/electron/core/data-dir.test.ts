@@ -1,7 +1,7 @@
 import { mkdirSync, statSync, writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ensureDataDir, resolveDataDir } from '../../../../electron/core/data-dir.ts';
+import { ensureDataDir, resolveDataDir } from '../../../../electron/core/base/data-dir.ts';
 import { tempHome } from '../../../fixtures/vault-helpers.ts';
 
 describe('resolveDataDir', () => {

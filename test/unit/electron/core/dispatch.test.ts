@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { ControlApi } from '../../../../shared/contract.ts';
 import { CONTROL_METHODS } from '../../../../electron/core/control/control-api.ts';
 import { Dispatcher, type CallContext } from '../../../../electron/core/dispatch.ts';
-import { TokenwardenError } from '../../../../electron/core/errors.ts';
+import { TokenwardenError } from '../../../../electron/core/base/errors.ts';
 import { createRevealGate } from '../../../../electron/core/reveal/reveal-gate.ts';
 
 const CALLER = { description: 'a test', key: 'test' };

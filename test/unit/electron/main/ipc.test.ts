@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { API_METHODS, EVENT_CHANNEL, type TokenwardenApi } from '../../../../shared/contract.ts';
 import type { AppEvent } from '../../../../shared/model.ts';
-import { TokenwardenError } from '../../../../electron/core/errors.ts';
+import { TokenwardenError } from '../../../../electron/core/base/errors.ts';
 import { Dispatcher } from '../../../../electron/core/dispatch.ts';
 import { registerIpc, type IpcInvokeEvent, type ServiceLike } from '../../../../electron/main/ipc.ts';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ControlApi } from '../../../../shared/contract.ts';
 import type { AccessKeyCreated } from '../../../../shared/model.ts';
 import { AccessKeyScope } from '../../../../electron/mcp/access-scope.ts';
-import { TokenwardenError } from '../../../../electron/core/errors.ts';
+import { TokenwardenError } from '../../../../electron/core/base/errors.ts';
 
 /** An owner that mints and revokes keys in memory, like the real access store. */
 function fakeOwner(existing: string[], now: () => number) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkAllowed } from '../../../../electron/mcp/allow-check.ts';
-import type { TokenwardenError } from '../../../../electron/core/errors.ts';
+import type { TokenwardenError } from '../../../../electron/core/base/errors.ts';
 
 function refusal(allow: string[], existing: string[]): TokenwardenError {
   try {

@@ -4,7 +4,7 @@ import { credentialSecretSpans } from '../../../../electron/core/redaction/crede
 import type { CredentialRecord } from '../../../../electron/core/credentials/credential-record.ts';
 import { REDACTION_MARKER } from '../../../../electron/core/redaction/secret-spans.ts';
 import { redactTexts } from '../../../../electron/mcp/redactor.ts';
-import { TokenwardenError } from '../../../../electron/core/errors.ts';
+import { TokenwardenError } from '../../../../electron/core/base/errors.ts';
 
 const ACCESS = 'tkwcanary_access_0123456789abcdef';
 const REFRESH = 'tkwcanary_refresh_fedcba9876543210';

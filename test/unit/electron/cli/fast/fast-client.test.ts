@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { connectFast } from '../../../../../electron/cli/fast/fast-client.ts';
 import { connectControl } from '../../../../../electron/core/control/control-client.ts';
 import { startControlServer, type ControlServer } from '../../../../../electron/core/control/control-server.ts';
-import { TokenwardenError } from '../../../../../electron/core/errors.ts';
+import { TokenwardenError } from '../../../../../electron/core/base/errors.ts';
 import { RecordingHandler, makeStaleSocket, makeTempHome, startForeignServer, type TempHome } from '../../../../fixtures/control-harness.ts';
 
 let tmp: TempHome;

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runFast } from '../../../../../electron/cli/fast/fast-main.ts';
 import type { FastIo } from '../../../../../electron/cli/fast/fast-io.ts';
 import { startControlServer, type ControlServer } from '../../../../../electron/core/control/control-server.ts';
-import { TokenwardenError } from '../../../../../electron/core/errors.ts';
+import { TokenwardenError } from '../../../../../electron/core/base/errors.ts';
 import { exitCodeFor } from '../../../../../shared/errors.ts';
 import { RecordingHandler, makeTempHome, type TempHome } from '../../../../fixtures/control-harness.ts';
 

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AppEvent } from '../../../../../shared/model.ts';
 import { connectControl, type ControlClient } from '../../../../../electron/core/control/control-client.ts';
 import { startControlServer, type ControlServer } from '../../../../../electron/core/control/control-server.ts';
-import { TokenwardenError } from '../../../../../electron/core/errors.ts';
+import { TokenwardenError } from '../../../../../electron/core/base/errors.ts';
 import { RecordingHandler, makeStaleSocket, makeTempHome, startForeignServer, type TempHome } from '../../../../fixtures/control-harness.ts';
 import { deferred } from '../../../../fixtures/deferred.ts';
 

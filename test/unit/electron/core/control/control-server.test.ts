@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startControlServer, type ControlServer } from '../../../../../electron/core/control/control-server.ts';
 import { IncomingMessage } from '../../../../../electron/core/control/protocol.ts';
-import { TokenwardenError } from '../../../../../electron/core/errors.ts';
+import { TokenwardenError } from '../../../../../electron/core/base/errors.ts';
 import {
   RecordingHandler,
   makeStaleSocket,

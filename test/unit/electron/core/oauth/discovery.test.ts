@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { codeOf } from '../../../../fixtures/idp-errors.ts';
 import { discoveryUrl, OAuthDiscovery } from '../../../../../electron/core/oauth/discovery.ts';
-import { TokenwardenError } from '../../../../../electron/core/errors.ts';
+import { TokenwardenError } from '../../../../../electron/core/base/errors.ts';
 import { countingFetch, jsonResponse } from '../../../../fixtures/idp-fetch.ts';
 
 const ISSUER = 'https://idp.example';

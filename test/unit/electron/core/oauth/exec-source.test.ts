@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TokenwardenError } from '../../../../../electron/core/errors.ts';
+import { TokenwardenError } from '../../../../../electron/core/base/errors.ts';
 import { execEnv, parseExecOutput, runExecSource } from '../../../../../electron/core/oauth/exec-source.ts';
 
 const NODE = JSON.stringify(process.execPath);

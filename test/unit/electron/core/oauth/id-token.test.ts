@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, exportSPKI, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TokenwardenError } from '../../../../../electron/core/errors.ts';
+import { TokenwardenError } from '../../../../../electron/core/base/errors.ts';
 import { IdTokenVerifier } from '../../../../../electron/core/oauth/id-token.ts';
 
 const ISSUER = 'https://idp.example';

@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { TokenwardenError } from '../../../../../electron/core/errors.ts';
+import { TokenwardenError } from '../../../../../electron/core/base/errors.ts';
 import { callbackPathFor } from '../../../../../electron/core/credentials/redirect-uri.ts';
 import { REDIRECT_TIMEOUT_MS, startLoopbackRedirect } from '../../../../../electron/core/oauth/loopback-redirect.ts';
 import { ManualClock } from '../../../../fixtures/idp-clock.ts';

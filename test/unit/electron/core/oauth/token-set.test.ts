@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TokenwardenError } from '../../../../../electron/core/errors.ts';
+import { TokenwardenError } from '../../../../../electron/core/base/errors.ts';
 import { MIN_LIFETIME_SECONDS, tokenSetFrom } from '../../../../../electron/core/oauth/token-set.ts';
 
 const RECEIVED = Date.parse('2026-03-01T12:00:00.000Z');

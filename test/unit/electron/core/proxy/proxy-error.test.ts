@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TokenwardenError } from '../../../../../electron/core/errors.ts';
+import { TokenwardenError } from '../../../../../electron/core/base/errors.ts';
 import { errorBody, ProxyRejection, toErrorAnswer } from '../../../../../electron/core/proxy/proxy-error.ts';
 
 describe('proxy error answers', () => {

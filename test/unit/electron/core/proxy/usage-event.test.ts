@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { claimedName, UNKNOWN_NAME } from '../../../../../electron/core/proxy/usage-event.ts';
-import { TokenwardenError } from '../../../../../electron/core/errors.ts';
+import { TokenwardenError } from '../../../../../electron/core/base/errors.ts';
 
 describe('claimedName (the audit name of a refused request)', () => {
   it('L1 keeps a real credential name and hides a key typed where the name goes', () => {

@@ -1,5 +1,5 @@
 /** TokenwardenError: the one error class core throws; its code comes from shared/errors.ts. */
-import { ERROR_SPECS, type ErrorCode, type ErrorPayload } from '../../shared/errors.ts';
+import { ERROR_SPECS, type ErrorCode, type ErrorPayload } from '../../../shared/errors.ts';
 
 export class TokenwardenError extends Error {
   readonly code: ErrorCode;

@@ -1,5 +1,5 @@
 /** The owner's one event stream (`changed`, `locked`, `alert`): created first and handed to every part that reports, so nothing is bound late. */
-import type { AppEvent } from '../../shared/model.ts';
+import type { AppEvent } from '../../../shared/model.ts';
 
 export type AppEventListener = (event: AppEvent) => void;
 
