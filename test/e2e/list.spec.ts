@@ -40,8 +40,8 @@ test('sorts by expiry first, searches names/hosts/scopes, and moves the selectio
 test('E5 a frame from another origin gets ERR_FORBIDDEN from the bridge and the service is not called', async ({ app, page }) => {
   await app.open();
   let listCalls = 0;
-  const original = app.service.list.bind(app.service);
-  app.service.list = async () => {
+  const original = app.inner.list.bind(app.inner);
+  app.inner.list = async () => {
     listCalls += 1;
     return original();
   };
