@@ -1,7 +1,6 @@
 /** Read-only commands: list, show, token, status. `token` prints a secret (as do `proxy-env` and `proxy-key --print`). */
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { caFilePaths, caFingerprint } from '../../core/proxy/ca-file.ts';
+import { caFileInfo } from '../../core/proxy/ca-file.ts';
 import type { CommandContext } from '../context.ts';
 import { printJson } from '../context.ts';
 import { formatHealth } from '../audit-format.ts';
@@ -91,16 +90,4 @@ function localOpening(status: VaultStatus, env: NodeJS.ProcessEnv): string {
         ? 'after you choose a passphrase (the first command creates the vault)'
         : 'after asking for the passphrase on a terminal';
   return `no owner running; commands open the vault ${how}`;
-}
-
-/** Read from the file the owner wrote: status must not need the CA key, and works while locked. */
-function caFileInfo(home: string): { path: string; fingerprint: string | null } {
-  const { caPath } = caFilePaths(home);
-  let pem: string | undefined;
-  try {
-    pem = readFileSync(caPath, 'utf8');
-  } catch {
-    pem = undefined;
-  }
-  return { path: caPath, fingerprint: pem ? caFingerprint(pem) : null };
 }

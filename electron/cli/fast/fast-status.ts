@@ -1,8 +1,7 @@
 /** `tkw status [--json]` with a running owner, as electron/cli/commands/read.ts prints it (its daemon mode). */
-import { readFileSync } from 'node:fs';
 import type { VaultStatus } from '../../../shared/model.ts';
 import { TokenwardenError } from '../../core/base/errors.ts';
-import { caFilePaths, caFingerprint } from '../../core/proxy/ca-file.ts';
+import { caFileInfo } from '../../core/proxy/ca-file.ts';
 import { readOwnerLock } from '../../core/vault/owner-lock.ts';
 import { formatStatus } from '../format.ts';
 import type { FastCall } from './fast-client.ts';
@@ -20,16 +19,4 @@ export async function runStatus(owner: FastCall, io: FastIo, json: boolean, home
   const ca = caFileInfo(status.dataDir);
   if (json) printJson(io, { ...status, caFingerprint: ca.fingerprint });
   else io.out(`${formatStatus(status, ca)}\n`);
-}
-
-/** read.ts's caFileInfo: from the file the owner wrote, so status needs no CA key and works while locked. */
-function caFileInfo(home: string): { path: string; fingerprint: string | null } {
-  const { caPath } = caFilePaths(home);
-  let pem: string | undefined;
-  try {
-    pem = readFileSync(caPath, 'utf8');
-  } catch {
-    pem = undefined;
-  }
-  return { path: caPath, fingerprint: pem ? caFingerprint(pem) : null };
 }

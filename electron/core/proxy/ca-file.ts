@@ -5,6 +5,7 @@
  * proxy panel or printed by `tkw proxy-env` always names a complete, current file.
  */
 import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../vault/atomic-file.ts';
@@ -38,4 +39,16 @@ export function caFingerprint(pem: string): string | null {
   } catch {
     return null;
   }
+}
+
+/** The CA file the owner wrote and its fingerprint, for `tkw status`: it needs no CA key and works while locked. */
+export function caFileInfo(home: string): { path: string; fingerprint: string | null } {
+  const { caPath } = caFilePaths(home);
+  let pem: string | undefined;
+  try {
+    pem = readFileSync(caPath, 'utf8');
+  } catch {
+    pem = undefined;
+  }
+  return { path: caPath, fingerprint: pem ? caFingerprint(pem) : null };
 }
