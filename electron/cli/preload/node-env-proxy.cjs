@@ -10,6 +10,9 @@
   // `always` lets the tests exercise this path on a Node that would not need it.
   if (nativeSupport && process.env.TOKENWARDEN_ENV_PROXY_PRELOAD !== 'always') return;
   if (!process.env.HTTPS_PROXY && !process.env.HTTP_PROXY && !process.env.https_proxy && !process.env.http_proxy) return;
+  // tkw itself, started in a shell that ran `eval "$(tkw proxy-env)"`: it talks to the owner, not through the
+  // proxy, and re-runs itself on a current Node anyway; a warning on every command would only be noise.
+  if (/(^|[\\/])(tkw|tokenwarden)(\.js)?$/.test(process.argv[1] || '')) return;
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- CommonJS on purpose (see above).
     const { EnvHttpProxyAgent, setGlobalDispatcher } = require('undici');
