@@ -1,6 +1,7 @@
 /** The commander program: every command, one help text, errors turned into coded failures. */
 import { Command, CommanderError } from 'commander';
-import { registerAccess } from './commands/access.ts';
+import { registerKey } from './commands/key.ts';
+import { registerPolicy } from './commands/policy.ts';
 import { registerAdd } from './commands/add.ts';
 import { registerAudit } from './commands/audit.ts';
 import { registerDaemon } from './commands/daemon.ts';
@@ -46,7 +47,8 @@ export function buildProgram(io: CliIo): { program: Command; exitCode: () => num
   registerProxy(program, ctx);
   registerDaemon(program, ctx);
   registerKeyslot(program, ctx);
-  registerAccess(program, ctx);
+  registerPolicy(program, ctx);
+  registerKey(program, ctx);
   registerMcp(program, ctx);
   registerAudit(program, ctx);
   // Last: the completion script is generated from every command registered above.

@@ -1,4 +1,4 @@
-/** Regressions for the proxy security review: plain-http CONNECT tunnels keep the caller and the transport rule. */
+/** Plain-http CONNECT tunnels keep the caller and the transport rule; claimed names never land on disk; key rates survive a lock. */
 import { readdir, readFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { connect } from 'node:net';
