@@ -92,6 +92,12 @@ export class TokenManager {
     return this.#flights.run(name, () => this.#refresh(name, force, { honourBackoff: retry }));
   }
 
+  /** The IdP may quote what it was sent (a client secret, a refresh token): none of the record's secrets leaves in its text (L1). */
+  #scrubbed(record: CredentialRecord, err: TokenwardenError): TokenwardenError {
+    const message = withoutRecordSecrets(record, err.message);
+    return message === err.message ? err : new TokenwardenError(err.code, message, { cause: err.cause });
+  }
+
   /** Runs the interactive grant; `signal` (Ctrl-C, a closed control connection) cancels it with ERR_CANCELLED. */
   async login(name: string, options: { signal?: AbortSignal } = {}): Promise<void> {
     return this.#logins.run(name, async () => {
@@ -101,7 +107,7 @@ export class TokenManager {
         response = await this.#grants.login(record, options);
       } catch (err) {
         if (options.signal?.aborted) throw new TokenwardenError('ERR_CANCELLED', `The login of ${name} was cancelled.`);
-        throw toIdpError(err, this.#now(), 'Login');
+        throw this.#scrubbed(record, toIdpError(err, this.#now(), 'Login'));
       }
       const previous = record.oauth?.grant === 'refresh-token' ? record.tokens : undefined;
       await this.#persist(name, tokenSetFrom(response, this.#now(), previous, record.oauth?.scope));
@@ -167,7 +173,7 @@ export class TokenManager {
     try {
       return await introspectToken(config, token, this.#now());
     } catch (err) {
-      throw toIdpError(err, this.#now(), 'Introspection');
+      throw this.#scrubbed(record, toIdpError(err, this.#now(), 'Introspection'));
     }
   }
 

@@ -40,4 +40,18 @@ describe('an error_description that echoes a secret', () => {
       expect(text).not.toMatch(/[\u0080-\u009f\u202a-\u202e]/);
     }
   });
+
+  it('L1 a login that fails the same way says invalid_client and quotes no secret of the record', async () => {
+    const refreshToken = await idp.mintRefreshToken();
+    const h = harness({}, echoingTokenEndpoint(() => refreshToken));
+    addRefreshImport(h, idp, refreshToken, 'rt-login');
+    const err = await h.manager.login('rt-login').then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(err?.message).toMatch(/^Login failed: .*invalid_client/);
+    expect(err?.message).toContain(REDACTION_MARKER);
+    expect(err?.message).not.toContain(CONFIDENTIAL_SECRET);
+    expect(err?.message).not.toContain(refreshToken.slice(0, 16));
+  });
 });
